@@ -1,0 +1,1 @@
+"""Thin Rasa custom actions: read slots, call bot/, emit events and responses."""

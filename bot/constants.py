@@ -1,0 +1,85 @@
+"""Stable identifiers shared by bot/, actions/ and channels: route codes, payload keys, slots."""
+
+from typing import Final
+
+# Route codes of CONTRACT.md section 1, in the order residents see them explained.
+ROUTE_CODES: Final = (
+    "wijkagent",
+    "wijkregisseur",
+    "buurtcoordinator",
+    "sociaal_makelaar",
+    "opbouwwerker",
+    "ideeenmakelaar",
+    "scharrelambtenaar",
+    "buurtbemiddeling",
+    "wijkteam",
+    "jongerenwerker",
+    "handhaving",
+    "noodgeval",
+    "melding",
+    "gemeente",
+    "medewerker",
+)
+
+# Routes answered without a local contact: they never ask where the resident lives.
+EMERGENCY_ROUTE: Final = "noodgeval"
+
+# Custom payload keys of CONTRACT.md section 2.
+PAYLOAD_ROUTE: Final = "route"
+PAYLOAD_CONTACT_CARD: Final = "contact_card"
+PAYLOAD_LOCATION: Final = "location"
+PAYLOAD_EXPLAIN: Final = "explain"
+
+# Location statuses of CONTRACT.md section 2.
+STATUS_FOUND: Final = "found"
+STATUS_OUTSIDE: Final = "outside"
+STATUS_AMBIGUOUS: Final = "ambiguous"
+STATUS_UNKNOWN: Final = "unknown"
+
+# Area levels, most local first.
+LEVEL_BUURT: Final = "buurt"
+LEVEL_WIJK: Final = "wijk"
+LEVEL_GEMEENTE: Final = "gemeente"
+AREA_LEVELS: Final = (LEVEL_BUURT, LEVEL_WIJK, LEVEL_GEMEENTE)
+
+# Intents (topics) the classifier predicts, mapped to their default route.
+# The routing table in the database can override this per municipality.
+DEFAULT_TOPIC_ROUTES: Final = {
+    "ask_safety": "wijkagent",
+    "neighbourhood_plans": "wijkregisseur",
+    "liveability": "buurtcoordinator",
+    "meet_neighbours": "sociaal_makelaar",
+    "organise_residents": "opbouwwerker",
+    "neighbourhood_idea": "ideeenmakelaar",
+    "stuck_between_departments": "scharrelambtenaar",
+    "neighbour_conflict": "buurtbemiddeling",
+    "personal_help": "wijkteam",
+    "youth": "jongerenwerker",
+    "public_space_rules": "handhaving",
+    "emergency": "noodgeval",
+    "report_defect": "melding",
+    "municipal_service": "gemeente",
+    "ask_human": "medewerker",
+}
+ROUTING_INTENTS: Final = tuple(DEFAULT_TOPIC_ROUTES)
+
+# Other intents.
+INTENT_ASK_ROLE_CONTACT: Final = "ask_role_contact"
+INTENT_EXPLAIN_ROLE: Final = "explain_role"
+INTENT_EXPLAIN_ALL_ROLES: Final = "explain_all_roles"
+INTENT_INFORM_LOCATION: Final = "inform_location"
+INTENT_EMERGENCY: Final = "emergency"
+
+# Slots.
+SLOT_ROLE: Final = "role"
+SLOT_TOPIC: Final = "topic"
+SLOT_LOCATION: Final = "location"
+SLOT_LOCATION_STATUS: Final = "location_status"
+SLOT_LOCATION_ATTEMPTS: Final = "location_attempts"
+SLOT_AREA_CODE: Final = "area_code"
+SLOT_AREA_NAME: Final = "area_name"
+SLOT_AREA_LEVEL: Final = "area_level"
+SLOT_GEMEENTE_CODE: Final = "gemeente_code"
+
+# Settings.
+ENV_DATABASE_URL: Final = "WIJKWIJZER_DATABASE_URL"
