@@ -1,0 +1,346 @@
+"""Rasa custom actions: translate between the conversation tracker and bot/'s directory."""
+
+from __future__ import annotations
+
+import abc
+import functools
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot import replies
+from bot.constants import (
+    INTENT_ASK_ROLE_CONTACT,
+    INTENT_EXPLAIN_ALL_ROLES,
+    PAYLOAD_CONTACT_CARD,
+    PAYLOAD_EXPLAIN,
+    PAYLOAD_ROUTE,
+    SLOT_AREA_CODE,
+    SLOT_AREA_LEVEL,
+    SLOT_AREA_NAME,
+    SLOT_GEMEENTE_CODE,
+    SLOT_LOCATION,
+    SLOT_LOCATION_ATTEMPTS,
+    SLOT_LOCATION_STATUS,
+    SLOT_ROLE,
+    SLOT_TOPIC,
+    STATUS_AMBIGUOUS,
+    STATUS_FOUND,
+    STATUS_OUTSIDE,
+    STATUS_UNKNOWN,
+)
+from bot.directory import ContactDirectory, LocationResult
+from bot.roles import find_role_mentions
+from bot.topics import TOPIC_LABELS, top_topics
+
+# An unrecognised answer gets one more chance; then the bot gives the general number.
+MAX_LOCATION_ATTEMPTS = 2
+
+
+@functools.lru_cache(maxsize=1)
+def shared_directory() -> ContactDirectory:
+    """One directory per action-server process, so its name index is cached between calls."""
+    return ContactDirectory()
+
+
+class DirectoryAction(Action, abc.ABC):
+    """Base for actions that use the neighbourhood directory (injected in tests)."""
+
+    def __init__(self, directory: ContactDirectory | None = None) -> None:
+        self._directory = directory
+
+    @property
+    def directory(self) -> ContactDirectory:
+        return self._directory or shared_directory()
+
+    @abc.abstractmethod
+    def name(self) -> str: ...
+
+
+def _latest_text(tracker: Tracker) -> str:
+    return tracker.latest_message.get("text") or ""
+
+
+def _latest_intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def _pin(tracker: Tracker) -> tuple[float, float] | None:
+    """A shared location pin (WhatsApp) arrives as latitude/longitude entities."""
+    values = {
+        entity.get("entity"): entity.get("value")
+        for entity in tracker.latest_message.get("entities") or []
+    }
+    try:
+        return float(values["latitude"]), float(values["longitude"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def resolve(
+    directory: ContactDirectory, tracker: Tracker, text: str, *, expecting: bool
+) -> LocationResult:
+    pin = _pin(tracker)
+    if pin is not None:
+        return directory.resolve_point(*pin)
+    return directory.resolve_location(text, expecting=expecting)
+
+
+def found_slots(result: LocationResult) -> dict[str, Any]:
+    assert result.area is not None
+    return {
+        SLOT_LOCATION: result.query or result.area.name,
+        SLOT_LOCATION_STATUS: STATUS_FOUND,
+        SLOT_LOCATION_ATTEMPTS: 0,
+        SLOT_AREA_CODE: result.area.code,
+        SLOT_AREA_NAME: result.area.name,
+        SLOT_AREA_LEVEL: result.area.level,
+        SLOT_GEMEENTE_CODE: result.area.gemeente_code,
+    }
+
+
+def slot_events(values: dict[str, Any]) -> list[EventType]:
+    return [SlotSet(key, value) for key, value in values.items()]
+
+
+def location_buttons(result: LocationResult) -> list[dict[str, str]]:
+    return [{"title": area.name, "payload": area.name} for area in result.options[:10]]
+
+
+class ActionRouteQuestion(DirectoryAction):
+    """Names the professional for the resident's topic and notes any location in the question."""
+
+    def name(self) -> str:
+        return "action_route_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        topic = _latest_intent(tracker) or ""
+        text = _latest_text(tracker)
+        gemeente_code = tracker.get_slot(SLOT_GEMEENTE_CODE)
+        if topic == INTENT_ASK_ROLE_CONTACT:
+            mentions = find_role_mentions(text)
+            role_code = mentions[0] if mentions else None
+        else:
+            role_code = self.directory.role_for_topic(topic, gemeente_code)
+        role = self.directory.role(role_code) if role_code else None
+        if role is None:
+            dispatcher.utter_message(response="utter_which_role")
+            return [SlotSet(SLOT_ROLE, None), SlotSet(SLOT_TOPIC, topic)]
+
+        dispatcher.utter_message(
+            text=replies.route_text(role),
+            json_message={PAYLOAD_ROUTE: {"role": role.code, "topic": topic}},
+        )
+        slots: dict[str, Any] = {
+            SLOT_ROLE: role.code,
+            SLOT_TOPIC: topic,
+            SLOT_LOCATION_ATTEMPTS: 0,
+            SLOT_LOCATION_STATUS: STATUS_FOUND if tracker.get_slot(SLOT_AREA_CODE) else None,
+        }
+        if role.needs_location:
+            slots.update(self._location_in_question(dispatcher, tracker, text))
+        return slot_events(slots)
+
+    def _location_in_question(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str
+    ) -> dict[str, Any]:
+        result = resolve(self.directory, tracker, text, expecting=False)
+        if result.status == STATUS_UNKNOWN:
+            return {}
+        dispatcher.utter_message(json_message=result.to_payload())
+        if result.status == STATUS_FOUND:
+            return found_slots(result)
+        if result.status == STATUS_OUTSIDE:
+            dispatcher.utter_message(text=self._problem_text(result))
+        # Ambiguous: the form asks for the full address; a known location is kept.
+        return {SLOT_LOCATION_STATUS: result.status} if result.status == STATUS_OUTSIDE else {}
+
+    def _problem_text(self, result: LocationResult) -> str:
+        return replies.location_problem_text(result, self.directory.gemeente_names())
+
+
+class ValidateLocationForm(FormValidationAction):
+    """Resolves the resident's answer to "where do you live?" and decides when to stop asking."""
+
+    def __init__(self, directory: ContactDirectory | None = None) -> None:
+        self._directory = directory
+
+    @property
+    def directory(self) -> ContactDirectory:
+        return self._directory or shared_directory()
+
+    def name(self) -> str:
+        return "validate_location_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        role_code = tracker.get_slot(SLOT_ROLE)
+        role = self.directory.role(role_code) if role_code else None
+        if role is None or not role.needs_location:
+            return []
+        if tracker.get_slot(SLOT_LOCATION_STATUS) == STATUS_OUTSIDE:
+            return []
+        if (tracker.get_slot(SLOT_LOCATION_ATTEMPTS) or 0) >= MAX_LOCATION_ATTEMPTS:
+            return []
+        return domain_slots
+
+    async def validate_location(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        # A location resolved earlier in the conversation is prefilled: keep it quietly.
+        if slot_value == tracker.get_slot(SLOT_LOCATION) and tracker.get_slot(SLOT_AREA_CODE):
+            return {SLOT_LOCATION: slot_value}
+        text = slot_value if isinstance(slot_value, str) else ""
+        result = resolve(self.directory, tracker, text, expecting=True)
+        dispatcher.utter_message(json_message=result.to_payload())
+        if result.status == STATUS_FOUND:
+            return found_slots(result)
+
+        attempts = int(tracker.get_slot(SLOT_LOCATION_ATTEMPTS) or 0) + 1
+        if result.status == STATUS_OUTSIDE:
+            dispatcher.utter_message(
+                text=replies.location_problem_text(result, self.directory.gemeente_names())
+            )
+        elif attempts >= MAX_LOCATION_ATTEMPTS:
+            dispatcher.utter_message(
+                text=replies.location_given_up_text(self.directory.gemeente(None))
+            )
+        elif result.status == STATUS_AMBIGUOUS:
+            dispatcher.utter_message(
+                text=replies.location_problem_text(result, []),
+                buttons=location_buttons(result),
+            )
+        else:
+            dispatcher.utter_message(text=replies.location_problem_text(result, []))
+        return {
+            SLOT_LOCATION: None,
+            SLOT_LOCATION_STATUS: result.status,
+            SLOT_LOCATION_ATTEMPTS: attempts,
+        }
+
+
+class ActionGiveContact(DirectoryAction):
+    """Sends the contact card for the routed role in the resident's area."""
+
+    def name(self) -> str:
+        return "action_give_contact"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        role_code = tracker.get_slot(SLOT_ROLE)
+        role = self.directory.role(role_code) if role_code else None
+        if role is None:
+            return []
+        gemeente = self.directory.gemeente(tracker.get_slot(SLOT_GEMEENTE_CODE))
+        if not role.needs_location:
+            dispatcher.utter_message(text=replies.general_route_text(role.code, gemeente))
+            return []
+        area_code = tracker.get_slot(SLOT_AREA_CODE)
+        status = tracker.get_slot(SLOT_LOCATION_STATUS)
+        if status != STATUS_FOUND or not area_code:
+            return []
+        card = self.directory.find_contacts(role.code, area_code)
+        if card is None or not card.contacts:
+            area_name = tracker.get_slot(SLOT_AREA_NAME) or area_code
+            dispatcher.utter_message(text=replies.no_contact_text(role, area_name, gemeente))
+            return []
+        dispatcher.utter_message(
+            text=replies.contact_text(role, card),
+            json_message={PAYLOAD_CONTACT_CARD: card.to_payload()},
+        )
+        return []
+
+
+class ActionSetLocation(DirectoryAction):
+    """The resident tells (or changes) where they live outside the form."""
+
+    def name(self) -> str:
+        return "action_set_location"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        result = resolve(self.directory, tracker, _latest_text(tracker), expecting=True)
+        dispatcher.utter_message(json_message=result.to_payload())
+        if result.status != STATUS_FOUND:
+            buttons = location_buttons(result) if result.status == STATUS_AMBIGUOUS else None
+            dispatcher.utter_message(
+                text=replies.location_problem_text(result, self.directory.gemeente_names()),
+                buttons=buttons,
+            )
+            return []
+        slots = found_slots(result)
+        role_code = tracker.get_slot(SLOT_ROLE)
+        role = self.directory.role(role_code) if role_code else None
+        card = (
+            self.directory.find_contacts(role.code, result.area.code)
+            if role is not None and role.needs_location and result.area is not None
+            else None
+        )
+        if role is not None and card is not None and card.contacts:
+            # Answer the last question again, now for the new place.
+            dispatcher.utter_message(
+                text=replies.contact_text(role, card),
+                json_message={PAYLOAD_CONTACT_CARD: card.to_payload()},
+            )
+        else:
+            dispatcher.utter_message(text=replies.location_saved_text(result))
+        return slot_events(slots)
+
+
+class ActionExplainRoles(DirectoryAction):
+    """Explains one professional, compares two, or gives the overview of who is who."""
+
+    def name(self) -> str:
+        return "action_explain_roles"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        mentions = find_role_mentions(_latest_text(tracker))
+        if _latest_intent(tracker) == INTENT_EXPLAIN_ALL_ROLES or not mentions:
+            roles = [role for role in self.directory.roles() if role.needs_location]
+        else:
+            roles = [r for r in (self.directory.role(code) for code in mentions[:2]) if r]
+        if not roles:
+            dispatcher.utter_message(text=replies.which_role_text())
+            return []
+        dispatcher.utter_message(
+            text=replies.explain_text(roles),
+            json_message={PAYLOAD_EXPLAIN: {"roles": [role.code for role in roles]}},
+        )
+        return []
+
+
+class ActionDefaultAskAffirmation(Action):
+    """Two-stage fallback: offers the most likely topics as buttons instead of guessing."""
+
+    def name(self) -> str:
+        return "action_default_ask_affirmation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        topics = top_topics(tracker.latest_message.get("intent_ranking") or [])
+        buttons = [{"title": TOPIC_LABELS[topic], "payload": f"/{topic}"} for topic in topics]
+        buttons.append({"title": "Iets anders", "payload": "/out_of_scope"})
+        dispatcher.utter_message(
+            text="Ik weet niet zeker wat u bedoelt. Gaat uw vraag over een van deze onderwerpen?",
+            buttons=buttons,
+        )
+        return []
