@@ -1,0 +1,62 @@
+# Wijkwijzer. `make run` and `make test` are the two commands a newcomer needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+WW := $(BIN)/wijkwijzer
+PORT ?= 5005
+ACTIONS_PORT ?= 5055
+WEB_PORT ?= 8080
+export WIJKWIJZER_DATABASE_URL ?= sqlite:///$(CURDIR)/wijkwijzer.db
+
+.PHONY: help install run serve train db test test-unit test-stories validate lint bench eval clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@test -x $(PY) || "$$(scripts/find-python310.sh)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade 'pip==24.0'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed ## Create .venv (Python 3.10) and install pinned dependencies
+
+wijkwijzer.db: $(VENV)/.installed $(wildcard demo/*.csv demo/*.geojson)
+	$(WW) import demo
+	@touch $@
+
+db: wijkwijzer.db ## Build the demo database (demo/) at WIJKWIJZER_DATABASE_URL
+
+train: $(VENV)/.installed ## Train a model into models/ (skipped when nothing changed)
+	$(WW) train
+
+run: install db train ## Set up everything and serve the bot, the action server and the demo page
+	$(WW) serve --port $(PORT) --actions-port $(ACTIONS_PORT) --web-port $(WEB_PORT)
+
+validate: $(VENV)/.installed ## Check the training data and domain
+	$(BIN)/rasa data validate --fail-on-warnings --domain domain.yml --data data --config config.yml
+
+test-stories: train ## Conversation tests (tests/stories) against the trained model
+	$(BIN)/rasa test core --stories tests/stories --fail-on-prediction-errors --out build/results/core --model models
+
+lint: $(VENV)/.installed ## ruff and mypy
+	$(BIN)/ruff check bot actions tests
+	$(BIN)/mypy
+
+test-unit: $(VENV)/.installed ## Only the pytest suite (needs a trained model for the server tests)
+	$(BIN)/pytest -q
+
+test: install train validate lint test-stories ## Everything: lint, data validation, conversation tests, pytest
+	$(BIN)/pytest -q
+
+eval: ## Score a running bot on the public dev set (../shared/eval)
+	$(PY) ../shared/eval/score.py http://127.0.0.1:$(PORT) ../shared/eval/dev_questions.yml ../shared/eval/dev_dialogues.yml
+
+bench: install train ## Benchmarks that print numbers (REST latency with contact lookups)
+	$(PY) -m benchmarks.rest_latency
+
+clean: ## Remove built files (not the venv)
+	rm -rf build models wijkwijzer.db .pytest_cache

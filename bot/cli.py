@@ -1,0 +1,231 @@
+"""The `wijkwijzer` command: import, train, serve and eval (CONTRACT.md section 5)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SPACY_DIR = PROJECT_ROOT / "build" / "spacy_nl"
+MODELS_DIR = PROJECT_ROOT / "models"
+WHATSAPP_VARIABLES = (
+    "WHATSAPP_VERIFY_TOKEN",
+    "WHATSAPP_APP_SECRET",
+    "WHATSAPP_ACCESS_TOKEN",
+    "WHATSAPP_PHONE_NUMBER_ID",
+    "WHATSAPP_API_URL",
+)
+
+logger = logging.getLogger("wijkwijzer")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.handler(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wijkwijzer", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    imp = commands.add_parser("import", help="import a municipality (CONTRACT.md section 4)")
+    imp.add_argument("directory", type=Path)
+    imp.set_defaults(handler=_cmd_import)
+
+    train = commands.add_parser("train", help="train a model into models/ when data changed")
+    train.add_argument("--force", action="store_true", help="train even if nothing changed")
+    train.set_defaults(handler=_cmd_train)
+
+    serve = commands.add_parser("serve", help="run the Rasa server and the action server")
+    serve.add_argument("--port", type=int, default=5005)
+    serve.add_argument("--actions-port", type=int, default=5055)
+    serve.add_argument("--host", default=os.environ.get("WIJKWIJZER_HOST", "127.0.0.1"))
+    serve.add_argument("--web-port", type=int, default=None, help="also serve the demo page")
+    serve.add_argument("--model", type=Path, default=MODELS_DIR)
+    serve.set_defaults(handler=_cmd_serve)
+
+    evaluate = commands.add_parser("eval", help="send a question file to a running bot")
+    evaluate.add_argument("file", type=Path)
+    evaluate.add_argument("--url", default="http://127.0.0.1:5005")
+    evaluate.set_defaults(handler=_cmd_eval)
+
+    nlp = commands.add_parser("build-nlp", help="build the Dutch spaCy pipeline")
+    nlp.set_defaults(handler=_cmd_build_nlp)
+    return parser
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from bot.db.importer import ImportFailed, import_directory
+    from bot.db.session import create_schema, make_session_factory
+
+    session_factory = make_session_factory()
+    create_schema(session_factory.kw["bind"])
+    try:
+        report = import_directory(args.directory, session_factory)
+    except ImportFailed as failure:
+        print(f"Import geweigerd: {len(failure.problems)} fout(en). Er is niets veranderd.")
+        for problem in failure.problems:
+            print(f"  {problem}")
+        return 1
+    print(report)
+    return 0
+
+
+def _cmd_build_nlp(args: argparse.Namespace) -> int:
+    from bot.nlp import build_pipeline
+
+    print(build_pipeline(SPACY_DIR))
+    return 0
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from bot.nlp import build_pipeline
+
+    build_pipeline(SPACY_DIR)
+    command = [
+        _rasa(),
+        "train",
+        "--config", "config.yml",
+        "--domain", "domain.yml",
+        "--data", "data",
+        "--out", str(MODELS_DIR),
+    ]  # fmt: skip
+    if args.force:
+        command.append("--force")
+    # Rasa compares the fingerprint with the newest model and skips unchanged parts.
+    return subprocess.call(command, cwd=PROJECT_ROOT)
+
+
+def _rasa() -> str:
+    return str(Path(sys.executable).with_name("rasa"))
+
+
+def allowed_origins(web_port: int | None) -> list[str]:
+    """CORS origins of the Rasa server: the configured ones and the demo page's own."""
+    configured = os.environ.get("WIJKWIJZER_ALLOWED_ORIGINS", "")
+    origins = [origin.strip() for origin in configured.split(",") if origin.strip()]
+    if web_port:
+        origins += [f"http://127.0.0.1:{web_port}", f"http://localhost:{web_port}"]
+    return origins
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from bot.db.session import create_schema, make_engine
+
+    create_schema(make_engine())
+    env = dict(os.environ)
+    env["WIJKWIJZER_ACTIONS_URL"] = f"http://127.0.0.1:{args.actions_port}/webhook"
+    missing = [name for name in WHATSAPP_VARIABLES if not env.get(name)]
+    if missing:
+        print(f"WhatsApp-kanaal staat uit: niet ingesteld: {', '.join(missing)}")
+    for name in missing:
+        env[name] = ""
+    actions_env = dict(env, SANIC_HOST="127.0.0.1")
+
+    actions_command = [
+        sys.executable, "-m", "rasa_sdk",
+        "--actions", "actions",
+        "--port", str(args.actions_port),
+    ]  # fmt: skip
+    rasa_command = [
+        _rasa(), "run",
+        "--model", str(args.model),
+        "--interface", args.host,
+        "--port", str(args.port),
+        "--endpoints", "endpoints.yml",
+        "--credentials", "credentials.yml",
+    ]  # fmt: skip
+    origins = allowed_origins(args.web_port)
+    if origins:
+        rasa_command += ["--cors", *origins]
+    token = env.get("WIJKWIJZER_API_TOKEN")
+    if token:
+        rasa_command += ["--enable-api", "--auth-token", token]
+
+    processes = [subprocess.Popen(actions_command, cwd=PROJECT_ROOT, env=actions_env)]
+    processes.append(subprocess.Popen(rasa_command, cwd=PROJECT_ROOT, env=env))
+    if args.web_port:
+        web_command = [
+            sys.executable, "-m", "bot.web.demo_server",
+            "--host", args.host,
+            "--port", str(args.web_port),
+            "--bot-url", f"http://{_public_host(args.host)}:{args.port}",
+        ]  # fmt: skip
+        processes.append(subprocess.Popen(web_command, cwd=PROJECT_ROOT, env=env))
+    return _supervise(processes, args)
+
+
+def _public_host(host: str) -> str:
+    return "127.0.0.1" if host in ("0.0.0.0", "::") else host
+
+
+def _supervise(processes: list[subprocess.Popen], args: argparse.Namespace) -> int:
+    """Run until SIGTERM/SIGINT or until one process dies; then stop them all."""
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    announced = False
+    exit_code = 0
+    while not stopping:
+        for process in processes:
+            if process.poll() is not None:
+                print(f"Gestopt: {process.args[:3]} (code {process.returncode})", file=sys.stderr)
+                exit_code = process.returncode or 1
+                stopping = True
+        if not announced and _answers(f"http://127.0.0.1:{args.port}/"):
+            announced = True
+            host = _public_host(args.host)
+            print(f"Wijkwijzer is klaar: http://{host}:{args.port}/webhooks/rest/webhook")
+            if args.web_port:
+                print(f"Demopagina: http://{host}:{args.web_port}/")
+            sys.stdout.flush()
+        time.sleep(0.2)
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    deadline = time.monotonic() + 15
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+    return exit_code
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from bot.evaluation import evaluate_file
+
+    report = evaluate_file(args.file, args.url)
+    print(report.render())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
