@@ -1,0 +1,1 @@
+"""Rasa input/output channels of our own (WhatsApp Cloud API)."""

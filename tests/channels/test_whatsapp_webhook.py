@@ -1,0 +1,480 @@
+"""The WhatsApp channel served on loopback: handshake, signatures, dedup, background, sending."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import aiohttp
+import pytest
+import sqlalchemy as sa
+from rasa.core.channels.channel import UserMessage
+
+from bot.channels.whatsapp import (
+    LOCATION_PROMPT,
+    MEDIA_REPLY,
+    GraphApiClient,
+    ProcessedMessageStore,
+    WhatsAppInput,
+    WhatsAppOutput,
+    WhatsAppSettings,
+    processed_message_table,
+)
+
+CARD = {
+    "role": "wijkagent",
+    "area": {"code": "BU03440100", "name": "Vogelbuurt", "level": "buurt"},
+    "contacts": [{"name": "Sanne de Vries", "phone": "0900-8844", "email": "s@example.nl"}],
+}
+
+
+def output_for(channel: WhatsAppInput) -> tuple[WhatsAppOutput, str]:
+    output = channel.get_output_channel()
+    assert isinstance(output, WhatsAppOutput)
+    return output, channel.sender_id("31612345678")
+
+
+# --------------------------------------------------------------------------- handshake
+
+
+async def test_handshake_echoes_the_challenge(served: Any) -> None:
+    params = {
+        "hub.mode": "subscribe",
+        "hub.verify_token": "test-verify-token",
+        "hub.challenge": "1158201444",
+    }
+    async with served.session.get(served.webhook_url, params=params) as resp:
+        assert resp.status == 200
+        assert resp.content_type == "text/plain"
+        assert await resp.text() == "1158201444"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"hub.mode": "subscribe", "hub.verify_token": "wrong", "hub.challenge": "1"},
+        {"hub.mode": "unsubscribe", "hub.verify_token": "test-verify-token", "hub.challenge": "1"},
+        {"hub.mode": "subscribe", "hub.challenge": "1"},
+        {},
+    ],
+)
+async def test_handshake_with_a_wrong_token_is_forbidden(served: Any, params: dict) -> None:
+    async with served.session.get(served.webhook_url, params=params) as resp:
+        assert resp.status == 403
+        assert "1" not in await resp.text()
+
+
+async def test_switched_off_channel_answers_404(
+    channel_server: Callable, make_store: Callable, webhooks: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="bot.channels.whatsapp"):
+        channel = WhatsAppInput.from_credentials(
+            {"verify_token": "", "app_secret": "", "access_token": "", "phone_number_id": ""}
+        )
+    assert "WhatsApp channel off" in caplog.text and "WHATSAPP_APP_SECRET" in caplog.text
+    assert isinstance(channel, WhatsAppInput) and channel.get_output_channel() is None
+
+    async def bot(message: UserMessage) -> None:
+        raise AssertionError("no conversation may start")
+
+    async with channel_server(channel, bot) as served:
+        params = {"hub.mode": "subscribe", "hub.verify_token": "", "hub.challenge": "1"}
+        async with served.session.get(served.webhook_url, params=params) as resp:
+            assert resp.status == 404
+        resp = await served.post(webhooks.text("hallo"), secret="")
+        assert resp.status == 404
+        assert served.received == []
+
+
+# --------------------------------------------------------------------------- authenticity
+
+
+async def test_forged_signature_is_forbidden_and_reaches_no_conversation(
+    served: Any, webhooks: Any, graph_api: Any
+) -> None:
+    resp = await served.post(webhooks.text("Wie is de wijkagent?"), secret="not-the-app-secret")
+    assert resp.status == 403
+    await served.channel.wait_idle()
+    assert served.received == [] and graph_api.sent() == []
+
+
+async def test_missing_signature_is_forbidden(served: Any, webhooks: Any) -> None:
+    body = json.dumps(webhooks.text("hallo")).encode()
+    async with served.session.post(served.webhook_url, data=body) as resp:
+        assert resp.status == 403
+    await served.channel.wait_idle()
+    assert served.received == []
+
+
+@pytest.mark.parametrize("raw", [b"{not json", b"", b"\xff\xfe", b"[1, 2]", b'"tekst"', b"{}"])
+async def test_malformed_bodies_get_400(served: Any, raw: bytes) -> None:
+    resp = await served.post(None, raw=raw)
+    assert resp.status == 400
+    assert "Traceback" not in await resp.text()
+    await served.channel.wait_idle()
+    assert served.received == []
+
+
+async def test_unexpected_shapes_inside_a_notification_are_acknowledged(served: Any) -> None:
+    payload = {"object": "whatsapp_business_account", "entry": [{"changes": [{"value": 3}]}]}
+    resp = await served.post(payload)
+    assert resp.status == 200
+    await served.channel.wait_idle()
+    assert served.received == []
+
+
+# --------------------------------------------------------------------------- incoming
+
+
+async def test_text_reaches_rasa_under_an_encrypted_sender_id(
+    served: Any, webhooks: Any, graph_api: Any
+) -> None:
+    resp = await served.post(webhooks.text("Wie is de wijkagent?", message_id="wamid.T1"))
+    assert resp.status == 200
+    await served.channel.wait_idle()
+    [message] = served.received
+    assert message.text == "Wie is de wijkagent?"
+    assert message.input_channel == "whatsapp"
+    assert message.message_id == "wamid.T1"
+    assert message.sender_id.startswith("wa:") and webhooks.phone not in message.sender_id
+    assert message.metadata == {"whatsapp_type": "text"}
+    # The stand-in bot's answer went to the resident's number through the Graph API.
+    [sent] = graph_api.requests
+    assert sent.path == "/v21.0/106540352242922/messages"
+    assert sent.headers["Authorization"] == "Bearer test-access-token"
+    assert sent.body == {
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": webhooks.phone,
+        "type": "text",
+        "text": {"body": "U zei: Wie is de wijkagent?", "preview_url": False},
+    }
+
+
+async def test_button_and_list_replies_send_their_ids(served: Any, webhooks: Any) -> None:
+    await served.post(webhooks.button_reply("/affirm", "Ja"))
+    await served.post(webhooks.list_reply("Wie is het wijkteam?", "Wijkteam"))
+    await served.channel.wait_idle()
+    assert [message.text for message in served.received] == ["/affirm", "Wie is het wijkteam?"]
+
+
+async def test_location_pin_becomes_inform_location(served: Any, webhooks: Any) -> None:
+    await served.post(webhooks.location(52.0907, 5.1214))
+    await served.channel.wait_idle()
+    [message] = served.received
+    assert message.text == '/inform_location{"latitude": 52.0907, "longitude": 5.1214}'
+
+
+async def test_statuses_are_acknowledged_and_ignored(
+    served: Any, webhooks: Any, graph_api: Any
+) -> None:
+    for status in ("sent", "delivered", "read"):
+        resp = await served.post(webhooks.status(status))
+        assert resp.status == 200
+    await served.channel.wait_idle()
+    assert served.received == [] and graph_api.sent() == []
+
+
+@pytest.mark.parametrize("kind", ["image", "voice", "sticker"])
+async def test_media_gets_a_friendly_dutch_answer_without_rasa(
+    served: Any, webhooks: Any, graph_api: Any, kind: str
+) -> None:
+    resp = await served.post(getattr(webhooks, kind)())
+    assert resp.status == 200
+    await served.channel.wait_idle()
+    assert served.received == []
+    [sent] = graph_api.sent()
+    assert sent["to"] == webhooks.phone
+    assert sent["text"]["body"] == MEDIA_REPLY
+
+
+async def test_duplicate_delivery_is_handled_once(served: Any, webhooks: Any) -> None:
+    payload = webhooks.text("hallo", message_id="wamid.DUP")
+    first, second = await asyncio.gather(served.post(payload), served.post(payload))
+    assert (first.status, second.status) == (200, 200)
+    await served.post(payload)
+    await served.channel.wait_idle()
+    assert len(served.received) == 1
+
+
+async def test_duplicate_after_a_restart_is_handled_once(
+    settings: WhatsAppSettings, make_store: Callable, channel_server: Callable, webhooks: Any
+) -> None:
+    payload = webhooks.text("hallo", message_id="wamid.RESTART")
+    handled: list[str] = []
+
+    async def bot(message: UserMessage) -> None:
+        handled.append(message.text or "")
+
+    for _ in range(2):  # the second channel instance is the bot after a restart
+        async with channel_server(WhatsAppInput(settings, store=make_store()), bot) as served:
+            assert (await served.post(payload)).status == 200
+    assert handled == ["hallo"]
+
+
+async def test_webhook_answers_before_a_slow_bot_is_done(
+    served: Any, webhooks: Any, bot_reply: list, graph_api: Any
+) -> None:
+    async def slow(message: UserMessage) -> None:
+        await asyncio.sleep(3)
+        await message.output_channel.send_text_message(message.sender_id, "Eindelijk.")
+
+    bot_reply[0] = slow
+    started = time.monotonic()
+    resp = await served.post(webhooks.text("hallo"))
+    assert resp.status == 200
+    assert time.monotonic() - started < 1.5
+    assert graph_api.sent() == []
+    await served.channel.wait_idle()
+    assert graph_api.sent()[0]["text"]["body"] == "Eindelijk."
+
+
+async def test_messages_of_one_resident_are_handled_in_order(
+    served: Any, webhooks: Any, bot_reply: list
+) -> None:
+    order: list[str] = []
+
+    async def bot(message: UserMessage) -> None:
+        await asyncio.sleep(0.2 if message.text == "een" else 0)
+        order.append(message.text or "")
+
+    bot_reply[0] = bot
+    for text in ("een", "twee", "drie"):
+        await served.post(webhooks.text(text))
+    await served.channel.wait_idle()
+    assert order == ["een", "twee", "drie"]
+
+
+async def test_a_failing_bot_does_not_stop_the_next_message(
+    served: Any, webhooks: Any, bot_reply: list, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def flaky(message: UserMessage) -> None:
+        if message.text == "boem":
+            raise RuntimeError("geheime inhoud")
+
+    bot_reply[0] = flaky
+    await served.post(webhooks.text("boem"))
+    await served.post(webhooks.text("daarna"))
+    await served.channel.wait_idle()
+    assert [message.text for message in served.received] == ["boem", "daarna"]
+    assert "RuntimeError" in caplog.text and "geheime inhoud" not in caplog.text
+
+
+async def test_typed_number_answers_a_numbered_list(
+    served: Any, webhooks: Any, bot_reply: list, graph_api: Any
+) -> None:
+    buttons = [{"title": f"Buurt {n}", "payload": f"/choose_buurt{n}"} for n in range(1, 13)]
+
+    async def bot(message: UserMessage) -> None:
+        if message.text == "welke buurt":
+            await message.output_channel.send_text_with_buttons(message.sender_id, "Kies:", buttons)
+
+    bot_reply[0] = bot
+    await served.post(webhooks.text("welke buurt"))
+    await served.channel.wait_idle()
+    assert "12. Buurt 12" in graph_api.sent()[0]["text"]["body"]
+    await served.post(webhooks.text("12"))
+    await served.post(webhooks.text("12"))
+    await served.channel.wait_idle()
+    assert [message.text for message in served.received] == ["welke buurt", "/choose_buurt12", "12"]
+
+
+async def test_logs_hold_no_phone_number_or_message_text(
+    served: Any, webhooks: Any, graph_api: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    graph_api.fail_next = [500, 500, 500]
+    with caplog.at_level(logging.DEBUG):
+        await served.post(webhooks.text("Mijn buurman is geheim", message_id="wamid.L1"))
+        await served.post(webhooks.text("Mijn buurman is geheim", message_id="wamid.L1"))
+        await served.post(webhooks.image(), secret="forged")
+        await served.channel.wait_idle()
+    assert "not delivered" in caplog.text
+    assert webhooks.phone not in caplog.text
+    assert "geheim" not in caplog.text
+
+
+# --------------------------------------------------------------------------- sending
+
+
+async def test_ask_location_with_text_becomes_one_location_request(
+    settings: WhatsAppSettings, graph_api: Any
+) -> None:
+    channel = WhatsAppInput(settings, store=ProcessedMessageStore(sa.create_engine("sqlite://")))
+    output, sender_id = output_for(channel)
+    await output.send_response(
+        sender_id, {"text": "In welke buurt woont u?", "custom": {"ask_location": {}}}
+    )
+    await channel.close()
+    [sent] = graph_api.sent()
+    assert sent["type"] == "interactive"
+    assert sent["interactive"] == {
+        "type": "location_request_message",
+        "body": {"text": "In welke buurt woont u?"},
+        "action": {"name": "send_location"},
+    }
+
+
+async def test_ask_location_alone_uses_the_default_prompt(
+    settings: WhatsAppSettings, graph_api: Any
+) -> None:
+    channel = WhatsAppInput(settings)
+    output, sender_id = output_for(channel)
+    await output.send_response(sender_id, {"custom": {"ask_location": {}}})
+    await channel.close()
+    [sent] = graph_api.sent()
+    assert sent["interactive"]["body"]["text"] == LOCATION_PROMPT
+
+
+async def test_contact_card_is_sent_as_text_once(
+    settings: WhatsAppSettings, graph_api: Any
+) -> None:
+    channel = WhatsAppInput(settings)
+    output, sender_id = output_for(channel)
+    # With its own readable text (as the actions send it): that text only.
+    await output.send_response(
+        sender_id, {"text": "De wijkagent voor Vogelbuurt: ...", "custom": {"contact_card": CARD}}
+    )
+    # Without text: the channel renders the card.
+    await output.send_response(sender_id, {"custom": {"contact_card": CARD}})
+    await channel.close()
+    first, second = (body["text"]["body"] for body in graph_api.sent())
+    assert first == "De wijkagent voor Vogelbuurt: ..."
+    assert "Sanne de Vries" in second and "0900-8844" in second and "s@example.nl" in second
+
+
+async def test_machine_payloads_are_not_sent(settings: WhatsAppSettings, graph_api: Any) -> None:
+    channel = WhatsAppInput(settings)
+    output, sender_id = output_for(channel)
+    await output.send_response(
+        sender_id,
+        {
+            "text": "Bel direct 112.",
+            "custom": {"route": {"role": "noodgeval", "topic": "emergency"}},
+        },
+    )
+    await output.send_response(
+        sender_id, {"custom": {"location": {"status": "unknown", "query": ""}}}
+    )
+    await output.send_response(sender_id, {"custom": {"explain": {"roles": ["wijkagent"]}}})
+    await output.send_response(sender_id, {"custom": {"something_new": 1}})
+    await channel.close()
+    assert [body["text"]["body"] for body in graph_api.sent()] == ["Bel direct 112."]
+
+
+async def test_buttons_and_images_are_sent_as_whatsapp_messages(
+    settings: WhatsAppSettings, graph_api: Any
+) -> None:
+    channel = WhatsAppInput(settings)
+    output, sender_id = output_for(channel)
+    buttons = [
+        {"title": t, "payload": t}
+        for t in ("Wijkagent", "Wijkteam", "Buurtbemiddeling", "Iedereen")
+    ]
+    await output.send_response(sender_id, {"text": "Welke persoon zoekt u?", "buttons": buttons})
+    await output.send_response(sender_id, {"text": "Klopt dat?", "buttons": buttons[:2]})
+    await output.send_response(sender_id, {"image": "https://example.nl/kaart.png"})
+    await channel.close()
+    kinds = [(body["type"], body.get("interactive", {}).get("type")) for body in graph_api.sent()]
+    assert kinds == [("interactive", "list"), ("interactive", "button"), ("image", None)]
+
+
+async def test_long_text_is_sent_in_parts(settings: WhatsAppSettings, graph_api: Any) -> None:
+    channel = WhatsAppInput(settings)
+    output, sender_id = output_for(channel)
+    await output.send_text_message(sender_id, "woord " * 2000)
+    await channel.close()
+    bodies = [body["text"]["body"] for body in graph_api.sent()]
+    assert len(bodies) == 3 and all(len(body) <= 4096 for body in bodies)
+
+
+async def test_reply_to_an_unknown_recipient_is_dropped(
+    settings: WhatsAppSettings, graph_api: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    channel = WhatsAppInput(settings)
+    output, _ = output_for(channel)
+    await output.send_text_message("31612345678", "hallo")
+    await channel.close()
+    assert graph_api.sent() == [] and "dropped" in caplog.text
+
+
+async def test_server_errors_are_retried_with_backoff(
+    settings: WhatsAppSettings, graph_api: Any
+) -> None:
+    graph_api.fail_next = [500, 429]
+    client = GraphApiClient(settings, backoff=0.05)
+    started = time.monotonic()
+    assert await client.send("31612345678", {"type": "text", "text": {"body": "x"}})
+    await client.close()
+    assert len(graph_api.requests) == 3
+    assert time.monotonic() - started >= 0.15  # 0.05 + 0.1
+
+
+async def test_sending_gives_up_after_three_tries(
+    settings: WhatsAppSettings, graph_api: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    graph_api.fail_next = [503, 503, 503, 503]
+    client = GraphApiClient(settings, backoff=0.01)
+    assert not await client.send("31612345678", {"type": "text", "text": {"body": "geheim"}})
+    await client.close()
+    assert len(graph_api.requests) == 3
+    assert "HTTP 503, Graph error 131000" in caplog.text
+    assert "geheim" not in caplog.text and "31612345678" not in caplog.text
+
+
+async def test_client_errors_are_not_retried(settings: WhatsAppSettings, graph_api: Any) -> None:
+    graph_api.fail_next = [400]
+    client = GraphApiClient(settings, backoff=0.01)
+    assert not await client.send("31612345678", {"type": "text", "text": {"body": "x"}})
+    await client.close()
+    assert len(graph_api.requests) == 1
+
+
+async def test_unreachable_graph_api_is_retried_then_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    settings = WhatsAppSettings("v", "s", "t", "1", api_url="http://127.0.0.1:9/v21.0")
+    client = GraphApiClient(settings, backoff=0.01, timeout=2)
+    assert not await client.send("31612345678", {"type": "text", "text": {"body": "x"}})
+    await client.close()
+    assert caplog.text.count("ClientConnectorError") == 3
+
+
+# --------------------------------------------------------------------------- dedup store
+
+
+def test_store_prunes_rows_older_than_the_retention(database_url: str) -> None:
+    now = [1_000_000.0]
+    engine = sa.create_engine(database_url, future=True)
+    store = ProcessedMessageStore(engine, clock=lambda: now[0], prune_interval_seconds=0)
+    assert store.claim("wamid.old")
+    now[0] += 2 * 24 * 3600 + 1
+    assert store.claim("wamid.new")
+    with engine.connect() as connection:
+        ids = connection.execute(sa.select(processed_message_table.c.message_id)).scalars().all()
+    assert ids == ["wamid.new"]
+    engine.dispose()
+
+
+def test_store_falls_back_to_memory_without_a_database(caplog: pytest.LogCaptureFixture) -> None:
+    def broken() -> sa.engine.Engine:
+        raise RuntimeError("no database")
+
+    store = ProcessedMessageStore(engine_factory=broken)
+    assert store.claim("wamid.1")
+    assert not store.claim("wamid.1")
+    assert store.claim("wamid.2")
+    assert caplog.text.count("unavailable") == 1
+
+
+async def test_aiohttp_is_what_sends(settings: WhatsAppSettings) -> None:
+    """The client uses one aiohttp session per event loop and closes it."""
+    client = GraphApiClient(settings)
+    session = client._client()
+    assert isinstance(session, aiohttp.ClientSession)
+    assert client._client() is session
+    await client.close()
+    assert session.closed
