@@ -1,0 +1,91 @@
+// The conversation kept in sessionStorage: the sender id and the transcript.
+// sessionStorage lives as long as the browser tab, survives reloads and navigation
+// within the site, and is never sent to a server (unlike a cookie).
+
+const VERSION = 1;
+const MAX_ENTRIES = 300;
+
+function newSenderId() {
+  if (window.crypto && typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function storage() {
+  try {
+    const s = window.sessionStorage;
+    const probe = "wijkwijzer:probe";
+    s.setItem(probe, "1");
+    s.removeItem(probe);
+    return s;
+  } catch {
+    // Storage blocked (privacy settings): the conversation lasts as long as the page.
+    return null;
+  }
+}
+
+export class ConversationStore {
+  constructor(botUrl) {
+    this.key = `wijkwijzer:v${VERSION}:${botUrl || location.origin}`;
+    this.storage = storage();
+    this.state = this.load() || this.fresh();
+  }
+
+  fresh() {
+    return { sender: newSenderId(), entries: [], open: false };
+  }
+
+  load() {
+    if (!this.storage) return null;
+    try {
+      const state = JSON.parse(this.storage.getItem(this.key) || "null");
+      if (state && typeof state.sender === "string" && Array.isArray(state.entries)) {
+        // A message still on its way when the page unloaded never got its answer.
+        for (const entry of state.entries) {
+          if (entry.t === "user" && entry.status === "pending") entry.status = "failed";
+        }
+        return state;
+      }
+    } catch {
+      // A damaged value: start a new conversation.
+    }
+    return null;
+  }
+
+  save() {
+    if (!this.storage) return;
+    if (this.state.entries.length > MAX_ENTRIES) {
+      this.state.entries.splice(0, this.state.entries.length - MAX_ENTRIES);
+    }
+    try {
+      this.storage.setItem(this.key, JSON.stringify(this.state));
+    } catch {
+      // Quota exceeded: keep going without persistence.
+    }
+  }
+
+  reset() {
+    this.state = { ...this.fresh(), open: this.state.open };
+    this.save();
+  }
+
+  get sender() {
+    return this.state.sender;
+  }
+
+  get entries() {
+    return this.state.entries;
+  }
+
+  add(entry) {
+    this.state.entries.push(entry);
+    this.save();
+    return entry;
+  }
+
+  setOpen(open) {
+    this.state.open = open;
+    this.save();
+  }
+}

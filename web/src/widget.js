@@ -1,0 +1,490 @@
+// The chat widget: a launcher button and a non-modal dialog inside a Shadow DOM, so the
+// host page's styles stay out and ours stay in.
+import { sendToBot } from "./client.js";
+import { h, icon, ICONS } from "./dom.js";
+import { asksLocation, botParts, richText } from "./render.js";
+import { ConversationStore } from "./store.js";
+import { STRINGS } from "./strings.js";
+
+const HOST_ATTRIBUTE = "data-wijkwijzer";
+const OPEN_EVENT = "wijkwijzer:open";
+
+export function mountWidget(settings) {
+  // The snippet pasted twice must not give two chat buttons.
+  if (document.querySelector(`[${HOST_ATTRIBUTE}]`)) return null;
+  const host = document.createElement("div");
+  host.setAttribute(HOST_ATTRIBUTE, "");
+  document.body.append(host);
+  // Open, so that assistive technology checks (axe) and tests can look inside.
+  const root = host.attachShadow({ mode: "open" });
+  return new ChatWidget(root, settings);
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+class ChatWidget {
+  constructor(root, settings) {
+    this.root = root;
+    this.settings = settings;
+    this.t = STRINGS[settings.lang];
+    this.store = new ConversationStore(settings.botUrl);
+    this.nodes = new WeakMap();
+    this.queue = Promise.resolve();
+    this.generation = 0;
+    this.busy = 0;
+    this.build();
+    this.renderTranscript();
+    if (this.store.state.open) this.open({ focus: false });
+    document.addEventListener(OPEN_EVENT, () => this.open());
+  }
+
+  // ---- construction -------------------------------------------------------------
+
+  build() {
+    const { t, settings } = this;
+    const stylesheet = h("link", { rel: "stylesheet", href: settings.cssUrl });
+
+    this.launcher = h(
+      "button",
+      {
+        type: "button",
+        class: "utrecht-button utrecht-button--primary-action ww-launcher",
+        "aria-haspopup": "dialog",
+        "aria-expanded": "false",
+        "aria-controls": "ww-dialog",
+        onclick: () => this.open(),
+      },
+      icon(ICONS.chat),
+      h("span", { text: settings.launcherText || t.launcher }),
+    );
+
+    this.log = h("div", {
+      class: "ww-log",
+      role: "log",
+      "aria-live": "polite",
+      "aria-label": t.logLabel,
+      // Scrollable, so keyboard users must be able to reach it to scroll.
+      tabindex: "0",
+    });
+    this.typing = h("div", { class: "ww-typing", role: "status" });
+    this.alert = h("div", { class: "ww-alert-region", role: "alert" });
+    this.status = h("div", { class: "ww-sr", role: "status" });
+
+    this.hint = h("p", { id: "ww-hint", class: "ww-hint", text: t.hintDefault });
+    this.input = h("input", {
+      id: "ww-input",
+      class: "utrecht-textbox utrecht-textbox--html-input ww-input",
+      type: "text",
+      name: "message",
+      autocomplete: "off",
+      maxlength: "500",
+      enterkeyhint: "send",
+      "aria-describedby": "ww-hint",
+    });
+    const form = h(
+      "form",
+      {
+        class: "ww-form",
+        novalidate: true,
+        onsubmit: (event) => {
+          event.preventDefault();
+          this.submitText();
+        },
+      },
+      h("label", { class: "utrecht-form-label ww-label", for: "ww-input", text: t.inputLabel }),
+      this.hint,
+      h(
+        "div",
+        { class: "ww-form__row" },
+        this.input,
+        h(
+          "button",
+          { type: "submit", class: "utrecht-button utrecht-button--primary-action ww-send" },
+          icon(ICONS.send),
+          h("span", { text: t.send }),
+        ),
+      ),
+    );
+
+    const privacy = h(
+      "p",
+      { class: "ww-privacy" },
+      t.privacy,
+      settings.privacyUrl
+        ? [" ", h("a", { class: "utrecht-link utrecht-link--html-a", href: settings.privacyUrl }, t.privacyLink), "."]
+        : null,
+    );
+
+    const header = h(
+      "div",
+      { class: "ww-header" },
+      h("h2", { id: "ww-title", class: "ww-title", text: settings.title }),
+      h(
+        "div",
+        { class: "ww-header__actions" },
+        h(
+          "button",
+          { type: "button", class: "utrecht-button utrecht-button--subtle ww-restart", onclick: () => this.restart() },
+          icon(ICONS.restart),
+          h("span", { text: t.restart }),
+        ),
+        h(
+          "button",
+          { type: "button", class: "utrecht-button utrecht-button--subtle ww-close", onclick: () => this.close() },
+          icon(ICONS.close),
+          h("span", { class: "ww-close__text", text: t.close }),
+        ),
+      ),
+    );
+
+    this.dialog = h(
+      "section",
+      {
+        id: "ww-dialog",
+        class: "ww-dialog",
+        role: "dialog",
+        "aria-labelledby": "ww-title",
+        hidden: true,
+        onkeydown: (event) => {
+          if (event.key === "Escape") {
+            event.preventDefault();
+            this.close();
+          }
+        },
+      },
+      header,
+      this.log,
+      this.typing,
+      this.alert,
+      form,
+      privacy,
+      this.status,
+    );
+
+    this.container = h(
+      "div",
+      { class: `wijkwijzer-theme ww-root ww-root--${settings.position}`, lang: settings.lang, hidden: true },
+      this.launcher,
+      this.dialog,
+    );
+    // Custom properties through the CSSOM are allowed under a strict CSP (no inline styles).
+    if (settings.primaryColor) this.container.style.setProperty("--wijkwijzer-primary-color", settings.primaryColor);
+    if (settings.primaryTextColor) {
+      this.container.style.setProperty("--wijkwijzer-primary-text-color", settings.primaryTextColor);
+    }
+
+    // Show nothing until our stylesheet is in, so the page never flashes an unstyled widget.
+    const reveal = () => {
+      this.container.hidden = false;
+      this.checkContrast();
+    };
+    stylesheet.addEventListener("load", reveal, { once: true });
+    stylesheet.addEventListener(
+      "error",
+      () => {
+        console.error(`Wijkwijzer: could not load ${settings.cssUrl}`);
+        reveal();
+      },
+      { once: true },
+    );
+    this.root.append(stylesheet, this.container);
+  }
+
+  checkContrast() {
+    const style = getComputedStyle(this.launcher);
+    const ratio = contrastRatio(style.color, style.backgroundColor);
+    if (ratio !== null && ratio < 4.5) {
+      console.warn(`Wijkwijzer: the colours give a contrast of ${ratio.toFixed(2)}:1; WCAG AA needs 4.5:1.`);
+    }
+  }
+
+  // ---- rendering ------------------------------------------------------------------
+
+  renderTranscript() {
+    const opening = h(
+      "div",
+      { class: "ww-msg ww-msg--bot" },
+      h("span", { class: "ww-sr", text: this.t.bot }),
+      h("div", { class: "ww-bubble" }, richText(this.settings.openingText || this.t.opening)),
+    );
+    this.log.replaceChildren(opening);
+    for (const entry of this.store.entries) {
+      const node = this.entryNode(entry);
+      if (node) this.log.append(node);
+    }
+    this.updateHint();
+    if (this.failedEntries().length) this.showUnreachable();
+    else this.alert.replaceChildren();
+    this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  entryNode(entry) {
+    const node = entry.t === "user" ? this.userNode(entry) : this.botNode(entry);
+    if (node) this.nodes.set(entry, node);
+    return node;
+  }
+
+  userNode(entry) {
+    return h(
+      "div",
+      { class: "ww-msg ww-msg--user", "data-status": entry.status },
+      h("span", { class: "ww-sr", text: this.t.you }),
+      h("div", { class: "ww-bubble" }, h("p", { class: "ww-text", text: entry.text })),
+      entry.status === "failed" ? h("p", { class: "ww-msg__status", text: this.t.notSent }) : null,
+    );
+  }
+
+  botNode(entry) {
+    const message = entry.msg;
+    const parts = botParts(message, this.t, this.settings.lang);
+    const choices = message.buttons && !entry.answered ? this.choicesNode(message.buttons) : null;
+    if (!parts.length && !choices) return null;
+    return h(
+      "div",
+      { class: "ww-msg ww-msg--bot" },
+      h("span", { class: "ww-sr", text: this.t.bot }),
+      parts,
+      choices,
+    );
+  }
+
+  choicesNode(buttons) {
+    return h(
+      "div",
+      { class: "ww-choices", role: "group", "aria-label": this.t.choices },
+      buttons.map((button) =>
+        h(
+          "button",
+          {
+            type: "button",
+            class: "utrecht-button utrecht-button--secondary-action ww-choice",
+            "data-payload": button.payload,
+            onclick: () => this.choose(button),
+          },
+          button.title,
+        ),
+      ),
+    );
+  }
+
+  append(entry) {
+    const node = this.entryNode(entry);
+    if (!node) return;
+    this.log.append(node);
+    this.bringIntoView(node);
+  }
+
+  // Show a new message: its start when it is taller than the view, else its end.
+  bringIntoView(node) {
+    for (const scroller of [this.log, this.dialog]) {
+      if (scroller.scrollHeight <= scroller.clientHeight + 1) continue;
+      const view = scroller.getBoundingClientRect();
+      const rect = node.getBoundingClientRect();
+      const delta = rect.height > view.height ? rect.top - view.top : rect.bottom - view.bottom;
+      if (delta > 0) scroller.scrollTop += delta;
+    }
+  }
+
+  updateHint() {
+    let askingLocation = false;
+    for (let i = this.store.entries.length - 1; i >= 0; i--) {
+      const entry = this.store.entries[i];
+      if (entry.t === "user") break;
+      if (asksLocation(entry.msg)) askingLocation = true;
+    }
+    this.hint.textContent = askingLocation ? this.t.hintLocation : this.t.hintDefault;
+    this.hint.classList.toggle("ww-hint--location", askingLocation);
+  }
+
+  setTyping(on) {
+    if (on && !this.typing.childElementCount) {
+      this.typing.replaceChildren(
+        h("span", { class: "ww-typing__dots", "aria-hidden": "true" }, h("span"), h("span"), h("span")),
+        h("span", { class: "ww-typing__text", text: this.t.typing }),
+      );
+    } else if (!on) {
+      this.typing.replaceChildren();
+    }
+  }
+
+  setBusy(delta) {
+    this.busy = Math.max(0, this.busy + delta);
+    this.setTyping(this.busy > 0);
+  }
+
+  showUnreachable() {
+    if (this.alert.childElementCount) return;
+    this.alert.replaceChildren(
+      h(
+        "div",
+        { class: "ww-alert" },
+        h("p", { class: "ww-text", text: this.t.unreachable }),
+        h("p", { class: "ww-text ww-alert__urgent", text: this.t.unreachableUrgent }),
+        h(
+          "button",
+          {
+            type: "button",
+            class: "utrecht-button utrecht-button--secondary-action ww-retry",
+            onclick: () => {
+              this.retry();
+              this.input.focus();
+            },
+          },
+          this.t.retry,
+        ),
+      ),
+    );
+  }
+
+  setUserStatus(entry, status) {
+    entry.status = status;
+    this.store.save();
+    const node = this.nodes.get(entry);
+    if (!node) return;
+    node.dataset.status = status;
+    const label = node.querySelector(".ww-msg__status");
+    if (status === "failed" && !label) node.append(h("p", { class: "ww-msg__status", text: this.t.notSent }));
+    if (status !== "failed" && label) label.remove();
+  }
+
+  // ---- conversation -----------------------------------------------------------------
+
+  submitText() {
+    const text = this.input.value.trim();
+    if (!text) return;
+    this.input.value = "";
+    this.send(text, text);
+  }
+
+  choose(button) {
+    this.send(button.payload, button.title);
+    this.input.focus();
+  }
+
+  // Buttons answer the bot's last question only; once the resident replies they go.
+  retireChoices() {
+    let changed = false;
+    for (const entry of this.store.entries) {
+      if (entry.t === "bot" && entry.msg.buttons && !entry.answered) {
+        entry.answered = true;
+        changed = true;
+        const choices = this.nodes.get(entry)?.querySelector(".ww-choices");
+        if (choices) choices.remove();
+      }
+    }
+    if (changed) this.store.save();
+  }
+
+  failedEntries() {
+    return this.store.entries.filter((entry) => entry.t === "user" && entry.status === "failed");
+  }
+
+  send(message, shown) {
+    this.retireChoices();
+    // Earlier messages that failed go first, so the bot hears everything in order.
+    if (this.failedEntries().length) this.retry();
+    const entry = this.store.add({ t: "user", text: shown, message, status: "pending" });
+    this.append(entry);
+    this.updateHint();
+    this.enqueue(entry);
+  }
+
+  retry() {
+    this.alert.replaceChildren();
+    for (const entry of this.failedEntries()) {
+      this.setUserStatus(entry, "pending");
+      this.enqueue(entry);
+    }
+  }
+
+  enqueue(entry) {
+    const generation = this.generation;
+    this.queue = this.queue.then(() => this.deliver(entry, generation));
+  }
+
+  async deliver(entry, generation) {
+    if (generation !== this.generation || entry.status !== "pending") return;
+    this.setBusy(1);
+    try {
+      let messages;
+      try {
+        messages = await sendToBot(this.settings.botUrl, this.store.sender, entry.message, {
+          timeout: this.settings.requestTimeout,
+        });
+      } catch (error) {
+        if (generation !== this.generation) return;
+        console.warn("Wijkwijzer: the bot could not be reached.", error.message);
+        this.setUserStatus(entry, "failed");
+        this.showUnreachable();
+        return;
+      }
+      if (generation !== this.generation) return;
+      this.setUserStatus(entry, "sent");
+      // Stored at once, so a reload during the pauses below loses nothing.
+      const entries = messages.map((msg) => this.store.add({ t: "bot", msg }));
+      for (const [index, botEntry] of entries.entries()) {
+        if (index > 0) await sleep(this.settings.messageDelay);
+        if (generation !== this.generation) return;
+        this.append(botEntry);
+      }
+      this.updateHint();
+    } finally {
+      if (generation === this.generation) this.setBusy(-1);
+    }
+  }
+
+  restart() {
+    this.generation += 1;
+    this.queue = Promise.resolve();
+    this.busy = 0;
+    this.setTyping(false);
+    this.store.reset();
+    this.renderTranscript();
+    this.input.value = "";
+    this.status.textContent = this.t.restarted;
+    setTimeout(() => {
+      this.status.textContent = "";
+    }, 5000);
+    this.input.focus();
+  }
+
+  // ---- dialog -------------------------------------------------------------------------
+
+  open({ focus = true } = {}) {
+    this.dialog.hidden = false;
+    this.launcher.hidden = true;
+    this.launcher.setAttribute("aria-expanded", "true");
+    this.store.setOpen(true);
+    this.log.scrollTop = this.log.scrollHeight;
+    if (focus) this.input.focus();
+  }
+
+  close() {
+    this.dialog.hidden = true;
+    this.launcher.hidden = false;
+    this.launcher.setAttribute("aria-expanded", "false");
+    this.store.setOpen(false);
+    this.launcher.focus();
+  }
+}
+
+// WCAG contrast ratio of two computed "rgb(...)" colours, or null when unparsable.
+function contrastRatio(foreground, background) {
+  const parse = (value) => {
+    const match = /^rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)$/.exec(value);
+    if (!match || (match[4] !== undefined && Number(match[4]) < 1)) return null;
+    return match.slice(1, 4).map(Number);
+  };
+  const luminance = (rgb) => {
+    const [r, g, b] = rgb.map((channel) => {
+      const c = channel / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const fg = parse(foreground);
+  const bg = parse(background);
+  if (!fg || !bg) return null;
+  const [light, dark] = [luminance(fg), luminance(bg)].sort((a, b) => b - a);
+  return (light + 0.05) / (dark + 0.05);
+}
