@@ -1,0 +1,1 @@
+"""The web side of Wijkwijzer: the demo page that shows the chat widget (see docs/widget.md)."""
