@@ -1,0 +1,779 @@
+"""`wijkwijzer import DIR`: check all CSV files of a municipality, then replace its data at once."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, insert, or_, select
+from sqlalchemy.orm import Session
+
+from bot.constants import LEVEL_BUURT, LEVEL_GEMEENTE, LEVEL_WIJK
+from bot.db.models import Address, Buurt, Contact, ContactArea, Gemeente, Wijk
+from bot.db.repositories import AreaRepository, RoleRepository
+from bot.db.session import create_schema
+from bot.location import (
+    normalize_name,
+    normalize_postcode,
+    normalize_street,
+    parse_house_number,
+)
+from bot.roles import normalize_role, role_key
+
+BUURTEN_FILE = "buurten.csv"
+ADRESSEN_FILE = "adressen.csv"
+CONTACTEN_FILE = "contacten.csv"
+GEMEENTEN_FILE = "gemeenten.csv"
+# Optional buurt outlines for location pins, read by bot.db.geometry.
+GEOJSON_FILE = "buurten.geojson"
+PC6HNR_PATTERN = "pc6hnr*.csv"
+
+BUURTEN_COLUMNS = ("buurtcode", "buurtnaam", "wijkcode", "wijknaam", "gemeentecode", "gemeentenaam")
+ADRESSEN_COLUMNS = ("postcode", "huisnummer", "straat", "woonplaats", "buurtcode")
+CONTACTEN_COLUMNS = ("naam", "rol", "organisatie", "telefoon", "email", "spreekuur", "gebied")
+GEMEENTEN_COLUMNS = ("gemeentecode", "telefoon", "website", "meldingen_url", "openingstijden")
+# CBS names the area columns after the year of the division: Buurt2023, Wijk2023, ...
+PC6HNR_COLUMNS = ("pc6", "huisnummer", "buurt", "wijk", "gemeente")
+
+BATCH_SIZE = 10_000
+# A file with a systematic mistake would otherwise produce one problem per line.
+MAX_PROBLEMS_PER_FILE = 1000
+
+# CBS code shapes: BU + 8, WK + 6, GM + 4 characters; recent buurt/wijk codes hold letters.
+_CODE_SHAPES = {"BU": (8, LEVEL_BUURT), "WK": (6, LEVEL_WIJK), "GM": (4, LEVEL_GEMEENTE)}
+_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One reason to refuse an import; line 0 is about the file as a whole."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.file}, regel {self.line}: {self.message}"
+        return f"{self.file}: {self.message}"
+
+
+class ImportFailed(Exception):
+    """The files were refused; nothing in the database changed."""
+
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        self.problems = tuple(problems)
+        lines = "\n".join(f"- {problem}" for problem in self.problems)
+        super().__init__(
+            f"Import geweigerd: {len(self.problems)} probleem/problemen gevonden. "
+            f"Er is niets veranderd.\n{lines}"
+        )
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    gemeenten: tuple[str, ...]
+    wijken: int
+    buurten: int
+    addresses: int
+    contacts: int
+    shapes: int = 0
+
+    def __str__(self) -> str:
+        shapes = f", {self.shapes} buurtgrenzen" if self.shapes else ""
+        return (
+            f"Import gelukt voor {', '.join(self.gemeenten)}: {self.wijken} wijken, "
+            f"{self.buurten} buurten, {self.addresses} adressen, {self.contacts} contacten"
+            f"{shapes}."
+        )
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.items: list[ImportProblem] = []
+        self._per_file: Counter[str] = Counter()
+
+    def add(self, file: str, line: int, message: str) -> None:
+        self._per_file[file] += 1
+        if self._per_file[file] <= MAX_PROBLEMS_PER_FILE:
+            self.items.append(ImportProblem(file, line, message))
+
+    def count(self, file: str) -> int:
+        return self._per_file[file]
+
+    def finished(self) -> list[ImportProblem]:
+        items = list(self.items)
+        for file, count in self._per_file.items():
+            if count > MAX_PROBLEMS_PER_FILE:
+                items.append(
+                    ImportProblem(
+                        file, 0, f"en nog {count - MAX_PROBLEMS_PER_FILE} problemen meer."
+                    )
+                )
+        return items
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+@dataclass
+class _Area:
+    code: str
+    name: str
+    parent: str
+    gemeente_code: str
+    line: int
+
+
+@dataclass
+class _Contact:
+    name: str
+    role_code: str
+    organisation: str
+    phone: str
+    email: str
+    hours: str
+    gemeente_code: str
+    areas: list[tuple[str, str]]
+
+
+@dataclass
+class _Plan:
+    """Everything that passed the checks, ready to be written."""
+
+    gemeenten: dict[str, _Area] = field(default_factory=dict)
+    wijken: dict[str, _Area] = field(default_factory=dict)
+    buurten: dict[str, _Area] = field(default_factory=dict)
+    # Raw codes of buurten.csv, even of rows with mistakes, to avoid follow-up problems.
+    seen_buurt_codes: set[str] = field(default_factory=set)
+    gemeente_details: dict[str, dict[str, str]] = field(default_factory=dict)
+    addresses: list[dict[str, Any]] = field(default_factory=list)
+    address_keys: set[tuple[str, int]] = field(default_factory=set)
+    pc6hnr_files: list[Path] = field(default_factory=list)
+    pc6hnr_rows: int = 0
+    contacts: list[_Contact] = field(default_factory=list)
+    geojson_file: Path | None = None
+
+
+class _StopFile(Exception):
+    pass
+
+
+def parse_area_code(raw: str, prefix: str | None = None) -> tuple[str, str] | None:
+    """('BU03440100', 'buurt') for 'BU03440100', '03440100' or '3440100' with prefix 'BU'."""
+    value = raw.strip().upper().replace(" ", "")
+    if prefix is None:
+        prefix = value[:2]
+        if prefix not in _CODE_SHAPES:
+            return None
+    body = value[2:] if value.startswith(prefix) else value
+    length, level = _CODE_SHAPES[prefix]
+    # Spreadsheets drop leading zeros of numeric codes.
+    if body.isdigit() and len(body) < length:
+        body = body.zfill(length)
+    if len(body) != length or not body.isascii() or not body.isalnum():
+        return None
+    if prefix == "GM" and not body.isdigit():
+        return None
+    return prefix + body, level
+
+
+def _decoded_lines(path: Path, name: str, problems: _Problems) -> Iterator[str]:
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                problems.add(
+                    name,
+                    number,
+                    "het bestand is geen UTF-8 (teken op positie "
+                    f"{error.start + 1} van de regel). Sla het op als 'CSV UTF-8'.",
+                )
+                raise _StopFile from error
+            if number == 1:
+                line = line.removeprefix("\ufeff")
+            yield line
+
+
+def _canonical(column: str) -> str:
+    return column.strip().lstrip("\ufeff").strip().lower()
+
+
+def _pc6hnr_canonical(column: str) -> str:
+    return re.sub(r"\d{4}$", "", _canonical(column))
+
+
+def _read_rows(
+    path: Path,
+    name: str,
+    columns: tuple[str, ...],
+    problems: _Problems,
+    *,
+    delimiter: str | None = ",",
+    canonical: Callable[[str], str] = _canonical,
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows as dicts with their line numbers; header, encoding and shape problems are recorded."""
+    try:
+        lines = _decoded_lines(path, name, problems)
+        first = next(lines, None)
+        if first is None or not first.strip():
+            problems.add(name, 1, "het bestand is leeg: de kopregel ontbreekt.")
+            return
+        if delimiter is None:
+            delimiter = ";" if first.count(";") > first.count(",") else ","
+        header = [canonical(column) for column in next(csv.reader([first], delimiter=delimiter))]
+        missing = [column for column in columns if column not in header]
+        doubled = sorted({column for column in header if header.count(column) > 1})
+        if missing or doubled:
+            expected = delimiter.join(columns)
+            found = first.strip()[:200]
+            hint = ""
+            if delimiter == "," and ";" in first and "," not in first:
+                hint = " Gebruik komma's als scheidingsteken, geen puntkomma's."
+            problems.add(
+                name,
+                1,
+                f"de kopregel klopt niet: verwacht '{expected}', gevonden '{found}'."
+                + (f" Ontbreekt: {', '.join(missing)}." if missing else "")
+                + (f" Dubbel: {', '.join(doubled)}." if doubled else "")
+                + hint,
+            )
+            return
+
+        def with_first() -> Iterator[str]:
+            yield first
+            yield from lines
+
+        reader = csv.reader(with_first(), delimiter=delimiter)
+        next(reader)
+        try:
+            for row in reader:
+                if not any(value.strip() for value in row):
+                    continue
+                if len(row) != len(header):
+                    problems.add(
+                        name,
+                        reader.line_num,
+                        f"verwacht {len(header)} velden, gevonden {len(row)}. "
+                        "Staat er een komma in een veld? Zet het veld dan tussen "
+                        "aanhalingstekens.",
+                    )
+                    continue
+                yield (
+                    reader.line_num,
+                    {column: value.strip() for column, value in zip(header, row, strict=True)},
+                )
+        except csv.Error as error:
+            problems.add(name, reader.line_num, f"de regel is geen geldige CSV: {error}.")
+    except _StopFile:
+        return
+
+
+def _required(
+    row: dict[str, str], columns: tuple[str, ...], name: str, line: int, problems: _Problems
+) -> bool:
+    empty = [column for column in columns if not row.get(column)]
+    if empty:
+        label = "veld" if len(empty) == 1 else "velden"
+        problems.add(name, line, f"verplicht {label} leeg: {', '.join(empty)}.")
+    return not empty
+
+
+def _check_buurten(path: Path, plan: _Plan, problems: _Problems) -> None:
+    name = BUURTEN_FILE
+    for line, row in _read_rows(path, name, BUURTEN_COLUMNS, problems):
+        plan.seen_buurt_codes.add(row["buurtcode"].strip().upper())
+        if not _required(row, BUURTEN_COLUMNS, name, line, problems):
+            continue
+        buurt = parse_area_code(row["buurtcode"], "BU")
+        wijk = parse_area_code(row["wijkcode"], "WK")
+        gemeente = parse_area_code(row["gemeentecode"], "GM")
+        bad = [
+            f"{label} '{row[column]}' (verwacht bijvoorbeeld {example})"
+            for parsed, label, column, example in (
+                (buurt, "buurtcode", "buurtcode", "BU03440100"),
+                (wijk, "wijkcode", "wijkcode", "WK034401"),
+                (gemeente, "gemeentecode", "gemeentecode", "GM0344"),
+            )
+            if parsed is None
+        ]
+        if bad or buurt is None or wijk is None or gemeente is None:
+            problems.add(name, line, "ongeldige " + "; ongeldige ".join(bad) + ".")
+            continue
+        buurt_code, wijk_code, gemeente_code = buurt[0], wijk[0], gemeente[0]
+        plan.seen_buurt_codes.add(buurt_code)
+        if buurt_code[2:8] != wijk_code[2:] or wijk_code[2:6] != gemeente_code[2:]:
+            problems.add(
+                name,
+                line,
+                f"de codes passen niet bij elkaar: buurt {buurt_code} hoort bij wijk "
+                f"WK{buurt_code[2:8]} en gemeente GM{buurt_code[2:6]}, "
+                f"niet bij {wijk_code} en {gemeente_code}.",
+            )
+            continue
+        if buurt_code in plan.buurten:
+            problems.add(
+                name,
+                line,
+                f"buurtcode {buurt_code} staat al op regel {plan.buurten[buurt_code].line}.",
+            )
+            continue
+        known_gemeente = plan.gemeenten.get(gemeente_code)
+        if known_gemeente and known_gemeente.name != row["gemeentenaam"]:
+            problems.add(
+                name,
+                line,
+                f"gemeente {gemeente_code} heet hier '{row['gemeentenaam']}', maar op regel "
+                f"{known_gemeente.line} '{known_gemeente.name}'.",
+            )
+            continue
+        known_wijk = plan.wijken.get(wijk_code)
+        if known_wijk and known_wijk.name != row["wijknaam"]:
+            problems.add(
+                name,
+                line,
+                f"wijk {wijk_code} heet hier '{row['wijknaam']}', maar op regel "
+                f"{known_wijk.line} '{known_wijk.name}'.",
+            )
+            continue
+        plan.gemeenten.setdefault(
+            gemeente_code, _Area(gemeente_code, row["gemeentenaam"], "", gemeente_code, line)
+        )
+        plan.wijken.setdefault(
+            wijk_code, _Area(wijk_code, row["wijknaam"], gemeente_code, gemeente_code, line)
+        )
+        plan.buurten[buurt_code] = _Area(
+            buurt_code, row["buurtnaam"], wijk_code, gemeente_code, line
+        )
+    if not plan.buurten and not problems.count(name):
+        problems.add(name, 1, "het bestand bevat geen buurten, alleen een kopregel.")
+
+
+def _check_existing_codes(session: Session, plan: _Plan, problems: _Problems) -> None:
+    """A code that already belongs to another municipality would be silently moved."""
+    codes = set(plan.buurten) | set(plan.wijken)
+    owners = AreaRepository(session).gemeente_of_codes(codes)
+    for code, owner in sorted(owners.items()):
+        area = plan.buurten.get(code) or plan.wijken[code]
+        if owner != area.gemeente_code:
+            problems.add(
+                BUURTEN_FILE,
+                area.line,
+                f"code {code} hoort in de database al bij gemeente {owner}, niet bij "
+                f"{area.gemeente_code}. Importeer eerst de nieuwe indeling van {owner}.",
+            )
+
+
+def _check_gemeenten(path: Path, plan: _Plan, problems: _Problems) -> None:
+    name = GEMEENTEN_FILE
+    lines: dict[str, int] = {}
+    for line, row in _read_rows(path, name, GEMEENTEN_COLUMNS, problems):
+        if not _required(row, ("gemeentecode",), name, line, problems):
+            continue
+        parsed = parse_area_code(row["gemeentecode"], "GM")
+        if parsed is None:
+            problems.add(name, line, f"ongeldige gemeentecode '{row['gemeentecode']}'.")
+            continue
+        code = parsed[0]
+        if code not in plan.gemeenten:
+            problems.add(name, line, f"gemeente {code} staat niet in {BUURTEN_FILE}.")
+            continue
+        if code in lines:
+            problems.add(name, line, f"gemeente {code} staat al op regel {lines[code]}.")
+            continue
+        lines[code] = line
+        plan.gemeente_details[code] = {
+            "phone": row["telefoon"],
+            "website": row["website"],
+            "report_url": row["meldingen_url"],
+            "hours": row["openingstijden"],
+        }
+
+
+def _buurt_problem(raw: str, plan: _Plan) -> tuple[str | None, str | None]:
+    """(buurt code, None) when known, else (None, message or None for a follow-up problem)."""
+    parsed = parse_area_code(raw, "BU")
+    if parsed is None:
+        return None, f"ongeldige buurtcode '{raw}'."
+    if parsed[0] in plan.buurten:
+        return parsed[0], None
+    if parsed[0] in plan.seen_buurt_codes or raw.strip().upper() in plan.seen_buurt_codes:
+        return None, None
+    return None, f"buurtcode {parsed[0]} staat niet in {BUURTEN_FILE}."
+
+
+def _check_adressen(path: Path, plan: _Plan, problems: _Problems) -> None:
+    name = ADRESSEN_FILE
+    first_line: dict[tuple[str, int, str], int] = {}
+    for line, row in _read_rows(path, name, ADRESSEN_COLUMNS, problems):
+        if not _required(
+            row, ("postcode", "huisnummer", "straat", "buurtcode"), name, line, problems
+        ):
+            continue
+        messages = []
+        postcode = normalize_postcode(row["postcode"])
+        if postcode is None:
+            messages.append(
+                f"ongeldige postcode '{row['postcode']}' (verwacht 4 cijfers en 2 letters, "
+                "zoals 8101 AA)."
+            )
+        number = parse_house_number(row["huisnummer"])
+        if number is None:
+            messages.append(
+                f"ongeldig huisnummer '{row['huisnummer']}' (verwacht een getal vanaf 1, "
+                "eventueel met toevoeging, zoals 12 of 12a)."
+            )
+        buurt_code, buurt_message = _buurt_problem(row["buurtcode"], plan)
+        if buurt_message:
+            messages.append(buurt_message)
+        if messages:
+            problems.add(name, line, " ".join(messages))
+            continue
+        if postcode is None or number is None or buurt_code is None:
+            continue
+        key = (postcode, number[0], number[1])
+        if key in first_line:
+            problems.add(
+                name,
+                line,
+                f"dit adres ({postcode} {row['huisnummer']}) staat al op regel {first_line[key]}.",
+            )
+            continue
+        first_line[key] = line
+        plan.address_keys.add((postcode, number[0]))
+        gemeente_code = plan.buurten[buurt_code].gemeente_code
+        plan.addresses.append(
+            {
+                "postcode": postcode,
+                "house_number": number[0],
+                "addition": number[1],
+                "street": row["straat"],
+                "street_norm": normalize_street(row["straat"]),
+                "city": row["woonplaats"] or plan.gemeenten[gemeente_code].name,
+                "buurt_code": buurt_code,
+            }
+        )
+
+
+def _pc6hnr_addresses(path: Path, plan: _Plan, problems: _Problems) -> Iterator[dict[str, Any]]:
+    """Stream CBS's postcode-huisnummer rows of the imported municipalities; checks as it goes."""
+    name = path.name
+    previous: tuple[str, int] | None = None
+    for line, row in _read_rows(
+        path, name, PC6HNR_COLUMNS, problems, delimiter=None, canonical=_pc6hnr_canonical
+    ):
+        gemeente = parse_area_code(row["gemeente"], "GM")
+        # The national file holds every municipality; only the imported ones matter.
+        if gemeente is None or gemeente[0] not in plan.gemeenten:
+            if gemeente is None:
+                problems.add(name, line, f"ongeldige gemeentecode '{row['gemeente']}'.")
+            continue
+        postcode = normalize_postcode(row["pc6"])
+        number = parse_house_number(row["huisnummer"])
+        buurt = parse_area_code(row["buurt"], "BU")
+        messages = []
+        if postcode is None:
+            messages.append(f"ongeldige postcode '{row['pc6']}'.")
+        if number is None or number[1]:
+            messages.append(f"ongeldig huisnummer '{row['huisnummer']}'.")
+        if buurt is None:
+            messages.append(f"ongeldige buurtcode '{row['buurt']}'.")
+        elif buurt[0] not in plan.buurten:
+            messages.append(f"buurtcode {buurt[0]} staat niet in {BUURTEN_FILE}.")
+        if messages:
+            problems.add(name, line, " ".join(messages))
+            continue
+        if postcode is None or number is None or buurt is None:
+            continue
+        key = (postcode, number[0])
+        # The file is sorted; an address from adressen.csv keeps its street name.
+        if key == previous or key in plan.address_keys:
+            continue
+        previous = key
+        yield {
+            "postcode": postcode,
+            "house_number": number[0],
+            "addition": "",
+            "street": "",
+            "street_norm": "",
+            "city": "",
+            "buurt_code": buurt[0],
+        }
+
+
+def _check_pc6hnr(path: Path, plan: _Plan, problems: _Problems) -> None:
+    count = sum(1 for _ in _pc6hnr_addresses(path, plan, problems))
+    if count == 0 and not problems.count(path.name):
+        problems.add(
+            path.name,
+            0,
+            "het bestand bevat geen adressen van "
+            f"{', '.join(sorted(plan.gemeenten))}. Past het jaar van de indeling bij "
+            f"{BUURTEN_FILE}?",
+        )
+    plan.pc6hnr_rows += count
+
+
+def _role_lookup(session: Session) -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for role in RoleRepository(session).all():
+        lookup.setdefault(role_key(role.code), role.code)
+        lookup.setdefault(role_key(role.name), role.code)
+    return lookup
+
+
+def _check_contacten(path: Path, plan: _Plan, roles: dict[str, str], problems: _Problems) -> None:
+    name = CONTACTEN_FILE
+    known_roles = sorted(set(roles.values()))
+    for line, row in _read_rows(path, name, CONTACTEN_COLUMNS, problems):
+        if not _required(row, ("naam", "rol", "gebied"), name, line, problems):
+            continue
+        messages = []
+        role_code = roles.get(role_key(row["rol"]))
+        if role_code is None:
+            synonym = normalize_role(row["rol"])
+            role_code = synonym if synonym in known_roles else None
+        if role_code is None:
+            messages.append(
+                f"onbekende rol '{row['rol']}'. Gebruik een van: {', '.join(known_roles)}."
+            )
+        areas: list[tuple[str, str]] = []
+        for raw in row["gebied"].split(";"):
+            if not raw.strip():
+                continue
+            parsed = parse_area_code(raw)
+            if parsed is None:
+                messages.append(
+                    f"onbekend gebied '{raw.strip()}': gebruik een buurt-, wijk- of "
+                    "gemeentecode zoals BU03440100, WK034401 of GM0344."
+                )
+                continue
+            code, level = parsed
+            known = {LEVEL_BUURT: plan.buurten, LEVEL_WIJK: plan.wijken}.get(level, plan.gemeenten)
+            if code not in known:
+                messages.append(
+                    f"onbekend gebied '{code}': deze code staat niet in {BUURTEN_FILE}."
+                )
+            elif (code, level) not in areas:
+                areas.append((code, level))
+        if not areas and not messages:
+            messages.append("verplicht veld leeg: gebied.")
+        email = row["email"]
+        if email and not _EMAIL_RE.fullmatch(email):
+            messages.append(f"ongeldig e-mailadres '{email}'.")
+        if messages:
+            problems.add(name, line, " ".join(messages))
+            continue
+        if role_code is None:
+            continue
+        first_code, first_level = areas[0]
+        gemeente_code = (
+            first_code
+            if first_level == LEVEL_GEMEENTE
+            else {**plan.buurten, **plan.wijken}[first_code].gemeente_code
+        )
+        plan.contacts.append(
+            _Contact(
+                name=row["naam"],
+                role_code=role_code,
+                organisation=row["organisatie"],
+                phone=row["telefoon"],
+                email=email,
+                hours=row["spreekuur"],
+                gemeente_code=gemeente_code,
+                areas=areas,
+            )
+        )
+
+
+def check_directory(path: Path | str, session: Session) -> _Plan:
+    """Read and check every file; raises ImportFailed with all problems found."""
+    directory = Path(path)
+    problems = _Problems()
+    plan = _Plan()
+    if not directory.is_dir():
+        raise ImportFailed([ImportProblem(str(directory), 0, "deze map bestaat niet.")])
+
+    def present(file: str) -> Path | None:
+        candidate = directory / file
+        if candidate.is_file():
+            return candidate
+        return None
+
+    buurten = present(BUURTEN_FILE)
+    if buurten is None:
+        problems.add(BUURTEN_FILE, 0, "het bestand ontbreekt.")
+    else:
+        _check_buurten(buurten, plan, problems)
+        _check_existing_codes(session, plan, problems)
+
+    gemeenten = present(GEMEENTEN_FILE)
+    if gemeenten is not None:
+        _check_gemeenten(gemeenten, plan, problems)
+
+    plan.pc6hnr_files = sorted(directory.glob(PC6HNR_PATTERN))
+    adressen = present(ADRESSEN_FILE)
+    if adressen is not None:
+        _check_adressen(adressen, plan, problems)
+        if not plan.addresses and not problems.count(ADRESSEN_FILE) and not plan.pc6hnr_files:
+            problems.add(ADRESSEN_FILE, 1, "het bestand bevat geen adressen, alleen een kopregel.")
+    elif not plan.pc6hnr_files:
+        problems.add(ADRESSEN_FILE, 0, "het bestand ontbreekt.")
+    for pc6hnr in plan.pc6hnr_files:
+        _check_pc6hnr(pc6hnr, plan, problems)
+
+    plan.geojson_file = present(GEOJSON_FILE)
+    contacten = present(CONTACTEN_FILE)
+    if contacten is None:
+        problems.add(CONTACTEN_FILE, 0, "het bestand ontbreekt.")
+    else:
+        _check_contacten(contacten, plan, _role_lookup(session), problems)
+
+    if problems:
+        raise ImportFailed(problems.finished())
+    return plan
+
+
+def _replace(session: Session, plan: _Plan) -> tuple[int, int]:
+    """Replace the municipalities' data; the caller owns the transaction. (addresses, shapes)"""
+    codes = list(plan.gemeenten)
+    old_buurten = select(Buurt.code).where(Buurt.gemeente_code.in_(codes))
+    old_wijken = select(Wijk.code).where(Wijk.gemeente_code.in_(codes))
+    old_contacts = select(Contact.id).where(Contact.gemeente_code.in_(codes))
+    no_sync = {"synchronize_session": False}
+    session.execute(
+        delete(ContactArea)
+        .where(
+            or_(
+                ContactArea.contact_id.in_(old_contacts),
+                ContactArea.area_code.in_(old_buurten),
+                ContactArea.area_code.in_(old_wijken),
+                ContactArea.area_code.in_(codes),
+            )
+        )
+        .execution_options(**no_sync)
+    )
+    session.execute(
+        delete(Contact).where(Contact.gemeente_code.in_(codes)).execution_options(**no_sync)
+    )
+    session.execute(
+        delete(Address).where(Address.buurt_code.in_(old_buurten)).execution_options(**no_sync)
+    )
+    session.execute(
+        delete(Buurt).where(Buurt.gemeente_code.in_(codes)).execution_options(**no_sync)
+    )
+    session.execute(delete(Wijk).where(Wijk.gemeente_code.in_(codes)).execution_options(**no_sync))
+
+    for code, area in plan.gemeenten.items():
+        gemeente = session.get(Gemeente, code)
+        if gemeente is None:
+            gemeente = Gemeente(code=code, name=area.name)
+            session.add(gemeente)
+        gemeente.name = area.name
+        # Without gemeenten.csv the general contact details stay as they were.
+        for attribute, value in plan.gemeente_details.get(code, {}).items():
+            setattr(gemeente, attribute, value)
+    session.flush()
+
+    session.execute(
+        insert(Wijk),
+        [
+            {
+                "code": wijk.code,
+                "name": wijk.name,
+                "name_norm": normalize_name(wijk.name),
+                "gemeente_code": wijk.gemeente_code,
+            }
+            for wijk in plan.wijken.values()
+        ],
+    )
+    session.execute(
+        insert(Buurt),
+        [
+            {
+                "code": buurt.code,
+                "name": buurt.name,
+                "name_norm": normalize_name(buurt.name),
+                "wijk_code": buurt.parent,
+                "gemeente_code": buurt.gemeente_code,
+            }
+            for buurt in plan.buurten.values()
+        ],
+    )
+    addresses = 0
+    for start in range(0, len(plan.addresses), BATCH_SIZE):
+        batch = plan.addresses[start : start + BATCH_SIZE]
+        session.execute(insert(Address), batch)
+        addresses += len(batch)
+    for path in plan.pc6hnr_files:
+        problems = _Problems()
+        batch = []
+        for row in _pc6hnr_addresses(path, plan, problems):
+            batch.append(row)
+            if len(batch) >= BATCH_SIZE:
+                session.execute(insert(Address), batch)
+                addresses += len(batch)
+                batch = []
+        if batch:
+            session.execute(insert(Address), batch)
+            addresses += len(batch)
+        if problems:
+            # The file changed between checking and writing; the transaction is rolled back.
+            raise ImportFailed(problems.finished())
+
+    for contact in plan.contacts:
+        session.add(
+            Contact(
+                gemeente_code=contact.gemeente_code,
+                name=contact.name,
+                role_code=contact.role_code,
+                organisation=contact.organisation,
+                phone=contact.phone,
+                email=contact.email,
+                hours=contact.hours,
+                active=True,
+                areas=[ContactArea(area_code=code, level=level) for code, level in contact.areas],
+            )
+        )
+    session.flush()
+    return addresses, _import_shapes(session, plan)
+
+
+def _import_shapes(session: Session, plan: _Plan) -> int:
+    """Buurt outlines from buurten.geojson; its checks run here, inside the transaction."""
+    if plan.geojson_file is None:
+        return 0
+    from bot.db import geometry
+
+    try:
+        report = geometry.import_geojson(plan.geojson_file, session, list(plan.buurten))
+    except geometry.GeometryImportFailed as failure:
+        raise ImportFailed(
+            [ImportProblem(GEOJSON_FILE, line, message) for line, message in failure.problems]
+        ) from None
+    return int(report.shapes)
+
+
+def import_directory(path: Path | str, session_factory: Callable[[], Session]) -> ImportReport:
+    """Import DIR (CONTRACT.md section 4) all-or-nothing; raises ImportFailed with every problem."""
+    with session_factory() as session:
+        create_schema(session.get_bind())
+    with session_factory() as session:
+        plan = check_directory(path, session)
+        session.rollback()
+        with session.begin():
+            addresses, shapes = _replace(session, plan)
+    return ImportReport(
+        gemeenten=tuple(sorted(plan.gemeenten)),
+        wijken=len(plan.wijken),
+        buurten=len(plan.buurten),
+        addresses=addresses,
+        contacts=len(plan.contacts),
+        shapes=shapes,
+    )

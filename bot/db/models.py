@@ -1,0 +1,146 @@
+"""SQLAlchemy models of the neighbourhood database: areas, addresses, roles, contacts, routes."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    CHAR,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeMeta, Mapped, registry, relationship
+
+mapper_registry = registry()
+
+
+class Base(metaclass=DeclarativeMeta):
+    """Declarative base spelled out, so type checkers see a real class (SQLAlchemy 1.4 style)."""
+
+    __abstract__ = True
+    registry = mapper_registry
+    metadata = mapper_registry.metadata
+    __init__ = mapper_registry.constructor
+
+
+# CBS codes are at most 10 characters (BU + 8); a little room for odd local codes.
+CODE_LENGTH = 16
+
+
+class Gemeente(Base):
+    __tablename__ = "gemeente"
+
+    code: Mapped[str] = Column(String(CODE_LENGTH), primary_key=True)
+    name: Mapped[str] = Column(String(200), nullable=False)
+    phone: Mapped[str] = Column(String(100), nullable=False, default="")
+    website: Mapped[str] = Column(String(500), nullable=False, default="")
+    report_url: Mapped[str] = Column(String(500), nullable=False, default="")
+    hours: Mapped[str] = Column(String(500), nullable=False, default="")
+
+
+class Wijk(Base):
+    __tablename__ = "wijk"
+    __table_args__ = (Index("ix_wijk_name_norm", "name_norm"),)
+
+    code: Mapped[str] = Column(String(CODE_LENGTH), primary_key=True)
+    name: Mapped[str] = Column(String(200), nullable=False)
+    name_norm: Mapped[str] = Column(String(200), nullable=False)
+    gemeente_code: Mapped[str] = Column(
+        String(CODE_LENGTH), ForeignKey("gemeente.code"), nullable=False, index=True
+    )
+
+
+class Buurt(Base):
+    __tablename__ = "buurt"
+    __table_args__ = (Index("ix_buurt_name_norm", "name_norm"),)
+
+    code: Mapped[str] = Column(String(CODE_LENGTH), primary_key=True)
+    name: Mapped[str] = Column(String(200), nullable=False)
+    name_norm: Mapped[str] = Column(String(200), nullable=False)
+    wijk_code: Mapped[str] = Column(
+        String(CODE_LENGTH), ForeignKey("wijk.code"), nullable=False, index=True
+    )
+    gemeente_code: Mapped[str] = Column(
+        String(CODE_LENGTH), ForeignKey("gemeente.code"), nullable=False, index=True
+    )
+
+
+class Address(Base):
+    __tablename__ = "address"
+    __table_args__ = (
+        Index("ix_address_postcode_number", "postcode", "house_number"),
+        Index("ix_address_street_number", "street_norm", "house_number"),
+        Index("ix_address_buurt_code", "buurt_code"),
+    )
+
+    id: Mapped[int] = Column(Integer, primary_key=True, autoincrement=True)
+    postcode: Mapped[str] = Column(CHAR(6), nullable=False)
+    house_number: Mapped[int] = Column(Integer, nullable=False)
+    addition: Mapped[str] = Column(String(16), nullable=False, default="")
+    street: Mapped[str] = Column(String(200), nullable=False, default="")
+    street_norm: Mapped[str] = Column(String(200), nullable=False, default="")
+    city: Mapped[str] = Column(String(200), nullable=False, default="")
+    buurt_code: Mapped[str] = Column(String(CODE_LENGTH), ForeignKey("buurt.code"), nullable=False)
+
+
+class Role(Base):
+    __tablename__ = "role"
+
+    code: Mapped[str] = Column(String(64), primary_key=True)
+    name: Mapped[str] = Column(String(200), nullable=False)
+    description: Mapped[str] = Column(Text, nullable=False, default="")
+    organisation_type: Mapped[str] = Column(String(200), nullable=False, default="")
+    needs_location: Mapped[bool] = Column(Boolean, nullable=False, default=True)
+
+
+class Contact(Base):
+    __tablename__ = "contact"
+    __table_args__ = (Index("ix_contact_role_gemeente", "role_code", "gemeente_code"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True, autoincrement=True)
+    gemeente_code: Mapped[str] = Column(
+        String(CODE_LENGTH), ForeignKey("gemeente.code"), nullable=False
+    )
+    name: Mapped[str] = Column(String(200), nullable=False)
+    role_code: Mapped[str] = Column(String(64), ForeignKey("role.code"), nullable=False)
+    organisation: Mapped[str] = Column(String(200), nullable=False, default="")
+    phone: Mapped[str] = Column(String(100), nullable=False, default="")
+    email: Mapped[str] = Column(String(200), nullable=False, default="")
+    hours: Mapped[str] = Column(String(500), nullable=False, default="")
+    active: Mapped[bool] = Column(Boolean, nullable=False, default=True)
+
+    areas: Mapped[list[ContactArea]] = relationship(
+        "ContactArea", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class ContactArea(Base):
+    __tablename__ = "contact_area"
+    __table_args__ = (Index("ix_contact_area_area_code", "area_code"),)
+
+    contact_id: Mapped[int] = Column(
+        Integer, ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Not a foreign key: the code points at a buurt, a wijk or a gemeente, per `level`.
+    area_code: Mapped[str] = Column(String(CODE_LENGTH), primary_key=True)
+    level: Mapped[str] = Column(String(16), nullable=False)
+
+
+class RouteRule(Base):
+    __tablename__ = "route_rule"
+    __table_args__ = (UniqueConstraint("topic", "gemeente_code", name="uq_route_rule_topic"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True, autoincrement=True)
+    topic: Mapped[str] = Column(String(100), nullable=False, index=True)
+    role_code: Mapped[str] = Column(String(64), ForeignKey("role.code"), nullable=False)
+    # NULL: the default for every municipality without a rule of its own.
+    gemeente_code: Mapped[str | None] = Column(
+        String(CODE_LENGTH), ForeignKey("gemeente.code"), nullable=True
+    )
+
+
+metadata = Base.metadata

@@ -1,0 +1,210 @@
+"""Queries on the neighbourhood database, one repository per aggregate, each on a given Session."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import NamedTuple
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db.models import Address, Buurt, Contact, ContactArea, Gemeente, Role, RouteRule, Wijk
+
+
+class BuurtRow(NamedTuple):
+    code: str
+    name: str
+    name_norm: str
+    wijk_code: str
+    gemeente_code: str
+
+
+class WijkRow(NamedTuple):
+    code: str
+    name: str
+    name_norm: str
+    gemeente_code: str
+
+
+class StreetHit(NamedTuple):
+    street_norm: str
+    house_number: int
+    addition: str
+    city: str
+    buurt_code: str
+
+
+class AreaRepository:
+    """Gemeenten, wijken and buurten."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def buurten(self) -> list[BuurtRow]:
+        rows = self.session.execute(
+            select(Buurt.code, Buurt.name, Buurt.name_norm, Buurt.wijk_code, Buurt.gemeente_code)
+        )
+        return [BuurtRow(*row) for row in rows]
+
+    def wijken(self) -> list[WijkRow]:
+        rows = self.session.execute(
+            select(Wijk.code, Wijk.name, Wijk.name_norm, Wijk.gemeente_code)
+        )
+        return [WijkRow(*row) for row in rows]
+
+    def gemeenten(self) -> list[Gemeente]:
+        return list(self.session.scalars(select(Gemeente).order_by(Gemeente.code)))
+
+    def gemeente(self, code: str) -> Gemeente | None:
+        return self.session.get(Gemeente, code)
+
+    def buurt(self, code: str) -> Buurt | None:
+        return self.session.get(Buurt, code)
+
+    def wijk(self, code: str) -> Wijk | None:
+        return self.session.get(Wijk, code)
+
+    def gemeente_of_codes(self, codes: Collection[str]) -> dict[str, str]:
+        """For buurt and wijk codes already stored: the gemeente each belongs to."""
+        if not codes:
+            return {}
+        found = dict(
+            self.session.execute(
+                select(Buurt.code, Buurt.gemeente_code).where(Buurt.code.in_(list(codes)))
+            ).all()
+        )
+        found.update(
+            self.session.execute(
+                select(Wijk.code, Wijk.gemeente_code).where(Wijk.code.in_(list(codes)))
+            ).all()
+        )
+        return found
+
+
+class AddressRepository:
+    """Addresses: postcode and street lookups."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def buurt_codes_for_postcode(self, postcode: str) -> list[str]:
+        """Buurten of a full postcode ('8101AA')."""
+        query = (
+            select(Address.buurt_code)
+            .where(Address.postcode == postcode)
+            .distinct()
+            .order_by(Address.buurt_code)
+        )
+        return list(self.session.scalars(query))
+
+    def buurt_codes_for_pc4(self, pc4: str) -> list[str]:
+        """Buurten of a four-digit postcode area; a range, so the postcode index is used."""
+        query = (
+            select(Address.buurt_code)
+            .where(Address.postcode >= f"{pc4}AA", Address.postcode <= f"{pc4}ZZ")
+            .distinct()
+            .order_by(Address.buurt_code)
+        )
+        return list(self.session.scalars(query))
+
+    def on_street(self, streets: Sequence[str], house_number: int | None = None) -> list[StreetHit]:
+        """Addresses on any of the normalised street names, optionally with one house number."""
+        if not streets:
+            return []
+        query = select(
+            Address.street_norm,
+            Address.house_number,
+            Address.addition,
+            Address.city,
+            Address.buurt_code,
+        ).where(Address.street_norm.in_(list(streets)))
+        if house_number is not None:
+            query = query.where(Address.house_number == house_number)
+        else:
+            # Without a number only where the street lies matters, not every house on it.
+            query = query.distinct()
+        return [StreetHit(*row) for row in self.session.execute(query)]
+
+    def existing_streets(self, streets: Collection[str]) -> set[str]:
+        """Which of these normalised street names exist at all."""
+        if not streets:
+            return set()
+        query = select(Address.street_norm).where(Address.street_norm.in_(list(streets)))
+        return set(self.session.scalars(query.distinct()))
+
+
+class ContactRepository:
+    """Contacts and the areas they serve."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def active_for_area(self, role_code: str, area_code: str) -> list[Contact]:
+        """Active contacts of a role that serve exactly this area, in the order imported."""
+        query = (
+            select(Contact)
+            .join(ContactArea, ContactArea.contact_id == Contact.id)
+            .where(
+                ContactArea.area_code == area_code,
+                Contact.role_code == role_code,
+                Contact.active.is_(True),
+            )
+            .order_by(Contact.id)
+        )
+        return list(self.session.scalars(query))
+
+    def for_gemeente(self, gemeente_code: str) -> list[Contact]:
+        query = select(Contact).where(Contact.gemeente_code == gemeente_code).order_by(Contact.id)
+        return list(self.session.scalars(query))
+
+
+class RoleRepository:
+    """The role catalogue as stored (staff may have edited it)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, code: str) -> Role | None:
+        return self.session.get(Role, code)
+
+    def all(self) -> list[Role]:
+        return list(self.session.scalars(select(Role).order_by(Role.code)))
+
+
+class RouteRepository:
+    """Which role answers a topic, per municipality or by default."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def role_for_topic(self, topic: str, gemeente_code: str | None = None) -> str | None:
+        """The municipality's own rule if it has one, else the default rule."""
+        if gemeente_code:
+            own = self.session.scalar(
+                select(RouteRule.role_code).where(
+                    RouteRule.topic == topic, RouteRule.gemeente_code == gemeente_code
+                )
+            )
+            if own:
+                return str(own)
+        default = self.session.scalar(
+            select(RouteRule.role_code).where(
+                RouteRule.topic == topic, RouteRule.gemeente_code.is_(None)
+            )
+        )
+        return str(default) if default else None
+
+    def set_rule(self, topic: str, role_code: str, gemeente_code: str | None = None) -> None:
+        """Add or change a rule; the caller commits."""
+        query = select(RouteRule).where(RouteRule.topic == topic)
+        if gemeente_code is None:
+            query = query.where(RouteRule.gemeente_code.is_(None))
+        else:
+            query = query.where(RouteRule.gemeente_code == gemeente_code)
+        rule = self.session.scalar(query)
+        if rule is None:
+            self.session.add(
+                RouteRule(topic=topic, role_code=role_code, gemeente_code=gemeente_code)
+            )
+        else:
+            rule.role_code = role_code

@@ -1,0 +1,87 @@
+"""Engine and session factory from WIJKWIJZER_DATABASE_URL; schema creation and default seeding."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from bot.constants import DEFAULT_TOPIC_ROUTES, ENV_DATABASE_URL
+from bot.db.models import Role, RouteRule, metadata
+from bot.roles import DEFAULT_ROLES
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DATABASE_FILE = PROJECT_ROOT / "wijkwijzer.db"
+
+
+def database_url() -> str:
+    """The configured SQLAlchemy URL, or an SQLite file next to pyproject.toml."""
+    return os.environ.get(ENV_DATABASE_URL, "").strip() or f"sqlite:///{DEFAULT_DATABASE_FILE}"
+
+
+def _is_memory_sqlite(url: str) -> bool:
+    return url in ("sqlite://", "sqlite:///:memory:") or "mode=memory" in url
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """A 2.0-style engine; SQLite gets foreign keys switched on for every connection."""
+    url = url or database_url()
+    kwargs: dict[str, Any] = {"future": True}
+    if url.startswith("sqlite"):
+        kwargs["connect_args"] = {"check_same_thread": False}
+        if _is_memory_sqlite(url):
+            # Every new connection to ":memory:" would see an empty database of its own.
+            kwargs["poolclass"] = StaticPool
+    else:
+        kwargs["pool_pre_ping"] = True
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+    return engine
+
+
+def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_session_factory(url: str | Engine | None = None) -> sessionmaker:
+    """Sessions on `url` (or an existing engine); the default is `database_url()`."""
+    engine = url if isinstance(url, Engine) else make_engine(url)
+    return sessionmaker(bind=engine, future=True, expire_on_commit=False)
+
+
+def create_schema(engine: Engine) -> None:
+    """Create missing tables, then add the default roles and topic routes that are missing."""
+    metadata.create_all(engine)
+    with Session(engine, future=True) as session, session.begin():
+        seed_defaults(session)
+
+
+def seed_defaults(session: Session) -> None:
+    """Insert default roles and routes that are not there yet; staff edits are left alone."""
+    existing_roles = set(session.scalars(select(Role.code)))
+    for role in DEFAULT_ROLES:
+        if role.code not in existing_roles:
+            session.add(
+                Role(
+                    code=role.code,
+                    name=role.name,
+                    description=role.description,
+                    organisation_type=role.organisation_type,
+                    needs_location=role.needs_location,
+                )
+            )
+    session.flush()
+    routed_topics = set(
+        session.scalars(select(RouteRule.topic).where(RouteRule.gemeente_code.is_(None)))
+    )
+    for topic, role_code in DEFAULT_TOPIC_ROUTES.items():
+        if topic not in routed_topics:
+            session.add(RouteRule(topic=topic, role_code=role_code, gemeente_code=None))
