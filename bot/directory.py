@@ -1,0 +1,630 @@
+"""ContactDirectory: resolving where a resident lives and finding the local contacts for a role."""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.constants import (
+    DEFAULT_TOPIC_ROUTES,
+    LEVEL_BUURT,
+    LEVEL_GEMEENTE,
+    LEVEL_WIJK,
+    ROUTE_CODES,
+    STATUS_AMBIGUOUS,
+    STATUS_FOUND,
+    STATUS_OUTSIDE,
+    STATUS_UNKNOWN,
+)
+from bot.db.repositories import (
+    AddressRepository,
+    AreaRepository,
+    ContactRepository,
+    RoleRepository,
+    RouteRepository,
+)
+from bot.location import (
+    MAX_PARSE_CHARS,
+    NameCandidate,
+    ParsedLocation,
+    StreetCandidate,
+    edit_distance,
+    looks_like_street,
+    name_key,
+    normalize_name,
+    parse_location,
+)
+from bot.roles import ROLES_BY_CODE, normalize_role
+
+logger = logging.getLogger(__name__)
+
+MAX_QUERY_CHARS = 200
+# An ambiguous answer lists at most this many areas to choose from.
+MAX_OPTIONS = 12
+# How long the name index may be out of date after an import.
+NAME_INDEX_TTL_SECONDS = 60.0
+
+_LEVEL_RANK = {LEVEL_BUURT: 0, LEVEL_WIJK: 1, LEVEL_GEMEENTE: 2}
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    name: str
+    level: str
+    gemeente_code: str
+
+    def to_payload(self) -> dict[str, str]:
+        return {"code": self.code, "name": self.name, "level": self.level}
+
+
+@dataclass(frozen=True)
+class LocationResult:
+    status: str
+    query: str
+    area: Area | None = None
+    options: tuple[Area, ...] = ()
+
+    def to_payload(self) -> dict[str, Any]:
+        """The `location` payload of CONTRACT.md section 2 (plus `options` when ambiguous)."""
+        payload: dict[str, Any] = {"status": self.status, "query": self.query}
+        if self.area is not None:
+            payload["area"] = self.area.to_payload()
+        if self.options:
+            payload["options"] = [option.to_payload() for option in self.options]
+        return payload
+
+
+@dataclass(frozen=True)
+class ContactInfo:
+    name: str
+    organisation: str = ""
+    phone: str = ""
+    email: str = ""
+    hours: str = ""
+
+    def to_payload(self) -> dict[str, str]:
+        fields = {
+            "name": self.name,
+            "organisation": self.organisation,
+            "phone": self.phone,
+            "email": self.email,
+            "hours": self.hours,
+        }
+        return {key: value for key, value in fields.items() if value}
+
+
+@dataclass(frozen=True)
+class ContactCard:
+    role: str
+    area: Area
+    contacts: tuple[ContactInfo, ...]
+
+    def to_payload(self) -> dict[str, Any]:
+        """The `contact_card` payload of CONTRACT.md section 2; empty fields are left out."""
+        return {
+            "role": self.role,
+            "area": self.area.to_payload(),
+            "contacts": [contact.to_payload() for contact in self.contacts],
+        }
+
+
+@dataclass(frozen=True)
+class RoleInfo:
+    code: str
+    name: str
+    description: str
+    organisation_type: str
+    needs_location: bool
+
+
+@dataclass(frozen=True)
+class GemeenteInfo:
+    code: str
+    name: str
+    phone: str = ""
+    website: str = ""
+    report_url: str = ""
+    hours: str = ""
+
+
+@dataclass(frozen=True)
+class _NameEntry:
+    key: str
+    area: Area
+
+
+@dataclass
+class _NameIndex:
+    """Every area by code and by name key, loaded at once so fuzzy matching needs no query."""
+
+    areas: dict[str, Area] = field(default_factory=dict)
+    parents: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    by_key: dict[str, list[_NameEntry]] = field(default_factory=dict)
+    # (first letter, length) -> entries, so a fuzzy lookup compares only near candidates.
+    buckets: dict[tuple[str, int], list[_NameEntry]] = field(default_factory=dict)
+    max_words: int = 1
+    loaded_at: float = 0.0
+
+    def add(self, area: Area, name_norm: str) -> None:
+        key = name_norm.replace(" ", "")
+        if not key:
+            return
+        entry = _NameEntry(key, area)
+        self.by_key.setdefault(key, []).append(entry)
+        self.buckets.setdefault((key[0], len(key)), []).append(entry)
+        self.max_words = max(self.max_words, len(name_norm.split()))
+
+
+@dataclass(frozen=True)
+class _NameMatch:
+    typos: int
+    candidate: NameCandidate
+    area: Area
+
+    @property
+    def start(self) -> int:
+        return self.candidate.start
+
+    @property
+    def end(self) -> int:
+        return self.candidate.start + len(self.candidate.text)
+
+    def covers(self, other: _NameMatch) -> bool:
+        """True when `other` lies inside this longer match."""
+        return (
+            self.start <= other.start
+            and other.end <= self.end
+            and self.end - self.start > other.end - other.start
+        )
+
+
+def _typos_allowed(key: str) -> int:
+    """One typo in names of 6+ characters, two in names of 10+; short names must be exact."""
+    if len(key) >= 10:
+        return 2
+    if len(key) >= 6:
+        return 1
+    return 0
+
+
+def _query(text: str) -> str:
+    return " ".join(text.split())[:MAX_QUERY_CHARS]
+
+
+def _unknown(text: object) -> LocationResult:
+    return LocationResult(STATUS_UNKNOWN, _query(text) if isinstance(text, str) else "")
+
+
+class ContactDirectory:
+    """Location resolution and contact lookup on the neighbourhood database."""
+
+    def __init__(
+        self,
+        session_factory: Callable[[], Session] | None = None,
+        *,
+        name_index_ttl: float = NAME_INDEX_TTL_SECONDS,
+    ) -> None:
+        self._session_factory = session_factory
+        self._name_index_ttl = name_index_ttl
+        self._index: _NameIndex | None = None
+        self._lock = threading.Lock()
+
+    # -- sessions and the cached name index ------------------------------------------------
+
+    def _session(self) -> Session:
+        if self._session_factory is None:
+            # Created on first use, never at import: importing must not touch a database.
+            from bot.db.session import make_session_factory
+
+            self._session_factory = make_session_factory()
+        return self._session_factory()
+
+    def invalidate_cache(self) -> None:
+        """Forget the name index, e.g. right after an import in the same process."""
+        with self._lock:
+            self._index = None
+
+    def _name_index(self, session: Session, *, refresh: bool = False) -> _NameIndex:
+        with self._lock:
+            index = self._index
+            fresh = index is not None and (
+                time.monotonic() - index.loaded_at < self._name_index_ttl
+            )
+            if index is not None and fresh and not refresh:
+                return index
+            index = self._load_name_index(session)
+            self._index = index
+            return index
+
+    @staticmethod
+    def _load_name_index(session: Session) -> _NameIndex:
+        areas = AreaRepository(session)
+        index = _NameIndex()
+        for gemeente in areas.gemeenten():
+            area = Area(gemeente.code, gemeente.name, LEVEL_GEMEENTE, gemeente.code)
+            index.areas[area.code] = area
+            index.parents[area.code] = ()
+            index.add(area, normalize_name(gemeente.name))
+        for wijk in areas.wijken():
+            area = Area(wijk.code, wijk.name, LEVEL_WIJK, wijk.gemeente_code)
+            index.areas[area.code] = area
+            index.parents[area.code] = (wijk.gemeente_code,)
+            index.add(area, wijk.name_norm)
+        for buurt in areas.buurten():
+            area = Area(buurt.code, buurt.name, LEVEL_BUURT, buurt.gemeente_code)
+            index.areas[area.code] = area
+            index.parents[area.code] = (buurt.wijk_code, buurt.gemeente_code)
+            index.add(area, buurt.name_norm)
+        index.loaded_at = time.monotonic()
+        return index
+
+    def _areas(self, session: Session, codes: Iterable[str]) -> list[Area]:
+        """Areas for codes, reloading the index once when a code is newer than the cache."""
+        codes = list(codes)
+        index = self._name_index(session)
+        if any(code not in index.areas for code in codes):
+            index = self._name_index(session, refresh=True)
+        return [index.areas[code] for code in codes if code in index.areas]
+
+    def area(self, code: str) -> Area | None:
+        """The buurt, wijk or gemeente with this code."""
+        if not isinstance(code, str) or not code:
+            return None
+        with self._session() as session:
+            found = self._areas(session, [code.strip().upper()])
+        return found[0] if found else None
+
+    # -- location resolution ------------------------------------------------------------------
+
+    def resolve_location(self, text: str | None, *, expecting: bool = False) -> LocationResult:
+        """Where `text` says the resident lives: found, outside, ambiguous or unknown.
+
+        `expecting` means the text answers "where do you live?": then a four-digit number
+        that is no postcode here counts as `outside` instead of being ignored.
+        """
+        if not isinstance(text, str) or not text.strip():
+            return _unknown(text)
+        text = text[:MAX_PARSE_CHARS]
+        parsed = parse_location(text)
+        with self._session() as session:
+            return self._resolve(session, text, parsed, expecting)
+
+    def resolve_point(self, latitude: float, longitude: float) -> LocationResult:
+        """A shared location pin (WhatsApp): the buurt whose outline holds the point.
+
+        Outlines come from the optional buurten.geojson of an import; without them every
+        pin is `unknown`, and a pin outside all outlines is `outside`.
+        """
+        try:
+            lat, lon = float(latitude), float(longitude)
+        except (TypeError, ValueError):
+            return LocationResult(STATUS_UNKNOWN, "")
+        if not (math.isfinite(lat) and math.isfinite(lon)):
+            return LocationResult(STATUS_UNKNOWN, "")
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            return LocationResult(STATUS_UNKNOWN, "")
+        query = f"{lat:.5f}, {lon:.5f}"
+        try:
+            from bot.db import geometry
+        except ImportError:
+            return LocationResult(STATUS_UNKNOWN, query)
+        with self._session() as session:
+            if not geometry.has_geometry(session):
+                return LocationResult(STATUS_UNKNOWN, query)
+            buurt_code = geometry.find_buurt_at(session, lat, lon)
+            areas = self._areas(session, [buurt_code]) if buurt_code else []
+        if areas:
+            return LocationResult(STATUS_FOUND, query, areas[0])
+        return LocationResult(STATUS_OUTSIDE, query)
+
+    def _resolve(
+        self, session: Session, text: str, parsed: ParsedLocation, expecting: bool
+    ) -> LocationResult:
+        addresses = AddressRepository(session)
+        # Stages from most to least precise; the first `found` wins, otherwise the most
+        # precise other outcome ("1012 AB" is outside even if a word looks like a name).
+        fallback: LocationResult | None = None
+
+        def keep(result: LocationResult | None) -> LocationResult | None:
+            nonlocal fallback
+            if result is None:
+                return None
+            if result.status == STATUS_FOUND:
+                return result
+            if fallback is None:
+                fallback = result
+            return None
+
+        for postcode in parsed.postcodes:
+            codes = addresses.buurt_codes_for_postcode(postcode.postcode)
+            if codes:
+                result = keep(self._from_buurten(session, codes, postcode.text, parsed))
+            elif postcode.certain:
+                result = keep(LocationResult(STATUS_OUTSIDE, _query(postcode.text)))
+            else:
+                result = None
+            if result:
+                return result
+
+        for street in parsed.streets:
+            result = keep(self._from_street(session, street, parsed))
+            if result:
+                return result
+
+        for pc4 in parsed.pc4s:
+            if pc4.weak and not expecting:
+                continue
+            codes = addresses.buurt_codes_for_pc4(pc4.pc4)
+            if codes:
+                result = keep(self._from_buurten(session, codes, pc4.text, parsed))
+            elif expecting and not pc4.weak:
+                result = keep(LocationResult(STATUS_OUTSIDE, _query(pc4.text)))
+            else:
+                result = None
+            if result:
+                return result
+
+        result = keep(self._from_names(session, parsed.names))
+        if result:
+            return result
+
+        result = keep(self._from_street_names(session, parsed))
+        if result:
+            return result
+
+        return fallback or _unknown(text)
+
+    def _from_buurten(
+        self, session: Session, codes: Sequence[str], query: str, parsed: ParsedLocation
+    ) -> LocationResult:
+        areas = self._areas(session, codes)
+        if len(areas) > 1:
+            # "8102 ... Parkzicht": a name in the same message settles it.
+            named = self._named_areas(session, parsed.names)
+            narrowed = [area for area in areas if area.code in named]
+            if narrowed:
+                areas = narrowed
+        if len(areas) == 1:
+            return LocationResult(STATUS_FOUND, _query(query), areas[0])
+        if not areas:
+            return LocationResult(STATUS_UNKNOWN, _query(query))
+        return self._ambiguous(query, areas)
+
+    @staticmethod
+    def _ambiguous(query: str, areas: Sequence[Area]) -> LocationResult:
+        options = tuple(sorted(areas, key=lambda area: (area.name.casefold(), area.code)))
+        return LocationResult(STATUS_AMBIGUOUS, _query(query), None, options[:MAX_OPTIONS])
+
+    def _from_street(
+        self, session: Session, street: StreetCandidate, parsed: ParsedLocation
+    ) -> LocationResult | None:
+        addresses = AddressRepository(session)
+        norms = [norm for norm, _raw in street.streets]
+        hits = addresses.on_street(norms, street.number)
+        number_known = bool(hits)
+        if not hits:
+            hits = addresses.on_street(norms)
+        if not hits:
+            return None
+        # The longest street name that exists: "Burgemeester de Withstraat", not "Withstraat".
+        best = max({hit.street_norm for hit in hits}, key=len)
+        hits = [hit for hit in hits if hit.street_norm == best]
+        raw = next(raw for norm, raw in street.streets if norm == best)
+        query = f"{raw} {street.number_text}" if number_known else raw
+        if number_known and street.addition:
+            exact = [hit for hit in hits if hit.addition == street.addition]
+            hits = exact or hits
+        codes = sorted({hit.buurt_code for hit in hits})
+        if len(codes) > 1:
+            # The same street in several places: a place name in the message may settle it.
+            mentioned = {candidate.key for candidate in parsed.names}
+            in_place = [hit for hit in hits if name_key(hit.city) in mentioned]
+            if in_place:
+                codes = sorted({hit.buurt_code for hit in in_place})
+        return self._from_buurten(session, codes, query, parsed)
+
+    def _named_areas(self, session: Session, names: Sequence[NameCandidate]) -> set[str]:
+        index = self._name_index(session)
+        found: set[str] = set()
+        for candidate in names:
+            for entry in index.by_key.get(candidate.key, ()):
+                found.add(entry.area.code)
+        return found
+
+    def _from_names(
+        self, session: Session, names: Sequence[NameCandidate]
+    ) -> LocationResult | None:
+        index = self._name_index(session)
+        # One extra word for names written apart: "Kade kwartier" for "Kadekwartier".
+        usable = [candidate for candidate in names if candidate.words <= index.max_words + 1]
+        matches = [
+            _NameMatch(0, candidate, entry.area)
+            for candidate in usable
+            for entry in index.by_key.get(candidate.key, ())
+        ]
+        if not matches:
+            matches = [match for candidate in usable for match in self._fuzzy(index, candidate)]
+        if not matches:
+            return None
+        # "Oude Haven" holds the name "Haven": a name inside a longer matched name is no match.
+        matches = [match for match in matches if not any(other.covers(match) for other in matches)]
+        # Exact before fuzzy, a buurt before a wijk of the same name, then the first mentioned.
+        matches.sort(key=lambda match: (match.typos, _LEVEL_RANK[match.area.level], match.start))
+        top = matches[0]
+        same_name = [
+            match
+            for match in matches
+            if match.candidate.key == top.candidate.key
+            and (match.typos, match.area.level) == (top.typos, top.area.level)
+        ]
+        areas = list({match.area.code: match.area for match in same_name}.values())
+        if len(areas) > 1:
+            # The same name in several places: another name in the text may settle it.
+            context = {match.area.code for match in matches} - {area.code for area in areas}
+            narrowed = [
+                area
+                for area in areas
+                if context & {area.gemeente_code, *index.parents.get(area.code, ())}
+            ]
+            areas = narrowed or areas
+        query = top.candidate.text
+        if len(areas) == 1:
+            return LocationResult(STATUS_FOUND, _query(query), areas[0])
+        return self._ambiguous(query, areas)
+
+    @staticmethod
+    def _fuzzy(index: _NameIndex, candidate: NameCandidate) -> list[_NameMatch]:
+        key = candidate.key
+        if len(key) < 4:
+            return []
+        found = []
+        # Typos rarely hit the first letter, and requiring it keeps "meiden" from "Weiden".
+        for length in range(len(key) - 2, len(key) + 3):
+            for entry in index.buckets.get((key[0], length), ()):
+                allowed = _typos_allowed(entry.key)
+                if abs(len(entry.key) - len(key)) > allowed:
+                    continue
+                distance = edit_distance(key, entry.key, allowed)
+                if distance <= allowed:
+                    found.append(_NameMatch(distance, candidate, entry.area))
+        return found
+
+    def _from_street_names(self, session: Session, parsed: ParsedLocation) -> LocationResult | None:
+        """A street without a number ("aan de Parklaan"): found when the street is in one buurt."""
+        streets: dict[str, str] = {}
+        for candidate in parsed.names:
+            if looks_like_street(candidate.norm):
+                streets.setdefault(candidate.norm, candidate.text)
+        if not streets:
+            return None
+        addresses = AddressRepository(session)
+        hits = addresses.on_street(list(streets))
+        if not hits:
+            return None
+        best = max({hit.street_norm for hit in hits}, key=len)
+        codes = sorted({hit.buurt_code for hit in hits if hit.street_norm == best})
+        return self._from_buurten(session, codes, streets[best], parsed)
+
+    # -- contacts, roles and routes -----------------------------------------------------------
+
+    def find_contacts(self, role: str, area_code: str) -> ContactCard | None:
+        """Active contacts of `role` for the area: its buurt, else its wijk, else its gemeente."""
+        if not isinstance(role, str) or not isinstance(area_code, str) or not area_code:
+            return None
+        role_code = role if role in ROLES_BY_CODE else (normalize_role(role) or role)
+        with self._session() as session:
+            areas = self._areas(session, [area_code.strip().upper()])
+            if not areas:
+                return None
+            area = areas[0]
+            index = self._name_index(session)
+            chain = [area, *self._areas(session, index.parents.get(area.code, ()))]
+            contacts = ContactRepository(session)
+            for level_area in chain:
+                found = contacts.active_for_area(role_code, level_area.code)
+                if found:
+                    return ContactCard(
+                        role=role_code,
+                        area=level_area,
+                        contacts=tuple(
+                            ContactInfo(
+                                name=contact.name,
+                                organisation=contact.organisation or "",
+                                phone=contact.phone or "",
+                                email=contact.email or "",
+                                hours=contact.hours or "",
+                            )
+                            for contact in found
+                        ),
+                    )
+        return None
+
+    def role_for_topic(self, topic: str, gemeente_code: str | None = None) -> str | None:
+        """The route for a topic: the municipality's own rule, else the default rule."""
+        if not isinstance(topic, str):
+            return None
+        with self._session() as session:
+            found = RouteRepository(session).role_for_topic(topic, gemeente_code)
+        return found or DEFAULT_TOPIC_ROUTES.get(topic)
+
+    def role(self, code: str) -> RoleInfo | None:
+        """A role as stored; accepts a Dutch name or synonym too."""
+        if not isinstance(code, str):
+            return None
+        with self._session() as session:
+            repository = RoleRepository(session)
+            stored = repository.get(code) or repository.get(normalize_role(code) or "")
+            if stored is not None:
+                return RoleInfo(
+                    stored.code,
+                    stored.name,
+                    stored.description,
+                    stored.organisation_type,
+                    bool(stored.needs_location),
+                )
+        default = ROLES_BY_CODE.get(normalize_role(code) or code)
+        if default is None:
+            return None
+        return RoleInfo(
+            default.code,
+            default.name,
+            default.description,
+            default.organisation_type,
+            default.needs_location,
+        )
+
+    def roles(self) -> list[RoleInfo]:
+        """All roles: the route codes in their fixed order, then roles staff added."""
+        with self._session() as session:
+            stored = {
+                role.code: RoleInfo(
+                    role.code,
+                    role.name,
+                    role.description,
+                    role.organisation_type,
+                    bool(role.needs_location),
+                )
+                for role in RoleRepository(session).all()
+            }
+        for code in ROUTE_CODES:
+            if code not in stored:
+                default = ROLES_BY_CODE[code]
+                stored[code] = RoleInfo(
+                    code,
+                    default.name,
+                    default.description,
+                    default.organisation_type,
+                    default.needs_location,
+                )
+        order = {code: position for position, code in enumerate(ROUTE_CODES)}
+        return sorted(
+            stored.values(), key=lambda role: (order.get(role.code, len(order)), role.name)
+        )
+
+    def gemeente(self, code: str | None = None) -> GemeenteInfo | None:
+        """A municipality's general details; without a code, the first (usually only) one."""
+        with self._session() as session:
+            areas = AreaRepository(session)
+            if code:
+                stored = areas.gemeente(code.strip().upper()) if isinstance(code, str) else None
+            else:
+                all_gemeenten = areas.gemeenten()
+                stored = all_gemeenten[0] if all_gemeenten else None
+            if stored is None:
+                return None
+            return GemeenteInfo(
+                code=stored.code,
+                name=stored.name,
+                phone=stored.phone or "",
+                website=stored.website or "",
+                report_url=stored.report_url or "",
+                hours=stored.hours or "",
+            )
