@@ -1,0 +1,200 @@
+"""Buurt outlines in the database: the model, the buurten.geojson import and the point lookup."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Column, Float, ForeignKey, Index, String, Text, delete, inspect, select
+from sqlalchemy.orm import Mapped, Session
+
+from bot.db.models import CODE_LENGTH, Base
+from bot.geo import (
+    GeometryError,
+    Shape,
+    bounding_box,
+    declares_rd,
+    distance_to_shape_m,
+    first_position,
+    iter_features,
+    parse_geometry,
+    point_in_shape,
+    shape_from_geojson,
+    shape_to_geojson,
+)
+
+GEOJSON_FILE = "buurten.geojson"
+# Property names of the CBS code in the wijk- en buurtkaart (recent years, older years).
+CODE_PROPERTIES = ("buurtcode", "BU_CODE")
+# A pin this close to a buurt (GPS error, a street on the border) still counts as in it.
+SNAP_DISTANCE_M = 25.0
+# Bounding boxes are widened by this many degrees (about 30 m) for the snap distance.
+_SNAP_DEGREES = 0.0003
+
+
+class BuurtShape(Base):
+    """The outline of one buurt, with its bounding box as an indexed pre-filter."""
+
+    __tablename__ = "buurt_shape"
+    __table_args__ = (
+        Index("ix_buurt_shape_lat", "min_lat", "max_lat"),
+        Index("ix_buurt_shape_lon", "min_lon", "max_lon"),
+    )
+
+    buurt_code: Mapped[str] = Column(
+        String(CODE_LENGTH), ForeignKey("buurt.code", ondelete="CASCADE"), primary_key=True
+    )
+    min_lat: Mapped[float] = Column(Float, nullable=False)
+    max_lat: Mapped[float] = Column(Float, nullable=False)
+    min_lon: Mapped[float] = Column(Float, nullable=False)
+    max_lon: Mapped[float] = Column(Float, nullable=False)
+    # GeoJSON MultiPolygon in WGS84.
+    geometry: Mapped[str] = Column(Text, nullable=False)
+
+
+class GeometryImportFailed(Exception):
+    """buurten.geojson was refused; `problems` holds (line, Dutch message) pairs."""
+
+    def __init__(self, problems: list[tuple[int, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"regel {line}: {message}" for line, message in problems))
+
+
+@dataclass(frozen=True)
+class GeometryImportReport:
+    shapes: int
+    # Features of buurten outside the imported municipalities (a national map file).
+    skipped: int
+
+
+def ensure_table(session: Session) -> None:
+    """Creates buurt_shape when missing (databases made before geometry existed)."""
+    Base.metadata.tables[BuurtShape.__tablename__].create(session.connection(), checkfirst=True)
+
+
+def import_geojson(
+    path: Path | str, session: Session, buurt_codes: Collection[str]
+) -> GeometryImportReport:
+    """Replaces the outlines of `buurt_codes` with those in a FeatureCollection file.
+
+    The caller owns the transaction (the importer's all-or-nothing import). Features of
+    buurten in other municipalities are skipped, so the national CBS map can be used
+    as it is; a feature of an imported municipality whose code is not in buurten.csv
+    is an error. Coordinates are WGS84, or RD New (EPSG:28992) when the file says so
+    in `crs` or its numbers are clearly metres.
+    """
+    problems: list[tuple[int, str]] = []
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+        collection = json.loads(text)
+    except UnicodeDecodeError:
+        raise GeometryImportFailed([(0, "het bestand is geen UTF-8.")]) from None
+    except json.JSONDecodeError as error:
+        raise GeometryImportFailed([(error.lineno, f"geen geldige JSON ({error.msg}).")]) from None
+    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
+        raise GeometryImportFailed([(1, "het bestand is geen GeoJSON FeatureCollection.")])
+
+    codes = set(buurt_codes)
+    gemeente_parts = {code[2:6] for code in codes}
+    rd = declares_rd(collection) or _numbers_look_like_metres(collection)
+    shapes: dict[str, Shape] = {}
+    skipped = 0
+    try:
+        features = list(iter_features(text))
+    except ValueError as error:
+        raise GeometryImportFailed([(0, str(error))]) from None
+    for line, feature in features:
+        if not isinstance(feature, dict):
+            problems.append((line, "dit element van 'features' is geen Feature."))
+            continue
+        code = _buurt_code(feature)
+        if code is None:
+            problems.append((line, "de eigenschap 'buurtcode' ontbreekt."))
+            continue
+        if code not in codes:
+            if code[2:6] in gemeente_parts:
+                problems.append((line, f"buurtcode {code} staat niet in buurten.csv."))
+            else:
+                skipped += 1
+            continue
+        try:
+            shape = parse_geometry(feature.get("geometry"), rd=rd)
+        except GeometryError as error:
+            problems.append((line, f"buurt {code}: {error}"))
+            continue
+        # One buurt in several features (islands exported apart) becomes one shape.
+        shapes[code] = shapes.get(code, ()) + shape
+    if problems:
+        raise GeometryImportFailed(problems)
+
+    ensure_table(session)
+    session.execute(
+        delete(BuurtShape)
+        .where(BuurtShape.buurt_code.in_(codes))
+        .execution_options(synchronize_session=False)
+    )
+    for code, shape in shapes.items():
+        box = bounding_box(shape)
+        session.add(
+            BuurtShape(
+                buurt_code=code,
+                min_lat=box.min_lat,
+                max_lat=box.max_lat,
+                min_lon=box.min_lon,
+                max_lon=box.max_lon,
+                geometry=shape_to_geojson(shape),
+            )
+        )
+    session.flush()
+    return GeometryImportReport(shapes=len(shapes), skipped=skipped)
+
+
+def _buurt_code(feature: dict) -> str | None:
+    properties = feature.get("properties")
+    if not isinstance(properties, dict):
+        return None
+    for name in CODE_PROPERTIES:
+        value = properties.get(name)
+        if isinstance(value, str) and value.strip():
+            return value.strip().upper()
+    return None
+
+
+def _numbers_look_like_metres(collection: dict) -> bool:
+    features = collection.get("features")
+    for feature in features if isinstance(features, list) else []:
+        position = first_position(feature.get("geometry") if isinstance(feature, dict) else None)
+        if position is not None:
+            x, y = position
+            return abs(x) > 180 or abs(y) > 90
+    return False
+
+
+def has_geometry(session: Session) -> bool:
+    """Whether any buurt outline is loaded (the table may not even exist yet)."""
+    if not inspect(session.connection()).has_table(BuurtShape.__tablename__):
+        return False
+    return session.scalar(select(BuurtShape.buurt_code).limit(1)) is not None
+
+
+def find_buurt_at(session: Session, lat: float, lon: float) -> str | None:
+    """The code of the buurt the point lies in, or of one within SNAP_DISTANCE_M of it."""
+    candidates = session.execute(
+        select(BuurtShape.buurt_code, BuurtShape.geometry).where(
+            BuurtShape.min_lat <= lat + _SNAP_DEGREES,
+            BuurtShape.max_lat >= lat - _SNAP_DEGREES,
+            BuurtShape.min_lon <= lon + _SNAP_DEGREES,
+            BuurtShape.max_lon >= lon - _SNAP_DEGREES,
+        )
+    ).all()
+    nearest: tuple[float, str] | None = None
+    for code, geometry in candidates:
+        shape = shape_from_geojson(geometry)
+        if point_in_shape(lat, lon, shape):
+            return str(code)
+        distance = distance_to_shape_m(lat, lon, shape)
+        if distance <= SNAP_DISTANCE_M and (nearest is None or distance < nearest[0]):
+            nearest = (distance, str(code))
+    return nearest[1] if nearest else None
