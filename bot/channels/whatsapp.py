@@ -43,6 +43,7 @@ from bot.constants import (
     PAYLOAD_LOCATION,
     PAYLOAD_ROUTE,
 )
+from bot.roles import ROLES_BY_CODE
 
 logger = logging.getLogger(__name__)
 
@@ -475,15 +476,8 @@ def button_messages(text: str, buttons: Iterable[Any]) -> tuple[list[dict[str, A
 
 def _role_label(code: str) -> str:
     """The Dutch name residents see for a route code, e.g. "de wijkagent"."""
-    try:
-        from bot.roles import DEFAULT_ROLES
-
-        for role in DEFAULT_ROLES:
-            if getattr(role, "code", None) == code and getattr(role, "name", ""):
-                return str(role.name)
-    except ImportError:
-        pass
-    return code.replace("_", " ")
+    role = ROLES_BY_CODE.get(code)
+    return role.name if role is not None else code.replace("_", " ")
 
 
 def format_contact_card(card: Any) -> str:
