@@ -1,0 +1,751 @@
+"""Deterministic safety net: recognises acute danger in a Dutch message by words and patterns."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+from typing import Final
+
+# How a message is judged
+# -----------------------
+# 1. The text is normalised: lower case, no diacritics, no punctuation, letter runs
+#    ("brandddd") shortened, and common typos of the key words corrected.
+# 2. DANGERS (below) finds the danger words: fire, gas, a burglary, violence, weapons,
+#    shots, someone unconscious, drowning, a serious accident, or a request for the
+#    emergency services. No danger word: Level.NONE.
+# 3. CONTEXTS (below) is a precedence list. The first group with a match decides between
+#    ACUTE and NOT_ACUTE. When no group matches, danger words alone count as ACUTE: a
+#    safety net must rather send one resident too many to 112 than one too few.
+#
+# Borderline decisions (tests/bot/test_emergency.py holds an example of each):
+# - "Wat moet ik doen bij gaslucht/brand?" is ACUTE. The resident may be smelling the
+#   gas right now, and the true answer is "go outside and call 112" either way; no other
+#   route answers it better.
+# - A burglary that is over ("er is bij ons ingebroken") is NOT_ACUTE: the police's
+#   advice is to report it (0900-8844, the wijkagent); 112 only while it is going on or
+#   just happened ("net", "nu", "ze zijn nog binnen").
+# - A smoke alarm going off at the neighbours is ACUTE (the fire brigade's advice is to
+#   call 112); a smoke alarm that beeps ("piept") has a flat battery.
+# - An injured or drowning animal is not a 112 matter (there is 144 for animals).
+# - Questions about 112 and the police themselves carry no danger word and are NONE.
+
+
+class Level(str, Enum):
+    """How urgent a message is; a str so it can go into Rasa's message data as it is."""
+
+    ACUTE = "acute"
+    NOT_ACUTE = "not_acute"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class EmergencyVerdict:
+    """The outcome of `assess`, with the names of the patterns that decided it."""
+
+    level: Level
+    reason: str
+    danger: str | None = None
+    context: str | None = None
+
+    @property
+    def is_acute(self) -> bool:
+        return self.level is Level.ACUTE
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {
+            "level": self.level.value,
+            "reason": self.reason,
+            "danger": self.danger,
+            "context": self.context,
+        }
+
+
+# Normalisation
+# -------------
+
+# Frequent misspellings of key words (after lower-casing and removing diacritics),
+# including the d/t errors and dropped final n of WhatsApp Dutch.
+TYPOS: Final[dict[str, str]] = {
+    "brant": "brand",
+    "brnad": "brand",
+    "barnd": "brand",
+    "brandd": "brand",
+    "inbraakk": "inbraak",
+    "inbrekr": "inbreker",
+    "inbrekrs": "inbrekers",
+    "ingebroke": "ingebroken",
+    "bewustloos": "bewusteloos",
+    "bewustelos": "bewusteloos",
+    "buwusteloos": "bewusteloos",
+    "ademd": "ademt",
+    "ademed": "ademt",
+    "geslage": "geslagen",
+    "geschote": "geschoten",
+    "schote": "schoten",
+    "neergestoke": "neergestoken",
+    "verdrinkd": "verdrinkt",
+    "verdrint": "verdrinkt",
+    "gaslugt": "gaslucht",
+    "ambu": "ambulance",
+    "ambulanse": "ambulance",
+    "brandweet": "brandweer",
+    "pilitie": "politie",
+    "polietie": "politie",
+    "plisie": "politie",
+    "hlp": "help",
+    "halp": "help",
+    "snell": "snel",
+    "plz": "pls",
+    "nuu": "nu",
+}
+
+# Long key words whose one-letter typos are corrected without listing each typo.
+FUZZY_WORDS: Final = frozenset(
+    {
+        "aangereden",
+        "aanrijding",
+        "ambulance",
+        "bewusteloos",
+        "bewusteloze",
+        "brandlucht",
+        "brandweer",
+        "explosie",
+        "flauwgevallen",
+        "gaslucht",
+        "geschoten",
+        "hartaanval",
+        "inbraak",
+        "inbreker",
+        "inbrekers",
+        "ingebroken",
+        "koolmonoxide",
+        "lichterlaaie",
+        "mishandeld",
+        "neergeschoten",
+        "neergestoken",
+        "ontploffing",
+        "overdosis",
+        "reanimeren",
+        "schietpartij",
+        "steekpartij",
+        "vechtpartij",
+        "verdrinken",
+        "verdrinkt",
+    }
+)
+
+# Real Dutch words one letter away from a FUZZY_WORDS entry: they are not typos.
+# tests/bot/test_emergency.py checks this list against spaCy's Dutch lemma table.
+NOT_TYPOS: Final = frozenset(
+    {
+        "aangebeden",
+        "aangeraden",
+        "aangeregen",
+        "aangetreden",
+        "ambulancen",
+        "ambulances",
+        "beschoten",
+        "bewustelozen",
+        "braadlucht",
+        "explosief",
+        "explosies",
+        "gescheten",
+        "gescholen",
+        "geschoven",
+        "inbrak",
+        "inbreken",
+        "mishandel",
+        "mishandelde",
+        "mishandelt",
+        "neergeschoven",
+        "neergestoten",
+        "overdoses",
+        "reanimerend",
+        "verdringen",
+        "verdringt",
+        "verdrink",
+        "verdrinkend",
+    }
+)
+
+_NON_WORD: Final = re.compile(r"[^a-z0-9]+")
+_LETTER_RUN: Final = re.compile(r"([a-z])\1{2,}")
+_EXCLAMATIONS: Final = re.compile(r"!\s*!")
+
+# Tags appended to the normalised text, so CONTEXTS can refer to facts that are not
+# words. They contain "<", which normalised text never does.
+TAG_EXCLAIM: Final = "<!!>"
+TAG_PRESENT_DANGER: Final = "<present>"
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """True when a and b differ by one insertion, deletion, substitution or swap."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return short[i:] == long_[i + 1 :]
+
+
+@lru_cache(maxsize=8192)
+def _correct(token: str) -> str:
+    if token in TYPOS:
+        return TYPOS[token]
+    if len(token) < 6 or token in FUZZY_WORDS or token in NOT_TYPOS:
+        return token
+    for word in FUZZY_WORDS:
+        # Same first letter: a typo rarely hits it, a different word often does.
+        if word[0] == token[0] and _one_edit_apart(token, word):
+            return word
+    return token
+
+
+def normalise(text: str) -> str:
+    """Lower case, ASCII letters and digits, single spaces, key-word typos corrected."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _NON_WORD.sub(" ", text)
+    text = _LETTER_RUN.sub(r"\1", text)
+    return " ".join(_correct(token) for token in text.split())
+
+
+# Danger words
+# ------------
+
+
+def _gap(n: int) -> str:
+    """Up to n filler words between two parts of a pattern ("staat [helemaal] in brand")."""
+    return rf"(?:\w+ ){{0,{n}}}"
+
+
+_ANIMALS: Final = (
+    r"\b(?:hond|honden|hondje|kat|katten|poes|poezen|kitten|vogel\w*|eend\w*|zwaan|zwanen"
+    r"|egel\w*|konijn\w*|dier|dieren|dier\w+|paard\w*|koe|koeien|schaap|schapen|vos|ree"
+    r"|reeen|hert|duif|duiven|meeuw\w*|reiger\w*|kip|kippen|cavia\w*|hamster\w*)\b"
+)
+_LIGHTS: Final = (
+    r"\b(?:licht|lichten|lamp\w*|lantaarn\w*|straatlantaarn\w*|straatverlichting|verlichting"
+    r"|kaars\w*|led|leds|lampje\w*|lichtje\w*|kachel\w*|oven)\b|\bbrandt niet\b"
+)
+_STOKING: Final = (
+    r"\b(?:hout)?kachel\w*|\bstook\w*|\bstoken\b|\bbarbecue\w*|\bbbq\b|\bvuurkorf\w*"
+    r"|\bopen haard\b|\bhoutrook\b|\bsigaret\w*|\bsigaar\w*|\bjoint\w*|\bwiet\b|\bblow\w*"
+    r"|\bvuurtje\b|\bpaasvuur\b|\bkampvuur\b|\broken\b|\broker\w*|\brookoverlast\b"
+    r"|\b(?:hij|zij|ze|buurman|buurvrouw|buren|buurjongen|mensen) (?:\w+ )?(?:rookt|roken)\b"
+)
+_PERSON: Final = (
+    r"(?:iemand|(?:een|mijn|m n|mn|onze|de|die|deze) (?:\w+ )?(?:man|vrouw|jongen|meisje|kind"
+    r"|persoon|fietser|voetganger|scooterrijder|bejaarde|meneer|mevrouw|oudere|buurman"
+    r"|buurvrouw|moeder|vader|opa|oma|zoon|dochter|broer|zus|vriend|vriendin|partner"
+    r"|baby|peuter))"
+)
+_FIRE_THINGS: Final = (
+    r"(?:huis|woning|schuur|schuurtje|garage|auto|keuken|flat|zolder|dak|container"
+    r"|kliko|scooter|brommer|bus|boom|heg|schutting|balkon|kamer|pan|meterkast"
+    r"|wasmachine|droger|berging|gebouw|school|winkel|loods|caravan|camper|boot)"
+)
+_WEAPONS: Final = (
+    r"(?:mes|messen|pistool|pistolen|vuurwapen\w*|wapen|wapens|geweer|geweren|machete"
+    r"|bijl|hakmes|knuppel|honkbalknuppel|stiletto|vlindermes|zwaard|kapmes|luchtbuks)"
+)
+_WATER: Final = (
+    r"(?:te water|in het water|in de sloot|in de gracht|in de vijver|in de vaart|in de plas"
+    r"|in het kanaal|in de rivier|in de haven|in zee|in het zwembad)"
+)
+_VICTIMS: Final = (
+    r"(?:me|mij|ons|haar|hem|iemand|elkaar|zijn vrouw|zijn vriendin|zijn kind|zijn kinderen"
+    r"|de kinderen|mijn moeder|mijn vader|mijn zus|mijn broer|een vrouw|een man|een kind"
+    r"|een jongen|een meisje|een oude man|een oude vrouw|de buurvrouw|de buurman|mensen)"
+)
+_PARTNERS: Final = (
+    r"(?:man|vriend|partner|ex|vader|moeder|zoon|dochter|broer|vrouw|vriendin|stiefvader"
+    r"|schoonvader|oom)"
+)
+
+
+@dataclass(frozen=True)
+class Danger:
+    """A danger pattern; `present` when its wording itself says it is happening now."""
+
+    name: str
+    regex: re.Pattern[str]
+    present: bool = False
+    unless: re.Pattern[str] | None = None
+
+    def found_in(self, text: str) -> bool:
+        if not self.regex.search(text):
+            return False
+        return self.unless is None or not self.unless.search(text)
+
+
+def _danger(name: str, pattern: str, *, present: bool = False, unless: str | None = None) -> Danger:
+    return Danger(name, re.compile(pattern), present, re.compile(unless) if unless else None)
+
+
+# In order of priority: the first match names the danger in the verdict.
+DANGERS: Final[tuple[Danger, ...]] = (
+    # --- emergency services asked for outright
+    _danger(
+        "services.call_112",
+        r"\bbel (?!ik |je |u |we |men |jij )(?:\w+ )?"
+        r"(?:112|de brandweer|brandweer|een ambulance|de ambulance|ambulance|de politie|politie)\b"
+        r"|\bstuur (?:\w+ ){0,2}(?:politie|brandweer|ambulance|hulpdiensten)\b"
+        r"|\b(?:ambulance|brandweer|traumaheli|mmt) (?:\w+ )?nodig\b"
+        r"|\bhulpdiensten (?:nodig|sturen)\b",
+        present=True,
+    ),
+    # --- fire
+    _danger(
+        "fire.on_fire",
+        rf"\b(?:staat|staan|gaat|gaan|vliegt|vliegen) {_gap(3)}in (?:de )?"
+        r"(?:brand|fik|vlammen|lichterlaaie)\b"
+        r"|\bin (?:de )?(?:brand|fik|lichterlaaie) (?:staat|staan)\b"
+        r"|\b(?:vat|vatten) vlam\b|\bvlam in de pan\b"
+        r"|\ber (?:is|woedt) (?:een )?(?:\w+ )?brand\b(?! geweest)"
+        r"|\bbrand (?:is )?uitgebroken\b|\bbreekt (?:\w+ )?brand uit\b",
+        present=True,
+    ),
+    _danger(
+        "fire.burns",
+        rf"\b(?:het|er|alles|{_FIRE_THINGS}\w{{0,4}}) (?:\w+ )?brandt\b"
+        r"|\bbrandt (?:het|er|alles)\b",
+        present=True,
+        unless=_LIGHTS,
+    ),
+    _danger(
+        "fire.smoke",
+        rf"\b(?:er komt|komt er|ik zie|zie|ik ruik|ruik|ruiken|ruikt|stinkt) {_gap(3)}"
+        r"(?:rook|brandlucht)\b"
+        r"|\brook (?:komt|uit|onder|overal|in)\b|\b(?:veel|dikke|zwarte|witte|grijze) rook\b"
+        r"|\bstaat (?:\w+ )?vol (?:met )?rook\b|\brookontwikkeling\b|\bbrandlucht\b"
+        r"|\bruik(?:t|en)? (?:\w+ ){0,2}(?:brand|verbrand|schroei)\w*",
+        present=True,
+        unless=_STOKING,
+    ),
+    _danger(
+        "fire.smoke_alarm_neighbours",
+        # both anywhere in the message: an alarm going off, and it is not one's own
+        r"^(?=.*\b(?:rookmelder|brandmelder|brandalarm)\w* (?:\w+ ){0,5}(?:gaat|gaan|ging"
+        r"|loopt|loeit|loeien|blijft)\b)(?=.*\b(?:buren|buurman|buurvrouw|naast|hiernaast"
+        r"|bovenburen|benedenburen|onderburen|portiek|galerij|trappenhuis|flat)\b)",
+        present=True,
+        unless=r"\bpiep\w*|\bbatterij\w*",
+    ),
+    _danger(
+        "fire.word",
+        r"\b(?:brand|brandje|fikkie|vuurzee|woningbrand|schuurbrand|autobrand|containerbrand"
+        r"|keukenbrand|binnenbrand|schoorsteenbrand|uitslaande brand|vlammen)\b|\bde fik\b",
+        # "ik brand van nieuwsgierigheid", "brand maar los" (go ahead)
+        unless=r"^ik brand\b|\bik brand (?:van|me|mijn|helemaal|echt|erg)\b|\bbrand (?:maar )?los\b"
+        r"|\bbrand van (?:nieuwsgierigheid|verlangen|ongeduld|liefde|woede|spanning|ergernis)\b",
+    ),
+    _danger(
+        "fire.explosion",
+        r"\b(?:explosie|ontploffing|ontploft|ontploffen|ontplofte|gasexplosie|steekvlam)\b",
+        unless=r"\b(?:hoofd|kop|telefoon|inbox|mailbox|prijzen|kosten|huur)\b|\bik ontplof",
+    ),
+    # --- gas
+    _danger(
+        "gas.smell",
+        rf"\b(?:ruik|ruikt|ruiken|stinkt|stinken) {_gap(3)}(?:naar )?gas\b"
+        r"|\bgas (?:ruik|ruikt|ruiken)\b"
+        r"|\bgas (?:lekt|lekken|ontsnapt|stroomt|lucht)\b|\blekt (?:er )?gas\b"
+        rf"|\bgas(?:leiding|fles|kraan|meter)\w* {_gap(2)}(?:geraakt|kapot|lek|lekt|gebroken"
+        r"|doorgeboord|beschadigd|afgebroken)\b"
+        rf"|\b(?:co|koolmonoxide)(?: ?melder| ?alarm)\w* {_gap(3)}(?:gaat|ging|loopt|piept) af\b"
+        r"|\b(?:co|koolmonoxide)(?: ?melder| ?alarm)\w* (?:gaat|loopt) ",
+        present=True,
+    ),
+    _danger(
+        "gas.word",
+        r"\blekkage van gas\b|\b(?:gaslucht|gaslek|gaslekkage|koolmonoxide|koolmonoxidevergiftiging"
+        r"|co vergiftiging|gasexplosie)\b",
+    ),
+    # --- burglary, intruders
+    _danger(
+        "burglary.in_progress",
+        rf"\b(?:wordt|worden|word) {_gap(4)}ingebroken\b"
+        rf"|\b(?:breekt|breken) {_gap(4)}in\b(?! (?:op|bij de|het gesprek))"
+        rf"|\b(?:probeert|proberen|wil|willen) {_gap(4)}(?:in te breken|binnen te komen"
+        r"|open te breken|te forceren|open te maken)\b"
+        r"|\b(?:aan het|bezig met|bezig om) (?:in te breken|inbreken)\b"
+        rf"|\b(?:inbreker|inbrekers|insluiper|insluipers|dief|dieven|overvaller|overvallers)"
+        rf" {_gap(2)}(?:in|bij|op|staat|staan|zit|zitten|is|zijn|loopt|lopen|rommelt|rommelen"
+        r"|binnen|boven|beneden)\b"
+        rf"|\b(?:rommelt|rommelen|morrelt|morrelen|wrikt|wrikken|forceert|forceren|peutert"
+        rf"|prutst|trapt|trappen|ramt|rammen) {_gap(4)}(?:deur|voordeur|achterdeur|raam|ramen"
+        r"|slot|sloten|schuur|schuurdeur|balkondeur|ruit|ruiten)\b"
+        rf"|\b(?:vreemde|onbekende|gemaskerde) (?:man|vrouw|mannen|persoon|personen|mensen"
+        rf"|jongen|jongens|figuur|figuren)\b {_gap(3)}(?:in|door) (?:mijn|ons|onze|het|de) "
+        r"(?:huis|woning|tuin|achtertuin|schuur|gang|trappenhuis|slaapkamer)\b"
+        r"|\b(?:er (?:is|zit|zitten|staat|staan|loopt|lopen)|hoor|hoort|horen|zie|ziet|dat er)"
+        rf" iemand {_gap(2)}in (?:mijn|ons|onze|de|het) "
+        r"(?:huis|woning|tuin|achtertuin|schuur|slaapkamer|kamer|berging)\b"
+        rf"|\b(?:trapt|trappen|ramt|rammen|beukt|beuken) {_gap(2)}(?:\w+ )?deur in\b"
+        rf"|\b(?:hebben|heeft) {_gap(2)}deur {_gap(3)}(?:ingetrapt|ingeramd|opengebroken)\b"
+        r"|\bbivakmuts\w*",
+        present=True,
+        unless=r"\binbreker\w* (?:in|op) (?:de|het|het nieuws|de krant|de wijk|de buurt)\b",
+    ),
+    _danger(
+        "burglary.word",
+        r"\b(?:inbraak|inbraakpoging|inbreker|inbrekers|ingebroken|inbreken|insluiper"
+        r"|insluipers|overval|overvallen|overvaller|overvallers|beroofd|beroving|straatroof"
+        r"|ramkraak|plofkraak)\b",
+        unless=r"\boverval(?:len)? door (?:de )?(?:regen|storm|slaap|vragen|emoties)",
+    ),
+    # --- violence, weapons, shots
+    _danger(
+        "violence.assault",
+        rf"\b(?:wordt|worden|word) {_gap(4)}(?:geslagen|geschopt|getrapt|mishandeld|aangevallen"
+        r"|gevochten|geknokt"
+        r"|neergestoken|gestoken|gewurgd|beroofd|overvallen|bedreigd|achtervolgd|verkracht"
+        r"|ontvoerd|gegijzeld|in elkaar geslagen|in elkaar getrapt)\b"
+        rf"|\b(?:slaat|slaan|schopt|schoppen|trapt|trappen|mishandelt|mishandelen|wurgt|wurgen"
+        rf"|steekt|steken) {_gap(3)}{_VICTIMS}\b"
+        rf"|\b(?:mijn|m n) {_PARTNERS} {_gap(3)}(?:slaat|schopt|mishandelt|wurgt|bedreigt|steekt"
+        r"|sloeg)\b"
+        rf"|\b(?:zijn|is|ze|zij|jongens|mannen|mensen|twee|groep|jongeren) {_gap(3)}"
+        r"(?:aan het )?(?:vechten|knokken)\b(?! (?:tegen|voor|om|met de))"
+        rf"|\b(?:roept|roepen|schreeuwt|schreeuwen|gilt|gillen) {_gap(2)}om hulp\b"
+        r"|\bhulpgeroep\b|\bdreigt (?:\w+ ){0,3}(?:te vermoorden|dood te maken|neer te steken"
+        r"|te slaan|iets aan te doen)\b"
+        r"|\bin (?:een|de|zijn|hun) (?:auto|busje|bus|bestelbus) (?:getrokken|gesleurd|geduwd"
+        r"|meegesleurd)\b",
+        present=True,
+        unless=r"\bslaa?t (?:nergens )?op\b|\bslaat (?:alarm|toe|aan)\b|" + _ANIMALS,
+    ),
+    _danger(
+        "violence.word",
+        r"\b(?:vechtpartij|knokpartij|steekpartij|massale vechtpartij|mishandeling|mishandeld"
+        r"|in elkaar geslagen|in elkaar getrapt|in elkaar geschopt"
+        r"|neergestoken|gestoken|huiselijk geweld|geweld|gijzeling|ontvoering|verkrachting)\b",
+        unless=r"\bgestoken door (?:een )?(?:wesp|bij|mug|insect)\w*|\bin (?:het|de) "
+        r"(?:pak|nieuwe kleren) gestoken\b|\b(?:geld|tijd|energie|moeite) in\b",
+    ),
+    _danger(
+        "weapon.threat",
+        rf"\b(?:dreigt|dreigen|bedreigt|bedreigen|zwaait|zwaaien|loopt|lopen|staat|staan|rent"
+        rf"|rennen|zit|zitten|trekt|trekken|steekt|komt|komen|wappert|staan) {_gap(4)}met "
+        rf"(?:een |zijn |haar |hun )?(?:groot |grote )?{_WEAPONS}\b"
+        rf"|\b{_WEAPONS} (?:getrokken|gepakt|tevoorschijn)\b"
+        rf"|\b(?:trekt|pakt|richt) {_gap(2)}(?:een |zijn |haar )?{_WEAPONS}\b"
+        r"|\bgewapende? (?:man|mannen|overval|overvaller\w*|persoon|personen|jongen\w*)\b",
+        present=True,
+        unless=r"\b(?:brood|groente|vlees|aardappel\w*|snijden|slijpen|koken)\b",
+    ),
+    _danger(
+        "shots.fired",
+        rf"\b(?:wordt|worden|werd) {_gap(3)}geschoten\b"
+        rf"|\b(?:schiet|schieten) {_gap(2)}(?:op (?:mij|ons|iemand|mensen|hem|haar|de )"
+        r"|met (?:een )?(?:pistool|geweer|wapen|vuurwapen|luchtbuks|kogels)|in het rond"
+        r"|om zich heen|iemand neer|mensen neer)"
+        r"|\b(?:schoten|schot) (?:gehoord|gelost|hoor|horen|gevallen)\b"
+        r"|\b(?:hoor|hoorde|horen|hoort) (?:\w+ ){0,2}(?:schoten|schieten|een schot)\b"
+        r"|\b(?:schietpartij|neergeschoten|beschoten|vuurgevecht)\b"
+        r"|\b(?:te|aan het) schieten\b",
+        present=True,
+        unless=r"\bvuurwerk\w*|\bwaterpistool\w*|\bpaintball\w*|\bairsoft\w*|\bklappertje\w*",
+    ),
+    # --- someone unconscious, not breathing, collapsed, bleeding
+    _danger(
+        "medical.unconscious",
+        rf"\b(?:ligt|is|raakt|zit|lijkt|raakte) {_gap(3)}(?:bewusteloos|buiten bewustzijn"
+        r"|niet (?:meer )?aanspreekbaar)\b"
+        rf"|\b(?:ademt|ademen) {_gap(2)}niet\b|\bniet (?:meer )?(?:ademt|ademen)\b"
+        r"|\bgeen (?:adem|ademhaling|hartslag|pols)\b|\b(?:stopt|gestopt) met ademen\b"
+        r"|\bkrijgt geen (?:lucht|adem)\b|\bkrijg geen lucht\b"
+        r"|\b(?:ligt|gevallen|op de grond|in elkaar gezakt)\b.*\breageert (?:\w+ )?"
+        r"(?:niet|nergens op)\b"
+        r"|\breageert (?:\w+ )?(?:niet|nergens op)\b.*\b(?:ligt|op de grond|op straat)\b"
+        r"|\bblauw aangelopen\b|\broerloos\b|\blippen (?:\w+ )?(?:zijn|worden) (?:\w+ )?blauw\b"
+        rf"|\b(?:ademt|ademen) {_gap(2)}(?:raar|vreemd|moeilijk|zwaar|nauwelijks|onregelmatig"
+        r"|piepend|heel snel)\b"
+        rf"|\b{_PERSON} {_gap(3)}(?:ligt|liggen) {_gap(3)}(?:op straat|op de grond|op de stoep"
+        r"|op het fietspad|op de weg|in het gras|in de struiken)\b"
+        rf"|\b(?:ligt|liggen) (?:er )?{_PERSON} {_gap(3)}(?:op straat|op de grond|op de stoep"
+        r"|op het fietspad|op de weg|in het gras|in de struiken)\b",
+        present=True,
+        unless=r"\bslaap\w*|\bslapen\b|\bzonnen\b|\bbankje\b|\bzwerver\w*|\bdakloze\w*",
+    ),
+    _danger(
+        "medical.poisoning",
+        rf"\b(?:pillen|medicijnen|tabletten|gif|schoonmaakmiddel|bleek|drugs) {_gap(2)}"
+        r"(?:geslikt|ingenomen|gedronken|opgegeten|binnengekregen)\b",
+        present=True,
+    ),
+    _danger(
+        "medical.word",
+        r"\b(?:bewusteloos|bewusteloze|buiten bewustzijn|flauwgevallen|valt flauw"
+        r"|in elkaar gezakt|zakt (?:\w+ )?in elkaar|onwel|hartaanval|hartstilstand|hartinfarct"
+        r"|beroerte|herseninfarct|epileptische aanval|overdosis|reanimeren|reanimeert"
+        r"|reanimatie|verslikt|stikt|ingestort)\b"
+        r"|\baed (?:nodig|halen|brengen)\b|\bhaal (?:\w+ )?(?:de |een )?aed\b",
+        unless=r"\bbijna (?:een )?hartaanval\b|\bhartaanval van (?:de|het|die)\b"
+        r"|\bstikt? (?:van het|van de|van het lachen|maar)\b",
+    ),
+    _danger(
+        "medical.bleeding",
+        r"\b(?:bloedt|bloeden) (?:\w+ ){0,2}(?:erg|hevig|veel|flink|heftig|enorm|hard)\b"
+        r"|\bligt te bloeden\b|\baan het bloeden\b|\bveel bloed\b"
+        r"|\b(?:ligt|liggen) in (?:zijn|haar|een plas) bloed\b"
+        r"|\bplas bloed\b|\bzwaar gewond\b|\bzwaargewond\w*|\bernstig gewond\b",
+        present=True,
+        unless=_ANIMALS,
+    ),
+    _danger(
+        "medical.fall",
+        r"\b(?:van|vanaf) (?:de|een|het) (?:trap|dak|ladder|steiger|balkon) (?:af )?gevallen\b"
+        rf"|\b(?:gevallen|ligt op de grond|op de grond) {_gap(3)}(?:kan|komt) (?:niet|nt) "
+        r"(?:meer )?(?:op|overeind|omhoog|opstaan)\b|\bbeweegt niet meer\b",
+        present=True,
+        unless=_ANIMALS,
+    ),
+    # --- drowning
+    _danger(
+        "drowning",
+        r"\b(?:verdrinkt|verdrinken|verdronken|verdrinkend|aan het verdrinken)\b"
+        rf"|\b{_WATER} {_gap(1)}(?:geraakt|gevallen|gesprongen|gereden|beland|gegaan|gegleden"
+        r"|geraakt|gezakt)\b"
+        r"|\b(?:gevallen|geraakt|gereden|beland|ligt|drijft|spartelt|verdwenen|gegleden|rijdt"
+        r"|rijden|valt|vallen|springt|glijdt|zakt|zinkt|weggedreven|afgedreven|dreef) "
+        rf"{_gap(2)}{_WATER}\b"
+        r"|\b(?:de sloot|het water|de gracht|het kanaal|de vaart|de rivier|de vijver) in "
+        r"(?:gereden|gevallen|gesprongen|gegleden)\b"
+        r"|\bdoor het ijs (?:gezakt|gegaan|gevallen)\b|\bzakt door het ijs\b|\bkopje onder\b"
+        r"|\bkomt niet (?:meer )?boven\b",
+        present=True,
+        unless=_ANIMALS + r"|\bverdrink\w* in (?:de |het )?(?:papier\w*|werk|regels|formulieren"
+        r"|bureaucratie|zorgen|schulden|mail\w*)",
+    ),
+    # --- serious accident
+    _danger(
+        "accident",
+        r"\b(?:ongeluk|ongeval|verkeersongeluk|verkeersongeval|auto ongeluk|autoongeluk"
+        r"|fietsongeluk|aanrijding|botsing|kettingbotsing|aangereden|overreden|geschept"
+        r"|omvergereden|gewond|gewonden|gewonde|bekneld)\b"
+        r"|\bonder (?:de|een) (?:auto|bus|tram|trein|vrachtwagen|truck) "
+        r"(?:gekomen|beland|geraakt|ligt)\b"
+        r"|\brijdt (?:\w+ ){0,5}op mensen in\b|\bzit (?:\w+ )?vast in (?:de|zijn|haar|een) auto\b"
+        r"|\b(?:tegen|op) (?:een|de) (?:boom|paal|lantaarnpaal|muur|gevel|huis|auto|bus"
+        r"|vrachtwagen|tram|trein|fietser|voetganger|kind|scooter|scooterrijder|motor"
+        r"|motorrijder|brommer|fiets|man|vrouw|jongen|meisje|groep) "
+        r"(?:aan)?(?:gereden|gebotst|geknald|geklapt|gecrasht|ingereden)\b",
+        unless=r"\bper ongeluk\b|\bongeluk zit in een klein hoekje\b|" + _ANIMALS,
+    ),
+)
+
+
+# Context
+# -------
+
+
+@dataclass(frozen=True)
+class Context:
+    """A group of context markers and the level it stands for."""
+
+    name: str
+    level: Level
+    regex: re.Pattern[str]
+
+
+def _context(name: str, level: Level, *patterns: str) -> Context:
+    return Context(name, level, re.compile("|".join(f"(?:{p})" for p in patterns)))
+
+
+# Precedence list: the first group that matches decides. Stronger evidence first, so
+# that "nu", "net" and "help" win over "vorige week", and prevention or a hypothetical
+# wins over present-tense danger words ("hoe voorkom ik dat er wordt ingebroken").
+CONTEXTS: Final[tuple[Context, ...]] = (
+    _context(
+        "call_for_help",
+        Level.ACUTE,
+        # "help" as a cry, not "ik help", "help bij", "hulp nodig met"
+        r"(?<!\bik )(?<!\bkan )(?<!\bwe )(?<!\bwij )(?<!\bu )(?<!\bje )\bhelp\b"
+        r"(?! (?:bij|met|van|nodig|desk|pagina|functie))",
+        r"\bsos\b",
+        r"(?<!\bik )\bkom (?:\w+ )?(?:snel|nu|direct|meteen|alsjeblieft|aub|gauw)\b",
+        r"\bstuur (?:\w+ ){0,2}(?:politie|brandweer|ambulance|hulp|iemand)\b",
+        r"\bred (?:ons|mij|me|hem|haar)\b",
+        r"\bbel (?!ik |je |u |we |men |jij )(?:\w+ )?(?:112|de brandweer|brandweer"
+        r"|een ambulance|de ambulance|ambulance)\b",
+    ),
+    _context(
+        "prevention",
+        Level.NOT_ACUTE,
+        r"\bvoorkom\w*|\bpreventie\w*|\bpreventief\b|\btips?\b|\badvies\b|\badviezen\b",
+        r"\bbeveilig\w*|\binbraakwerend\w*|\bbrandveilig\w*|\bbrandpreventie\b",
+        r"\bbrandblusser\w*|\bblusdeken\w*|\bvluchtplan\w*|\bvluchtroute\w*|\bnooduitgang\w*",
+        r"\bbescherm\w*|\bveiliger\b|\bbuurtpreventie\w*|\bbuurtwhatsapp\w*|\bbuurtapp\w*",
+        r"\bwhatsapp ?groep\w*|\bhang en sluitwerk\b|\bpolitiekeurmerk\b|\bzwemles\w*",
+    ),
+    _context(
+        "learning_or_fiction",
+        Level.NOT_ACUTE,
+        r"\bcursus\w*|\btraining\w*|\bleren\b|\bworkshop\w*|\bvoorlichting\w*",
+        r"\binformatieavond\w*|\boefening\w*|\bbrandoefening\w*|\bontruimingsoefening\w*",
+        r"\bfilm\b|\bserie\b|\bspelletje\b|\bgame\b|\bboek\b|\bdocumentaire\b|\btv\b",
+        r"\bin de krant\b|\bop het nieuws\b|\bin het nieuws\b",
+    ),
+    _context(
+        "about_emergency_services",
+        Level.NOT_ACUTE,
+        r"\bwanneer (?:bel|moet|mag|kan|kun|bellen|moeten|mogen) (?:\w+ ){0,3}"
+        r"(?:112|alarmnummer|noodnummer|politie|brandweer|ambulance)\b",
+        r"\b(?:telefoonnummer|nummer) van (?:de )?(?:politie|brandweer|wijkagent|ambulance)\b",
+        r"\b0900 ?8844\b",
+        r"\bwat (?:doet|is|doen) (?:de |een )?(?:brandweer|politie|wijkagent|ambulance|112"
+        r"|alarmnummer|noodgeval)\b",
+        r"\bwaarom (?:\w+ ){0,8}(?:politie|brandweer|ambulance|112)\b",
+        r"\bhoe werkt (?:de |het )?(?:112|alarmnummer|brandweer|politie|meldkamer)\b",
+        r"\bis 112\b|\b112 (?:ook )?voor\b",
+        r"\bwat valt onder\b|\bwanneer is (?:iets|het) een noodgeval\b",
+    ),
+    _context(
+        "not_urgent",
+        Level.NOT_ACUTE,
+        r"\bgeen spoed\b|\bniet dringend\b|\bgeen haast\b|\bgeen noodgeval\b|\bniet acuut\b",
+        r"\bniet urgent\b|\bgeen 112\b|\bniet (?:voor )?112\b|\bgeen gewonden\b",
+        r"\bniemand (?:is |raakte |werd )?gewond\b|\bblikschade\b|\balleen (?:wat )?schade\b",
+    ),
+    _context(
+        "hypothetical",
+        Level.NOT_ACUTE,
+        r"\bstel (?:dat|je voor|nou|er)\b|\bmocht(?:en)? (?:er|iemand|het|u|je|ik)\b",
+        r"\bvoor het geval\b|\bin (?:het )?geval van\b|\bwat als\b|\bwat gebeurt er als\b",
+        r"\b(?:zou|zouden) (?:\w+ ){0,3}(?:kunnen|gaan)\b",
+        r"\bvoordat er\b|\bvoor er\b|\btot(?:dat)? er\b|\bwacht(?:en)? (?:\w+ ){0,2}tot\b",
+        r"\bnog (?:eens|een keer) (?:een |iets )?(?:ongeluk|brand|inbraak|ongelukken)\b",
+        r"\bgaat (?:\w+ ){0,2}(?:nog|ooit) (?:\w+ ){0,2}(?:mis|gebeuren)\b",
+        r"\bkan (?:er )?(?:zomaar )?(?:een )?(?:ongeluk|brand) (?:ontstaan|gebeuren|komen)\b",
+        r"\bgevaar (?:op|voor) (?:brand|ongelukken?|inbraak)\b|\bbrandgevaar\w*|\brisico op\b",
+    ),
+    _context(
+        "happening_now",
+        Level.ACUTE,
+        r"(?<!\btot )(?<!\bwat )\bnu\b(?! (?:toe|eenmaal|al|pas|ook|weten|ik|wel"
+        r"|de (?:tweede|derde|vierde|vijfde|zoveelste)|voor de))",
+        r"\bop (?:dit|het) (?:moment|ogenblik)\b(?! dat)",
+        r"\b(?:zojuist|zonet|daarnet|zo net|zo juist)\b",
+        r"(?<!\bhet )\bnet\b(?! (?:als|zo|niet|wat|zoals|iets|een beetje|genoeg|op tijd|verhuisd"
+        r"|nieuw|begonnen|komen wonen|gekocht))",
+        r"\b(?:een|paar|enkele|\d+|vijf|tien|twee|drie) minuten? geleden\b|\beven geleden\b",
+        r"\bnog (?:steeds |altijd )?(?:binnen|in huis|in de woning|in de tuin|boven|beneden"
+        r"|op straat|op de grond"
+        r"|in de buurt|bezig|aan de gang|in brand|bewusteloos|in het water)\b",
+        r"\b(?:ze|hij|zij|die) (?:zijn|is|zit|zitten|staat|staan) (?:er )?nog\b",
+        r"\baan de gang\b|\bop heterdaad\b|\bterwijl ik (?:dit )?(?:typ|schrijf|app)\w*",
+    ),
+    _context(
+        "over_or_recurring",
+        Level.NOT_ACUTE,
+        # over: time words
+        r"\bvorig(?:e)? (?:jaar|week|maand|keer|nacht|weekend|zomer|winter|dag)\b",
+        r"\bgister(?:en|avond|nacht|ochtend|middag|morgen)?\b|\beergisteren\b|\bvannacht\b",
+        r"\bafgelopen (?:\w+ )?(?:nacht|week|weken|maand|maanden|jaar|jaren|weekend|dagen"
+        r"|zomer|winter|tijd)\b",
+        r"\bvanochtend\b|\bvanmorgen\b|\bdeze (?:week|maand)\b|\bdit jaar\b|\bgeleden\b",
+        r"\booit\b|\bvroeger\b|\bdestijds\b|\btoen\b|\blaatst\b|\bonlangs\b|\brecent\w*",
+        r"\bin (?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober"
+        r"|november|december)\b|\bin (?:19|20)\d\d\b|\bmet oud en nieuw\b",
+        r"\b(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)"
+        r"(?:avond|nacht|ochtend|middag|morgen)?\b",
+        # over: the event is finished or being dealt with afterwards
+        r"\b(?:is|zijn|was|waren) (?:\w+ ){0,5}(?:ingebroken|afgebrand|uitgebrand|geblust"
+        r"|geforceerd|opengebroken)\b",
+        r"\b(?:ingebroken|afgebrand|uitgebrand) (?:is|was|zijn|waren|geweest)\b",
+        r"\bsinds (?:de|die|het) (?:brand|inbraak|overval|ongeluk|explosie|aanrijding)\b",
+        r"\bgeblust\b|\bonder controle\b|\bvoorbij\b",
+        # "er is een explosie geweest" is usually said right after the bang
+        r"\b(?:is|zijn|was|waren) (?!(?:\w+ ){0,2}(?:explosie|ontploffing|gasexplosie|knal)\b)"
+        r"(?:\w+ ){0,3}geweest\b",
+        r"\bna (?:een|de|het|die|afloop)\b|\bnadat\b|\bachteraf\b|\baangifte\b",
+        r"\bverzekering\w*|\bopgepakt\b|\bgearresteerd\b",
+        # recurring: frequency, trends
+        r"(?<!\bnog )\bsteeds\b|\bvaak\b|\bregelmatig\b|\btelkens\b|\bherhaaldelijk\b",
+        r"\bmeerdere (?:keren|malen|inbraken|branden)\b|\bweer eens\b|\bzoveel\b",
+        r"\b(?:elke|iedere) (?:dag|nacht|week|avond|ochtend|keer|maand|jaar|weekend)\b",
+        r"\bal (?:\w+ )?(?:jaren|maanden|weken|dagen|een tijd|tijden|tijdje|lang)\b",
+        r"\bde laatste (?:tijd|jaren|maanden|weken)\b|\btoename\b|\bneemt toe\b",
+        r"\bveel (?:inbraken|inbraak|branden|ongelukken|geweld|overlast)\b|\bwordt (?:er )?veel\b",
+        r"\b(?:tweede|derde|vierde|vijfde|zoveelste) keer\b|\bactief in\b|\bop zak\b",
+        r"\bbij zich\b",
+    ),
+    _context(
+        "urgent",
+        Level.ACUTE,
+        re.escape(TAG_PRESENT_DANGER),
+        re.escape(TAG_EXCLAIM),
+        r"\bsnel\b|\bdirect\b|\bmeteen\b|\bonmiddellijk\b|\bdringend\b|\burgent\b|\bspoed\b",
+        r"\basap\b|\bhaast\b|\bpls\b|\bplease\b|\bnoodgeval\b",
+        r"\bwat (?:moet|kan|moeten|kunnen|zal) (?:ik|we|wij|je|u) (?:\w+ )?doen\b",
+        r"\bwat te doen\b|\bwat nu\b|\bwat doe ik\b|\bwie (?:moet|kan|moeten) (?:ik|we) bellen\b",
+        r"\bmoet ik (?:\w+ ){0,2}bellen\b|\bkan (?:er )?iemand (?:komen|helpen)\b",
+    ),
+    _context(
+        "past_or_general",
+        Level.NOT_ACUTE,
+        # past tense
+        r"\b(?:was|waren|werd|werden|had|hadden|stond|stonden|lag|lagen|zat|zaten|brandde"
+        r"|brandden|gebeurde|kwam|kwamen|probeerde|probeerden|sloeg|sloegen|vocht|vochten"
+        r"|ontplofte)\b",
+        r"\b(?:heb|hebben|heeft) (?:\w+ ){0,3}(?:gehad|meegemaakt|gebrand)\b|\bmeegemaakt\b",
+        # a condition rather than a fact
+        r"\bals (?:er|iemand|je|u|ik|mijn|ons|het|de|een|jouw)\b|\bindien\b",
+        r"\bwanneer (?:er|iemand|je|u)\b",
+        # looking for a contact, a worry, general information
+        r"\bwaar kan ik (?:\w+ ){0,2}(?:terecht|melden|aangeven|heen|hulp|informatie)\b",
+        r"\b(?:met|bij) wie kan ik\b|\bwie kan ik (?:\w+ )?(?:aanspreken|benaderen|spreken)\b",
+        r"\bhoe kan ik\b|\bhoe (?:regel|krijg|vraag) ik\b",
+        r"\bzorgen (?:over|om)\b|\b(?:bang|angst) (?:voor|dat)\b|\bongerust\b",
+        r"\bonveilig\w*|\bgevaarlijk\w*|\bik wil (?:\w+ ){0,2}(?:praten|weten|vragen|bespreken)\b",
+        r"\binformatie\b|\bvraag over\b|\bwie (?:is|zijn) (?:er )?verantwoordelijk\b",
+        r"\bwie betaalt\b|\bwijkagent\b",
+    ),
+)
+
+
+def assess(text: str | None) -> EmergencyVerdict:
+    """Judge whether `text` reports acute danger; see the notes at the top of this module."""
+    if not text:
+        return EmergencyVerdict(Level.NONE, "empty message")
+    normalised = normalise(text)
+    dangers = [danger for danger in DANGERS if danger.found_in(normalised)]
+    if not dangers:
+        return EmergencyVerdict(Level.NONE, "no danger words")
+
+    tags = []
+    if any(danger.present for danger in dangers):
+        tags.append(TAG_PRESENT_DANGER)
+    if _EXCLAMATIONS.search(text):
+        tags.append(TAG_EXCLAIM)
+    tagged = " ".join([normalised, *tags])
+
+    first = dangers[0].name
+    for context in CONTEXTS:
+        match = context.regex.search(tagged)
+        if match:
+            return EmergencyVerdict(
+                context.level,
+                f"{first} with {context.name} ({match.group(0).strip()!r})",
+                danger=first,
+                context=context.name,
+            )
+    return EmergencyVerdict(
+        Level.ACUTE, f"{first} without context: danger words alone count", danger=first
+    )

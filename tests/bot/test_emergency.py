@@ -1,0 +1,386 @@
+"""Tests for bot.emergency: acute danger is recognised, near-misses are not."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.emergency import (
+    DANGERS,
+    FUZZY_WORDS,
+    NOT_TYPOS,
+    TYPOS,
+    EmergencyVerdict,
+    Level,
+    _one_edit_apart,
+    assess,
+    normalise,
+)
+
+ACUTE = [
+    # fire
+    "de schuur achter ons huis staat in brand",
+    "BRAND BIJ DE BUREN!!!",
+    "er is brant in de flat",
+    "help mijn keuken staat in de fik",
+    "vlam in de pan en ik krijg het niet uit",
+    "er komt rook uit het raam van nummer 12",
+    "ik zie zwarte rook boven de loods aan het eind van de straat",
+    "de container op het plein brandt",
+    "het brandt bij de bovenburen",
+    "er is een grote brand bij de sporthal",
+    "brand in de meterkast",
+    "de rookmelder bij de buren gaat al een kwartier af en niemand doet open",
+    "Brandd!! snel",
+    "brandlucht in het trappenhuis",
+    "de auto voor de deur staat in lichterlaaie",
+    "er is net een explosie geweest bij de garageboxen",
+    "een scooter vliegt in brand bij de ingang van de flat",
+    "HEEEELP brand!!",
+    # gas
+    "ik ruik gas in het portiek",
+    "het stinkt hier heel erg naar gas",
+    "gaslucht op de galerij!!",
+    "de graafmachine heeft een gasleiding geraakt en het sist",
+    "de co melder gaat af en we worden duizelig",
+    "er lekt gas uit de meter in de kelder",
+    "gaslugt in de keuken",
+    # burglary in progress
+    "er wordt nu ingebroken bij de buren",
+    "er zit een inbreker in mijn huis",
+    "ik hoor iemand beneden volgens mij zijn er inbrekers binnen",
+    "iemand probeert de achterdeur open te breken",
+    "er rommelt iemand aan mijn voordeur, het is 3 uur snachts",
+    "inbrekers in de tuin van de buren, ze zijn nog bezig",
+    "er is net ingebroken en ze rennen richting het park",
+    "er staan twee mannen met bivakmutsen bij de schuur van de buren",
+    "ze breken in bij nummer 8 ik zie ze met een zaklamp",
+    "er loopt een vreemde man door onze tuin en hij kijkt naar binnen",
+    "er is iemand in mijn huis die ik niet ken",
+    "inbreker!!!",
+    "inbrekr bij de buren",
+    "op dit moment staan er inbrekers in de tuin van de buren",
+    "vorige week was er al een inbraak en nu staan ze weer in de tuin",
+    # violence
+    "er wordt een jongen in elkaar geslagen bij de bushalte",
+    "twee mannen zijn aan het vechten op straat en eentje bloedt erg",
+    "mijn vriend slaat me, ik zit opgesloten in de wc",
+    "de buurman slaat zijn vrouw, ik hoor haar gillen",
+    "er gilt een vrouw om hulp in het park",
+    "ik word achtervolgd door een groep jongens",
+    "ze schoppen een man die al op de grond ligt",
+    "vechtpartij voor de snackbar er worden stoelen gegooid",
+    "mijn ex staat voor de deur en dreigt me dood te maken",
+    "mijn man slaat de kinderen",
+    "er rijdt iemand met een auto op mensen in op de markt",
+    # weapons
+    "er loopt een man met een mes over het schoolplein",
+    "iemand bedreigt de kassiere met een pistool",
+    "hij heeft een mes getrokken",
+    "er staat een gast met een machete bij de flat",
+    "gewapende man in de supermarkt",
+    # shots
+    "er wordt geschoten bij het winkelcentrum",
+    "ik hoorde net schoten in de straat",
+    "iemand schiet met een pistool in het rond",
+    "er is iemand neergeschoten voor de deur",
+    "schote gehoord bij de snackbar!!",
+    # unconscious, not breathing, medical
+    "er ligt een man bewusteloos bij de voordeur",
+    "mijn buurvrouw ademt niet meer",
+    "hij ademd niet!!",
+    "mijn opa is in elkaar gezakt en reageert niet",
+    "er ligt iemand op de grond en hij reageert nergens op",
+    "de buurman heeft een hartaanval denk ik",
+    "ik denk dat mijn moeder een beroerte heeft",
+    "mijn kind krijgt geen lucht",
+    "er ligt een jongen in een plas bloed",
+    "mijn buurvrouw is van de trap gevallen en komt niet meer overeind",
+    "meisje bewustloos in het fietsenhok",
+    "man bewusteloss op de stoep",
+    "moet ik gaan reanimeren? hij ligt stil",
+    "iemand heeft een overdosis genomen in het portiek",
+    "iemand is flauwgevallen in de bus en komt niet bij",
+    "de buurman was aan het klussen en ligt nu onder de ladder, hij reageert niet",
+    "er ligt iemand bewusteloos, wat moet ik doen",
+    # drowning
+    "er is een kind in de vijver gevallen",
+    "iemand verdrinkt in de gracht!!",
+    "er ligt iemand in het water bij de brug en hij beweegt niet",
+    "een jongen is door het ijs gezakt",
+    "er is een auto het kanaal in gereden",
+    "mijn vader was aan het zwemmen en is kopje onder gegaan",
+    # accident
+    "zwaar ongeluk op de kruising, er liggen mensen op de weg",
+    "een fietser is net aangereden door een bus",
+    "er is een ongeluk gebeurd en iemand zit bekneld",
+    "auto ongeluk bij de rotonde, twee gewonden",
+    "een kind is onder een auto gekomen",
+    # emergency services asked for
+    "bel 112!! er ligt iemand op straat",
+    "stuur snel een ambulance naar de Lindelaan",
+    "we hebben een ambulance nodig bij de speeltuin",
+    "inbrekers bij de buren bel de politie",
+]
+
+# The borderline decisions documented at the top of bot/emergency.py.
+BORDERLINE_ACUTE = [
+    "wat moet ik doen bij gaslucht?",
+    "wat te doen als ik gas ruik",
+    "wat moet ik doen bij brand in huis",
+    "wat moet ik doen als iemand niet meer ademt",
+    "de rookmelder in het portiek gaat af en er doet niemand open",
+]
+
+NOT_EMERGENCY = [
+    # over
+    "er was vorig jaar brand in onze straat",
+    "vorige week is er ingebroken bij de buren",
+    "gisteren is er een auto uitgebrand op het parkeerterrein",
+    "twee jaar geleden is er iemand neergestoken bij het station, is het daar nu veiliger?",
+    "er is bij ons ingebroken, hoe doe ik aangifte",
+    "ooit was hier een grote brand",
+    "de brand van vorige maand heeft veel schade gedaan",
+    "ik heb vroeger eens een overval meegemaakt",
+    "de inbrekers van vorige week zijn opgepakt",
+    "is 112 ook voor een inbraak die al voorbij is",
+    "de brand is geblust maar wie ruimt de rommel op",
+    "in de film die ik gisteren zag brandde een heel huis af",
+    # recurring, trends
+    "er wordt veel ingebroken in onze wijk",
+    "er zijn de laatste tijd vaak vechtpartijen bij het station",
+    "er gebeuren regelmatig ongelukken op dit kruispunt",
+    "elke nacht wordt er in autos ingebroken",
+    "jongeren lopen hier met messen op zak",
+    "de buren stoken hun houtkachel en ik ruik steeds rook",
+    "er wordt steeds vaker geschoten met vuurwerk",
+    # prevention, information, learning
+    "hoe voorkom ik inbraak in mijn schuur",
+    "tips voor brandveiligheid in huis",
+    "hoe kan ik mijn huis beter beveiligen tegen inbrekers",
+    "waar kan ik een cursus reanimeren volgen",
+    "hoe voorkom ik een gaslek bij mijn cv ketel",
+    "is er een buurtpreventie whatsapp groep tegen inbraak",
+    "krijg ik subsidie voor inbraakwerend hang en sluitwerk",
+    "ik wil leren hoe je iemand moet reanimeren",
+    "wat kan ik doen om brand te voorkomen",
+    # hypothetical
+    "stel dat er brand uitbreekt in de flat, waar is de nooduitgang?",
+    "als er ooit een inbraak is, wie moet ik dan bellen",
+    "mocht er iemand flauwvallen tijdens het buurtfeest, is er een AED?",
+    "wat als er een ongeluk gebeurt op het nieuwe fietspad",
+    "het kruispunt is zo gevaarlijk, er gaat nog eens een ongeluk gebeuren",
+    # other meanings
+    "ik brand van nieuwsgierigheid wat er met het oude schoolgebouw gebeurt",
+    "de straatlantaarn brandt niet",
+    "het vuurwerk knalt de hele nacht",
+    "de wijkagent schiet tekort",
+    "ik ben de sleutel kwijt",
+    "rookmelder piept",
+    "de rookmelder bij de buren piept al dagen, de batterij is leeg",
+    "de lampen in het portiek branden de hele dag",
+    "het licht in de brandgang brandt dag en nacht",
+    "ik heb per ongeluk mijn afval verkeerd aangeboden",
+    "er is een kat aangereden in onze straat",
+    "mijn hond is in de sloot gevallen",
+    "ik verdrink in de formulieren van de gemeente",
+    "dat slaat nergens op",
+    "de prijzen zijn ontploft",
+    "ik kreeg bijna een hartaanval toen ik de rekening zag",
+    "de gemeente schiet niet op met de reparatie van de stoep",
+    "de buurman geeft gas op zijn scooter midden in de nacht",
+    "we willen in onze wijk van het gas af",
+    "de bewoners vechten tegen de sloop van hun flat",
+    "ik ben gestoken door een wesp in het park",
+    "er staat een kaars te branden voor het raam",
+    # questions about the police and 112
+    "wanneer moet ik 112 bellen en wanneer 0900-8844",
+    "wat is het telefoonnummer van de wijkagent",
+    "wat doet de brandweer bij een brand",
+    "hoe bereik ik de politie als het geen spoed heeft",
+    "bij wie kan ik terecht over huiselijk geweld bij mijn zus",
+    "geen spoed, maar er is een aanrijding geweest met alleen blikschade",
+    "wat doet de wijkagent eigenlijk bij een inbraak?",
+    "mag ik de politie bellen als er jongeren hangen",
+    "is 112 gratis",
+]
+
+# Near-misses that still name a danger, so the guard may demote a wrong `emergency`.
+CLEARLY_NOT_ACUTE = [
+    "er was vorig jaar brand in onze straat",
+    "vorige week is er ingebroken bij de buren",
+    "hoe voorkom ik inbraak in mijn schuur",
+    "er wordt veel ingebroken in onze wijk",
+    "stel dat er brand uitbreekt in de flat, waar is de nooduitgang?",
+    "er is bij ons ingebroken, hoe doe ik aangifte",
+]
+
+
+def test_there_are_many_phrasings() -> None:
+    assert len(ACUTE) + len(BORDERLINE_ACUTE) >= 60
+    assert len(NOT_EMERGENCY) >= 40
+
+
+@pytest.mark.parametrize("text", ACUTE + BORDERLINE_ACUTE)
+def test_acute_danger_is_recognised(text: str) -> None:
+    verdict = assess(text)
+    assert verdict.level is Level.ACUTE, verdict.reason
+    assert verdict.danger is not None
+
+
+@pytest.mark.parametrize("text", NOT_EMERGENCY)
+def test_near_misses_are_not_acute(text: str) -> None:
+    verdict = assess(text)
+    assert verdict.level is not Level.ACUTE, verdict.reason
+
+
+@pytest.mark.parametrize("text", CLEARLY_NOT_ACUTE)
+def test_clear_non_acute_context_names_the_danger(text: str) -> None:
+    verdict = assess(text)
+    assert verdict.level is Level.NOT_ACUTE, verdict.reason
+    assert verdict.danger is not None and verdict.context is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ik ben de sleutel kwijt", "rookmelder piept", "de wijkagent schiet tekort", "is 112 gratis"],
+)
+def test_words_that_only_look_dangerous_give_none(text: str) -> None:
+    assert assess(text).level is Level.NONE
+
+
+@pytest.mark.parametrize("text", ["", None, "   ", "!!!", "/greet"])
+def test_empty_or_meaningless_input_is_none(text: str | None) -> None:
+    assert assess(text).level is Level.NONE
+
+
+def test_help_alone_is_no_danger_word() -> None:
+    # "help" is how residents ask how the bot works; the classifier handles it.
+    assert assess("help").level is Level.NONE
+
+
+@pytest.mark.parametrize(
+    ("past", "now"),
+    [
+        ("vorige week is er ingebroken bij de buren", "er wordt nu ingebroken bij de buren"),
+        ("er was vorig jaar brand in de schuur", "de schuur staat in brand"),
+        ("hoe voorkom ik brand in de keuken", "help brand in de keuken"),
+        ("er is gisteren iemand neergestoken", "er is net iemand neergestoken"),
+    ],
+)
+def test_context_flips_the_same_danger(past: str, now: str) -> None:
+    assert assess(past).level is Level.NOT_ACUTE
+    assert assess(now).level is Level.ACUTE
+
+
+def test_acute_marker_beats_past_time_words() -> None:
+    verdict = assess("vorig jaar brandde de schuur af en nu staat hij weer in brand")
+    assert verdict.level is Level.ACUTE
+    assert verdict.context == "happening_now"
+
+
+def test_prevention_beats_present_tense() -> None:
+    verdict = assess("hoe voorkom ik dat er bij mij wordt ingebroken")
+    assert verdict.level is Level.NOT_ACUTE
+    assert verdict.context == "prevention"
+
+
+def test_verdict_says_which_patterns_decided() -> None:
+    verdict = assess("Er staat een auto in brand!!")
+    assert verdict == EmergencyVerdict(
+        Level.ACUTE, verdict.reason, danger="fire.on_fire", context="urgent"
+    )
+    assert "fire.on_fire" in verdict.reason
+    assert verdict.as_dict()["level"] == "acute"
+    assert verdict.is_acute
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Brand!!! Bij de BUREN", "brand bij de buren"),
+        ("Buurcoördinator café", "buurcoordinator cafe"),
+        ("heeeeelp", "help"),
+        ("brant", "brand"),
+        ("bewustloos", "bewusteloos"),
+        ("bewusteloooos", "bewusteloos"),
+        ("ingebrokken", "ingebroken"),
+        ("inbrekres", "inbrekers"),
+        ("politiek positie", "politiek positie"),
+        ("verdringt", "verdringt"),
+        ("geslapen", "geslapen"),
+    ],
+)
+def test_normalise(raw: str, expected: str) -> None:
+    assert normalise(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("brand", "brant", True),
+        ("inbreker", "inbrekr", True),
+        ("inbrekers", "inbrekres", True),
+        ("bewusteloos", "bewustloos", True),
+        ("brand", "brand", False),
+        ("brand", "bran", True),
+        ("brand", "grant", False),
+    ],
+)
+def test_one_edit_apart(a: str, b: str, expected: bool) -> None:
+    assert _one_edit_apart(a, b) is expected
+
+
+def test_typo_table_points_at_words_the_patterns_use() -> None:
+    vocabulary = set(" ".join(d.regex.pattern for d in DANGERS).replace("|", " ").split())
+    assert FUZZY_WORDS.isdisjoint(NOT_TYPOS)
+    assert "brand" in TYPOS.values()
+    assert any("bewusteloos" in word for word in vocabulary)
+
+
+def _dutch_words() -> set[str]:
+    spacy_lookups_data = pytest.importorskip("spacy_lookups_data")
+    table = Path(spacy_lookups_data.__file__).parent / "data" / "nl_lemma_lookup.json.gz"
+    if not table.exists():
+        pytest.skip("spaCy's Dutch lemma table is not installed")
+    with gzip.open(table, "rt", encoding="utf-8") as f:
+        lookup = json.load(f)
+    return set(lookup) | set(lookup.values())
+
+
+def test_real_dutch_words_are_not_corrected_into_danger_words() -> None:
+    # Only words that could be one letter away from a key word; normalising all
+    # 300,000 would take seconds.
+    lengths = {len(word) + delta for word in FUZZY_WORDS for delta in (-1, 0, 1)}
+    initials = {word[0] for word in FUZZY_WORDS} | {word[0] for word in TYPOS}
+    candidates = (
+        word
+        for word in _dutch_words()
+        if (len(word) in lengths or word in TYPOS)
+        and word[:1] in initials
+        and word.isascii()
+        and word.isalpha()
+        and word not in FUZZY_WORDS
+    )
+    key_words = FUZZY_WORDS | set(TYPOS.values())
+    corrected = sorted(
+        word for word in candidates if normalise(word) != word and normalise(word) in key_words
+    )
+    assert corrected == [], "add these to NOT_TYPOS"
+
+
+def test_fast_enough() -> None:
+    texts = ACUTE + BORDERLINE_ACUTE + NOT_EMERGENCY
+    assess("warm up")
+    # Fresh texts each round: the typo cache must not be what makes it fast.
+    rounds = 5
+    start = time.perf_counter()
+    for i in range(rounds):
+        for text in texts:
+            assess(f"{text} {i}")
+    per_message = (time.perf_counter() - start) / (rounds * len(texts))
+    assert per_message < 0.001
