@@ -277,3 +277,28 @@ def test_files_that_are_no_feature_collection_are_refused(
     with pytest.raises(GeometryImportFailed) as failure:
         import_geojson(path, session, BUURTEN)
     assert failure.value.problems[0][0] == line
+
+
+# --------------------------------------------------------------------------- demo data
+
+DEMO = Path(__file__).resolve().parents[2] / "demo"
+
+
+def test_demo_outlines_match_the_demo_buurten_and_do_not_overlap() -> None:
+    with (DEMO / "buurten.csv").open(encoding="utf-8") as handle:
+        codes = {line.split(",")[0] for line in handle.read().splitlines()[1:] if line}
+    text = (DEMO / "buurten.geojson").read_text(encoding="utf-8")
+    shapes = {
+        f["properties"]["buurtcode"]: parse_geometry(f["geometry"]) for _, f in iter_features(text)
+    }
+    assert set(shapes) == codes
+    boxes = [bounding_box(shape) for shape in shapes.values()]
+    south, north = min(b.min_lat for b in boxes), max(b.max_lat for b in boxes)
+    west, east = min(b.min_lon for b in boxes), max(b.max_lon for b in boxes)
+    steps = 60
+    for i in range(steps):
+        for j in range(steps):
+            lat = south + (north - south) * (i + 0.5) / steps
+            lon = west + (east - west) * (j + 0.5) / steps
+            holders = [code for code, shape in shapes.items() if point_in_shape(lat, lon, shape)]
+            assert len(holders) == 1, (lat, lon, holders)
