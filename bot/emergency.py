@@ -494,7 +494,7 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"\b(?:bewusteloos|bewusteloze|buiten bewustzijn|flauwgevallen|valt flauw"
         r"|in elkaar gezakt|zakt (?:\w+ )?in elkaar|onwel|hartaanval|hartstilstand|hartinfarct"
         r"|beroerte|herseninfarct|epileptische aanval|overdosis|reanimeren|reanimeert"
-        r"|reanimatie|verslikt|stikt|ingestort)\b"
+        r"|reanimatie|verslikt|stikt|ingestort|pijn op de borst|scheve mond)\b"
         r"|\baed (?:nodig|halen|brengen)\b|\bhaal (?:\w+ )?(?:de |een )?aed\b",
         unless=r"\bbijna (?:een )?hartaanval\b|\bhartaanval van (?:de|het|die)\b"
         r"|\bstikt? (?:van het|van de|van het lachen|maar)\b",

@@ -105,6 +105,7 @@ ACUTE = [
     "moet ik gaan reanimeren? hij ligt stil",
     "iemand heeft een overdosis genomen in het portiek",
     "iemand is flauwgevallen in de bus en komt niet bij",
+    "mijn vader heeft ineens pijn op de borst en wordt grauw",
     "de buurman was aan het klussen en ligt nu onder de ladder, hij reageert niet",
     "er ligt iemand bewusteloos, wat moet ik doen",
     # drowning

@@ -1,0 +1,1 @@
+"""Wijkwijzer's own Rasa NLU components, referenced from config.yml by module path."""

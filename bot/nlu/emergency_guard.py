@@ -1,0 +1,144 @@
+"""Rasa NLU component that forces the `emergency` intent when bot.emergency sees acute danger."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME, INTENT_MESSAGE_PREFIX
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.constants import INTENT_EMERGENCY
+from bot.emergency import EmergencyVerdict, Level, assess
+
+# Key under which the guard records its decision in the message's data (and parse data).
+GUARD_KEY = "emergency_guard"
+DEMOTE_NOT_ACUTE_KEY = "demote_not_acute"
+
+ACTION_OVERRIDE = "override"
+ACTION_DEMOTE = "demote"
+ACTION_KEEP = "keep"
+
+logger = logging.getLogger(__name__)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class EmergencyGuard(GraphComponent, IntentClassifier):
+    """Overrides the classifiers for acute danger, and demotes `emergency` for past danger.
+
+    Placed after DIETClassifier and FallbackClassifier, so that neither a confident
+    wrong intent nor `nlu_fallback` can keep a resident in danger from hearing "112".
+    """
+
+    @classmethod
+    def required_components(cls) -> list[type]:
+        """Components that should be included in the pipeline before this component."""
+        return [IntentClassifier]
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """The component's default config (see parent class for full docstring)."""
+        return {
+            # When the classifier says `emergency` but the message clearly speaks of the
+            # past, of prevention or of a hypothetical, use the next intent instead.
+            DEMOTE_NOT_ACUTE_KEY: True,
+        }
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        """Constructs a new guard."""
+        self.component_config = config
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> EmergencyGuard:
+        """Creates a new component (see parent class for full docstring)."""
+        return cls(config)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Leaves the training data as it is: the guard learns nothing."""
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Applies the safety net to each message's intent and intent ranking."""
+        for message in messages:
+            self._guard(message)
+        return messages
+
+    def _guard(self, message: Message) -> None:
+        text = message.get(TEXT) or ""
+        # "/intent" payloads from buttons are not the resident's words.
+        if text.startswith(INTENT_MESSAGE_PREFIX):
+            return
+        verdict = assess(text)
+        predicted = _intent_name(message.get(INTENT))
+
+        action = ACTION_KEEP
+        if verdict.level is Level.ACUTE:
+            _set_top_intent(message, _intent(INTENT_EMERGENCY, 1.0))
+            action = ACTION_OVERRIDE
+        elif (
+            verdict.level is Level.NOT_ACUTE
+            and predicted == INTENT_EMERGENCY
+            and self.component_config.get(DEMOTE_NOT_ACUTE_KEY, True)
+        ):
+            alternative = _next_intent(message)
+            if alternative is not None:
+                _set_top_intent(message, alternative)
+                action = ACTION_DEMOTE
+
+        if action != ACTION_KEEP:
+            logger.debug(
+                f"Emergency guard: {action} '{predicted}' -> "
+                f"'{_intent_name(message.get(INTENT))}' ({verdict.reason})."
+            )
+        message.set(GUARD_KEY, _record(verdict, action, predicted), add_to_output=True)
+
+
+def _intent(name: str, confidence: float) -> dict[str, Any]:
+    return {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
+
+
+def _intent_name(intent: dict[str, Any] | None) -> str | None:
+    return intent.get(INTENT_NAME_KEY) if intent else None
+
+
+def _next_intent(message: Message) -> dict[str, Any] | None:
+    """The best-ranked intent that is neither `emergency` nor `nlu_fallback`."""
+    skip = {INTENT_EMERGENCY, DEFAULT_NLU_FALLBACK_INTENT_NAME}
+    for candidate in message.get(INTENT_RANKING_KEY) or []:
+        if candidate.get(INTENT_NAME_KEY) not in skip:
+            return dict(candidate)
+    return None
+
+
+def _set_top_intent(message: Message, intent: dict[str, Any]) -> None:
+    """Makes `intent` the prediction and the head of the ranking, without duplicates."""
+    ranking = [
+        entry
+        for entry in message.get(INTENT_RANKING_KEY) or []
+        if entry.get(INTENT_NAME_KEY) != intent[INTENT_NAME_KEY]
+    ]
+    message.set(INTENT, intent, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [dict(intent), *ranking], add_to_output=True)
+
+
+def _record(verdict: EmergencyVerdict, action: str, predicted: str | None) -> dict[str, Any]:
+    return {**verdict.as_dict(), "action": action, "classifier_intent": predicted}
