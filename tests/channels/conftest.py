@@ -121,6 +121,15 @@ def graph_api() -> Iterator[FakeGraphApi]:
     api.stop()
 
 
+@pytest.fixture(scope="module")
+def module_graph_api() -> Iterator[FakeGraphApi]:
+    """One fake Graph API for a module, e.g. for a bot process started once."""
+    api = FakeGraphApi()
+    api.start()
+    yield api
+    api.stop()
+
+
 @pytest.fixture
 def settings(graph_api: FakeGraphApi) -> WhatsAppSettings:
     return WhatsAppSettings(

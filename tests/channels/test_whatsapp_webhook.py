@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import socket
 import time
 from collections.abc import Callable
 from typing import Any
@@ -23,6 +24,7 @@ from bot.channels.whatsapp import (
     WhatsAppOutput,
     WhatsAppSettings,
     processed_message_table,
+    sign_body,
 )
 
 CARD = {
@@ -478,3 +480,77 @@ async def test_aiohttp_is_what_sends(settings: WhatsAppSettings) -> None:
     assert client._client() is session
     await client.close()
     assert session.closed
+
+
+# --------------------------------------------------------------------------- Rasa wiring
+
+
+CREDENTIALS = """\
+rest:
+bot.channels.whatsapp.WhatsAppInput:
+  verify_token: ${WHATSAPP_VERIFY_TOKEN}
+  app_secret: ${WHATSAPP_APP_SECRET}
+  access_token: ${WHATSAPP_ACCESS_TOKEN}
+  phone_number_id: ${WHATSAPP_PHONE_NUMBER_ID}
+  api_url: ${WHATSAPP_API_URL}
+"""
+
+
+async def test_rasa_builds_and_mounts_the_channel_from_credentials(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, graph_api: Any, webhooks: Any, database_url: str
+) -> None:
+    """The credentials.yml entry, read and mounted the way `rasa run` does, serves the webhook."""
+    from rasa.core import run
+    from rasa.core.channels import channel as rasa_channel
+    from sanic import Sanic
+
+    credentials = tmp_path / "credentials.yml"
+    credentials.write_text(CREDENTIALS, encoding="utf-8")
+    monkeypatch.setenv("WHATSAPP_VERIFY_TOKEN", "vt")
+    monkeypatch.setenv("WHATSAPP_APP_SECRET", "app-secret")
+    monkeypatch.setenv("WHATSAPP_ACCESS_TOKEN", "token")
+    monkeypatch.setenv("WHATSAPP_PHONE_NUMBER_ID", "106540352242922")
+    monkeypatch.setenv("WHATSAPP_API_URL", "")  # as `wijkwijzer serve` sets an unset one
+    monkeypatch.setenv("WIJKWIJZER_DATABASE_URL", database_url)
+    channels = run.create_http_input_channels(None, str(credentials))
+    [whatsapp] = [c for c in channels if isinstance(c, WhatsAppInput)]
+    assert whatsapp.enabled and whatsapp.settings.api_url == "https://graph.facebook.com/v21.0"
+
+    received: list[UserMessage] = []
+
+    class Agent:
+        async def handle_message(self, message: UserMessage) -> None:
+            received.append(message)
+
+    Sanic.test_mode = True
+    app = Sanic("whatsapp_rasa_wiring", configure_logging=False)
+    app.ctx.agent = Agent()
+    rasa_channel.register(channels, app, route="/webhooks/")
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
+    assert server is not None
+    await server.startup()
+    await server.before_start()
+    await server.after_start()
+    base = f"http://127.0.0.1:{sock.getsockname()[1]}/webhooks/whatsapp"
+    try:
+        async with aiohttp.ClientSession() as session:
+            params = {"hub.mode": "subscribe", "hub.verify_token": "vt", "hub.challenge": "5"}
+            async with session.get(f"{base}/webhook", params=params) as resp:
+                assert (resp.status, await resp.text()) == (200, "5")
+            async with session.get(f"{base}/") as resp:
+                assert resp.status == 200
+            body = json.dumps(webhooks.text("hallo")).encode()
+            headers = {"X-Hub-Signature-256": sign_body("app-secret", body)}
+            async with session.post(f"{base}/webhook", data=body, headers=headers) as resp:
+                assert resp.status == 200
+            await whatsapp.wait_idle()
+    finally:
+        await server.before_stop()
+        server.close()
+        await server.wait_closed()
+        await server.after_stop()
+        sock.close()
+    [message] = received
+    assert message.text == "hallo" and message.input_channel == "whatsapp"
