@@ -207,6 +207,12 @@ def main(argv: list[str] | None = None) -> int:
         help="base URL of the Rasa server (REST channel)",
     )
     parser.add_argument(
+        "--demo-dir",
+        type=Path,
+        default=DEMO_DIR,
+        help="folder with the pages to serve (default: the Weidehaven demo)",
+    )
+    parser.add_argument(
         "--widget-dir",
         type=Path,
         default=WIDGET_DIR,
@@ -222,7 +228,11 @@ def main(argv: list[str] | None = None) -> int:
         origin_of(bot_url)
     except ValueError as error:
         parser.error(str(error))
-    serve(args.host, args.port, SiteConfig(bot_url=bot_url, widget_dir=args.widget_dir))
+    serve(
+        args.host,
+        args.port,
+        SiteConfig(bot_url=bot_url, demo_dir=args.demo_dir, widget_dir=args.widget_dir),
+    )
     return 0
 
 

@@ -1,0 +1,361 @@
+"""End-to-end tests of the chat widget on the demo page, in headless Chromium, against a
+fake REST bot that answers with the payloads of CONTRACT.md section 2."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("playwright", reason="needs playwright: run scripts/install-web-deps.sh")
+
+from fake_bot import FakeBot  # noqa: E402
+from playwright.sync_api import Page, expect  # noqa: E402
+from widget_helpers import (  # noqa: E402
+    HORIZONTAL_OVERFLOW,
+    PageLog,
+    ask,
+    ask_routed_question_and_postcode,
+    focused_in_widget,
+    log_texts,
+    new_page,
+    open_by_keyboard,
+    run_axe,
+    wait_until_idle,
+)
+
+from bot.web.demo_server import SiteConfig, make_server  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+
+def assert_clean(page_log: PageLog) -> None:
+    assert page_log.csp_violations == []
+    assert page_log.errors == []
+    assert page_log.foreign_requests == []
+
+
+def test_routed_question_and_postcode_give_a_contact_card(
+    page: Page, demo_url: str, fake_bot: FakeBot, page_log: PageLog
+) -> None:
+    page.goto(demo_url)
+    open_by_keyboard(page)
+    assert "ww-input" in focused_in_widget(page), "focus must move into the dialog"
+
+    page.keyboard.type("Mijn buren maken elke nacht lawaai")
+    page.keyboard.press("Enter")
+    expect(page.locator(".ww-typing__text")).to_be_visible()
+    route = page.locator(".ww-route")
+    expect(route).to_have_attribute("data-role", "buurtbemiddeling")
+    expect(route).to_contain_text("buurtbemiddeling")
+    expect(page.locator(".ww-hint")).to_contain_text("postcode")
+    wait_until_idle(page)
+
+    page.keyboard.type("9401 AB")
+    page.keyboard.press("Enter")
+    card = page.locator(".ww-card")
+    expect(card).to_contain_text("Buurtbemiddeling")
+    expect(card).to_contain_text("Voor de buurt Vogelbuurt")
+    expect(card).to_contain_text("Fatima el Amrani")
+    expect(card).to_contain_text("Welzijn Weidehaven")
+    expect(card).to_contain_text("maandag tot en met donderdag, 9.00 tot 17.00 uur")
+    expect(card.locator("a.ww-card__phone")).to_have_attribute("href", "tel:0599123456")
+    expect(card.locator("a.ww-card__email")).to_have_attribute(
+        "href", "mailto:buurtbemiddeling@welzijnweidehaven.nl"
+    )
+    wait_until_idle(page)
+
+    # Everything in the order it was said.
+    texts = log_texts(page)
+    assert texts[0].startswith("Wijkwijzer: Hallo! Ik ben Wijkwijzer")
+    assert texts[1] == "U: Mijn buren maken elke nacht lawaai"
+    assert texts[2].startswith("Wijkwijzer: Bij problemen met de buren")
+    assert texts[3] == "Wijkwijzer: Hier helpt: buurtbemiddeling"
+    assert texts[4].startswith("Wijkwijzer: In welke buurt woont u?")
+    assert texts[5] == "U: 9401 AB"
+    assert texts[6] == "Wijkwijzer: Uw buurt: Vogelbuurt"
+    assert texts[7].startswith("Wijkwijzer: Dank u.")
+    assert texts[8].startswith("Wijkwijzer: Buurtbemiddeling")
+
+    # The links are real links a keyboard reaches; following tel: leaves the page alone.
+    phone = card.locator("a.ww-card__phone")
+    phone.focus()
+    assert "ww-card__phone" in focused_in_widget(page)
+    url = page.url
+    phone.click()
+    page.locator("a.ww-card__email").click()
+    assert page.url == url
+    assert "tel:0599123456" in page_log.requests
+    assert "mailto:buurtbemiddeling@welzijnweidehaven.nl" in page_log.requests
+
+    assert len(fake_bot.requests) == 2
+    assert len(set(fake_bot.senders)) == 1
+    assert_clean(page_log)
+
+
+def test_bot_buttons_are_keyboard_buttons_that_send_their_payload(
+    page: Page, demo_url: str, fake_bot: FakeBot
+) -> None:
+    page.goto(demo_url)
+    open_by_keyboard(page)
+    ask(page, "hallo")
+    choices = page.locator(".ww-choice")
+    expect(choices).to_have_count(2)
+    assert choices.evaluate_all("els => els.map(el => el.tagName)") == ["BUTTON", "BUTTON"]
+    expect(page.locator(".ww-choices")).to_have_attribute("role", "group")
+
+    # From the text box, Shift+Tab goes back to the last choice, then the first one.
+    page.locator(".ww-input").focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    assert "ww-choice" in focused_in_widget(page)
+    page.keyboard.press("Enter")
+
+    expect(page.locator(".ww-msg--user").last).to_contain_text("Ruzie met de buren")
+    expect(page.locator(".ww-route")).to_have_attribute("data-role", "buurtbemiddeling")
+    assert fake_bot.requests[-1]["message"] == "/neighbour_conflict"
+    expect(page.locator(".ww-choices")).to_have_count(0)
+    assert "ww-input" in focused_in_widget(page)
+
+
+def test_conversation_survives_reload_and_navigation(
+    page: Page, demo_url: str, fake_bot: FakeBot, page_log: PageLog
+) -> None:
+    page.goto(demo_url)
+    open_by_keyboard(page)
+    ask(page, "Mijn buren maken elke nacht lawaai")
+    expect(page.locator(".ww-hint")).to_contain_text("postcode")
+    wait_until_idle(page)
+    before = log_texts(page)
+
+    page.reload()
+    expect(page.locator(".ww-dialog")).to_be_visible()
+    assert log_texts(page) == before
+    expect(page.locator(".ww-hint")).to_contain_text("postcode")
+
+    page.get_by_role("link", name="Wonen en leven").click()
+    expect(page).to_have_url(demo_url + "wonen.html")
+    expect(page.locator(".ww-dialog")).to_be_visible()
+    assert log_texts(page) == before
+
+    # The bot still knows the question: the same sender id went on.
+    ask(page, "9401 AB")
+    expect(page.locator(".ww-card")).to_have_attribute("data-role", "buurtbemiddeling")
+    assert len(set(fake_bot.senders)) == 1
+    assert_clean(page_log)
+
+
+def test_escape_closes_and_focus_returns_to_the_chat_button(
+    page: Page, demo_url: str, fake_bot: FakeBot
+) -> None:
+    page.goto(demo_url)
+    open_by_keyboard(page)
+    expect(page.locator(".ww-launcher")).to_be_hidden()
+    page.keyboard.press("Escape")
+    expect(page.locator(".ww-dialog")).to_be_hidden()
+    expect(page.locator(".ww-launcher")).to_have_attribute("aria-expanded", "false")
+    assert "ww-launcher" in focused_in_widget(page)
+    page.keyboard.press("Enter")
+    expect(page.locator(".ww-dialog")).to_be_visible()
+    assert "ww-input" in focused_in_widget(page)
+
+    # The page's own button opens the widget through the documented event.
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Start de chat").click()
+    expect(page.locator(".ww-dialog")).to_be_visible()
+
+
+def test_start_over_gives_a_new_conversation(page: Page, demo_url: str, fake_bot: FakeBot) -> None:
+    page.goto(demo_url)
+    open_by_keyboard(page)
+    ask(page, "Mijn buren maken elke nacht lawaai")
+    expect(page.locator(".ww-route")).to_be_visible()
+    wait_until_idle(page)
+    first_sender = fake_bot.senders[-1]
+
+    page.get_by_role("button", name="Opnieuw beginnen").click()
+    expect(page.locator(".ww-log > .ww-msg")).to_have_count(1)
+    expect(page.locator(".ww-dialog [role=status]").last).to_contain_text("nieuw gesprek")
+    assert "ww-input" in focused_in_widget(page)
+    expect(page.locator(".ww-hint")).not_to_contain_text("postcode")
+
+    ask(page, "hallo")
+    expect(page.locator(".ww-choice")).to_have_count(2)
+    assert fake_bot.senders[-1] != first_sender
+    page.reload()
+    expect(page.locator(".ww-log > .ww-msg")).to_have_count(3)
+
+
+def test_unreachable_server_gives_a_clear_message_and_retry_works(
+    page: Page, demo_url: str, fake_bot: FakeBot, axe_source: str, page_log: PageLog
+) -> None:
+    page.goto(demo_url)
+    open_by_keyboard(page)
+    fake_bot.stop()
+    ask(page, "Mijn buren maken elke nacht lawaai")
+
+    alert = page.locator("[role=alert] .ww-alert")
+    expect(alert).to_contain_text("Wijkwijzer is nu niet bereikbaar")
+    expect(alert).to_contain_text("112")
+    expect(page.locator(".ww-msg--user").last).to_contain_text("Niet verstuurd")
+    assert page_log.csp_violations == []
+
+    # Still there after a reload: the message waits to be sent again.
+    page.reload()
+    expect(alert).to_be_visible()
+    # (axe itself applies inline styles, which the CSP rightly blocks: check CSP first.)
+    assert run_axe(page, axe_source) == []
+
+    fake_bot.start()
+    page.get_by_role("button", name="Opnieuw proberen").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".ww-route")).to_have_attribute("data-role", "buurtbemiddeling")
+    expect(alert).to_have_count(0)
+    expect(page.locator(".ww-msg--user").last).not_to_contain_text("Niet verstuurd")
+    assert [r["message"] for r in fake_bot.requests] == ["Mijn buren maken elke nacht lawaai"]
+
+
+def test_axe_finds_no_violations_with_the_widget_open(
+    page: Page, demo_url: str, fake_bot: FakeBot, axe_source: str
+) -> None:
+    page.goto(demo_url)
+    open_by_keyboard(page)
+    ask_routed_question_and_postcode(page)
+    ask(page, "Wat doet een wijkregisseur en wat is het verschil met de buurtcoördinator?")
+    expect(page.locator(".ww-explain")).to_be_visible()
+    ask(page, "hallo")
+    expect(page.locator(".ww-choice")).to_have_count(2)
+    wait_until_idle(page)
+    assert run_axe(page, axe_source) == []
+
+
+def test_emergency_route_shows_112_first(page: Page, demo_url: str, fake_bot: FakeBot) -> None:
+    page.goto(demo_url)
+    open_by_keyboard(page)
+    ask(page, "Er is brand in het trappenhuis")
+    emergency = page.locator(".ww-emergency")
+    expect(emergency).to_contain_text("112")
+    expect(emergency.locator("a")).to_have_attribute("href", "tel:112")
+    expect(page.locator(".ww-card")).to_have_count(0)
+
+
+@pytest.mark.parametrize(
+    ("viewport", "scale"),
+    [
+        ({"width": 320, "height": 640}, 1),  # a small phone
+        ({"width": 320, "height": 256}, 4),  # 1280 x 1024 at 400 % zoom
+    ],
+    ids=["320px", "zoom-400"],
+)
+def test_layout_fits_small_screens_and_high_zoom(
+    browser, demo_url: str, fake_bot: FakeBot, page_log: PageLog, viewport: dict, scale: int
+) -> None:
+    page = new_page(browser, page_log, viewport=viewport, device_scale_factor=scale)
+    try:
+        page.goto(demo_url)
+        launcher = page.locator(".ww-launcher")
+        expect(launcher).to_be_in_viewport()
+        open_by_keyboard(page)
+        box = page.locator(".ww-dialog").bounding_box()
+        assert box == {"x": 0, "y": 0, "width": viewport["width"], "height": viewport["height"]}
+        ask_routed_question_and_postcode(page)
+
+        layout = page.evaluate(HORIZONTAL_OVERFLOW)
+        assert layout["problems"] == []
+        assert layout["documentScrollWidth"] <= viewport["width"]
+
+        # Every control can be brought into view and used.
+        for selector in (
+            "a.ww-card__phone",
+            "a.ww-card__email",
+            ".ww-input",
+            ".ww-send",
+            ".ww-restart",
+            ".ww-close",
+            ".ww-privacy a",
+        ):
+            control = page.locator(selector).last
+            control.focus()
+            expect(control).to_be_in_viewport()
+        page.locator(".ww-input").focus()
+        ask(page, "hallo")
+        expect(page.locator(".ww-choice").first).to_be_visible()
+        wait_until_idle(page)
+        assert page.evaluate(HORIZONTAL_OVERFLOW)["problems"] == []
+        assert page_log.errors == []
+    finally:
+        page.context.close()
+
+
+def test_widget_leaks_no_globals_and_keeps_host_styles_out(
+    page: Page, demo_url: str, fake_bot: FakeBot
+) -> None:
+    page.route(
+        "**/bare.html",
+        lambda route: route.fulfill(
+            content_type="text/html", body="<!doctype html><title>leeg</title><p>leeg</p>"
+        ),
+    )
+    page.goto(demo_url + "bare.html")
+    bare = set(page.evaluate("Object.keys(window)"))
+    page.goto(demo_url)
+    expect(page.locator(".ww-launcher")).to_be_visible()
+    assert set(page.evaluate("Object.keys(window)")) - bare == set()
+
+    style = """el => { const s = getComputedStyle(el);
+        return [s.color, s.backgroundColor, s.fontFamily, s.fontSize, s.textTransform,
+                s.letterSpacing, s.borderRadius]; }"""
+    launcher = page.locator(".ww-launcher")
+    page_button = page.get_by_role("button", name="Start de chat")
+    before, page_before = launcher.evaluate(style), page_button.evaluate(style)
+    page.evaluate(
+        """() => { const sheet = new CSSStyleSheet();
+        sheet.replaceSync(`* { color: red !important; font-family: serif !important;
+            font-size: 40px !important; text-transform: uppercase !important;
+            letter-spacing: 5px !important; }
+            button, div { background: yellow !important; border-radius: 0 !important; }`);
+        document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet]; }"""
+    )
+    assert page_button.evaluate(style) != page_before  # the hostile styles do apply to the page
+    assert launcher.evaluate(style) == before
+
+
+def test_settings_object_and_english_interface(
+    page: Page, fake_bot: FakeBot, widget_bundle: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "settings-en.js").write_text(
+        'window.WijkwijzerSettings = { lang: "en", title: "Neighbourhood guide", '
+        'openingText: "Hi there! Ask me anything about your neighbourhood." };'
+    )
+    snippet = (
+        '<script src="/settings-en.js"></script>'
+        '<script src="/widget/wijkwijzer-widget.js" data-bot-url="{{ bot_url }}" defer></script>'
+    )
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><html lang="en"><head><title>Test</title></head><body>'
+        f"<main><h1>Test</h1></main>{snippet}{snippet}</body></html>"
+    )
+    server = make_server(
+        "127.0.0.1",
+        0,
+        SiteConfig(bot_url=fake_bot.url, demo_dir=tmp_path, widget_dir=widget_bundle),
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    fake_bot.allowed_origins.add(origin)
+    try:
+        page.goto(origin + "/")
+        launcher = page.locator(".ww-launcher")
+        expect(launcher).to_have_count(1)  # the snippet twice still gives one widget
+        expect(launcher).to_have_text("Ask your question")
+        launcher.click()
+        expect(page.locator(".ww-title")).to_have_text("Neighbourhood guide")
+        expect(page.locator(".ww-root")).to_have_attribute("lang", "en")
+        expect(page.locator(".ww-msg--bot").first).to_contain_text("Hi there!")
+        expect(page.get_by_role("button", name="Start over")).to_be_visible()
+        ask(page, "Er wordt vaak ingebroken, ik wil de inbraak melden")
+        expect(page.locator(".ww-route")).to_contain_text("neighbourhood police officer")
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,124 @@
+"""Steps a resident takes in the widget, for the browser tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from playwright.sync_api import Page, expect
+
+
+@dataclass
+class PageLog:
+    """What the page said on its console, and requests that left loopback."""
+
+    console: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    @property
+    def foreign_requests(self) -> list[str]:
+        """Web requests to anywhere but this machine (tel: and mailto: are not requests)."""
+        return [
+            url
+            for url in self.requests
+            if url.startswith(("http:", "https:", "ws:", "wss:"))
+            and not url.startswith("http://127.0.0.1:")
+        ]
+
+    @property
+    def csp_violations(self) -> list[str]:
+        return [line for line in self.console if "Content Security Policy" in line]
+
+
+def new_page(browser, page_log: PageLog, **context_options):
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.on("console", lambda message: page_log.console.append(f"{message.type}: {message.text}"))
+    page.on("pageerror", lambda error: page_log.errors.append(str(error)))
+
+    page.on("request", lambda request: page_log.requests.append(request.url))
+    return page
+
+
+FOCUSED_IN_WIDGET = """() => {
+  const host = document.querySelector('[data-wijkwijzer]');
+  const active = host && host.shadowRoot && host.shadowRoot.activeElement;
+  return active ? (active.getAttribute('class') || active.tagName) : '';
+}"""
+
+AXE_RUN = """async () => {
+  const result = await axe.run(document, { resultTypes: ['violations'] });
+  return result.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map((n) => n.target.join(' >>> ')),
+  }));
+}"""
+
+# Every visible element of the widget that sticks out of the viewport sideways, and every
+# element that needs horizontal scrolling.
+HORIZONTAL_OVERFLOW = """() => {
+  const root = document.querySelector('[data-wijkwijzer]').shadowRoot;
+  const width = document.documentElement.clientWidth;
+  const problems = [];
+  for (const el of root.querySelectorAll('*')) {
+    if (el.closest('[hidden]') || el.tagName === 'LINK') continue;
+    // Visually hidden text for screen readers.
+    if ([el, el.parentElement].some((e) => e && getComputedStyle(e).clipPath !== 'none')) continue;
+    const rect = el.getBoundingClientRect();
+    if (rect.width === 0 && rect.height === 0) continue;
+    const name = el.tagName + '.' + (el.getAttribute('class') || '');
+    if (rect.left < -0.5 || rect.right > width + 0.5) {
+      problems.push(`${name} ${rect.left}..${rect.right}`);
+    }
+    if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible') {
+      problems.push(`${name} scrolls sideways (${el.scrollWidth} > ${el.clientWidth})`);
+    }
+  }
+  return { width, documentScrollWidth: document.documentElement.scrollWidth, problems };
+}"""
+
+
+def focused_in_widget(page: Page) -> str:
+    return page.evaluate(FOCUSED_IN_WIDGET)
+
+
+def open_by_keyboard(page: Page) -> None:
+    """Tab to the chat button the way a keyboard user does, and press Enter."""
+    expect(page.locator(".ww-launcher")).to_be_visible()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if "ww-launcher" in focused_in_widget(page):
+            break
+    else:
+        raise AssertionError("the chat button cannot be reached with the Tab key")
+    page.keyboard.press("Enter")
+    expect(page.locator(".ww-dialog")).to_be_visible()
+
+
+def ask(page: Page, text: str) -> None:
+    page.locator(".ww-input").fill(text)
+    page.locator(".ww-input").press("Enter")
+
+
+def wait_until_idle(page: Page) -> None:
+    expect(page.locator(".ww-typing")).to_be_empty()
+    expect(page.locator(".ww-msg--user[data-status='pending']")).to_have_count(0)
+
+
+def log_texts(page: Page) -> list[str]:
+    return [" ".join(text.split()) for text in page.locator(".ww-log > .ww-msg").all_inner_texts()]
+
+
+def ask_routed_question_and_postcode(page: Page, postcode: str = "9401 AB") -> None:
+    ask(page, "Mijn buren maken elke nacht lawaai")
+    expect(page.locator(".ww-hint")).to_contain_text("postcode")
+    wait_until_idle(page)
+    ask(page, postcode)
+    expect(page.locator(".ww-card")).to_be_visible()
+    wait_until_idle(page)
+
+
+def run_axe(page: Page, axe_source: str) -> list[dict]:
+    page.evaluate(axe_source)
+    return page.evaluate(AXE_RUN)
