@@ -1,0 +1,133 @@
+"""The widget against the real bot: `wijkwijzer serve` with the demo municipality.
+
+Skipped, with the reason shown, until the core exists: the `wijkwijzer` command, a trained
+model in models/ and the demo data in demo/.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("playwright", reason="needs playwright: run scripts/install-web-deps.sh")
+
+from playwright.sync_api import Page, expect  # noqa: E402
+from web_support import free_port, stop_process, wait_for_http  # noqa: E402
+from widget_helpers import (  # noqa: E402
+    PageLog,
+    ask,
+    log_texts,
+    open_by_keyboard,
+    run_axe,
+    wait_until_idle,
+)
+
+pytestmark = [pytest.mark.server, pytest.mark.browser]
+
+ROOT = Path(__file__).resolve().parents[2]
+WIJKWIJZER = ROOT / ".venv" / "bin" / "wijkwijzer"
+DEMO_DATA = ROOT / "demo"
+# A sentence from the training data, so the test checks the widget, not the classifier.
+QUESTION = "Is er iemand die kan helpen bij een conflict met mijn buren?"
+
+
+def first_demo_address() -> dict[str, str]:
+    with (DEMO_DATA / "adressen.csv").open(encoding="utf-8") as file:
+        return next(csv.DictReader(file))
+
+
+@pytest.fixture(scope="module")
+def real_site(widget_bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not WIJKWIJZER.exists():
+        pytest.skip(f"{WIJKWIJZER.relative_to(ROOT)} does not exist yet (make install)")
+    if not any((ROOT / "models").glob("*.tar.gz")):
+        pytest.skip("no trained model in models/ (make train)")
+    if not (DEMO_DATA / "adressen.csv").is_file():
+        pytest.skip("no demo municipality in demo/")
+
+    logs = tmp_path_factory.mktemp("real-bot")
+    bot_port, actions_port, demo_port = free_port(), free_port(), free_port()
+    demo_origin = f"http://127.0.0.1:{demo_port}"
+    env = {
+        **os.environ,
+        "WIJKWIJZER_DATABASE_URL": f"sqlite:///{logs / 'wijkwijzer.db'}",
+        "WIJKWIJZER_ALLOWED_ORIGINS": demo_origin,
+    }
+    subprocess.run([WIJKWIJZER, "import", str(DEMO_DATA)], cwd=ROOT, env=env, check=True)
+
+    bot_log = (logs / "serve.log").open("w")
+    bot = subprocess.Popen(
+        [WIJKWIJZER, "serve", "--port", str(bot_port), "--actions-port", str(actions_port)],
+        cwd=ROOT,
+        env=env,
+        stdout=bot_log,
+        stderr=subprocess.STDOUT,
+    )
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "bot.web.demo_server", "--port", str(demo_port),
+         "--bot-url", f"http://127.0.0.1:{bot_port}"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        try:
+            wait_for_http(f"http://127.0.0.1:{bot_port}/", timeout=300, process=bot)
+            wait_for_http(f"http://127.0.0.1:{actions_port}/health", timeout=60, process=bot)
+            wait_for_http(demo_origin + "/", timeout=15, process=demo)
+        except (RuntimeError, TimeoutError) as error:
+            bot_log.flush()
+            tail = (logs / "serve.log").read_text(errors="replace")[-3000:]
+            pytest.fail(f"wijkwijzer serve did not come up: {error}\n{tail}")
+        yield demo_origin + "/"
+    finally:
+        stop_process(demo)
+        stop_process(bot, timeout=60)
+        bot_log.close()
+
+
+def test_real_bot_routes_a_question_and_gives_the_contact_card(
+    page: Page, real_site: str, page_log: PageLog, axe_source: str
+) -> None:
+    address = first_demo_address()
+    page.goto(real_site)
+    open_by_keyboard(page)
+
+    ask(page, QUESTION)
+    route = page.locator(".ww-route")
+    expect(route).to_have_attribute("data-role", "buurtbemiddeling", timeout=30_000)
+    expect(page.locator(".ww-hint")).to_contain_text("postcode", timeout=30_000)
+    wait_until_idle(page)
+
+    ask(page, address["postcode"])
+    card = page.locator(".ww-card").last
+    expect(card).to_have_attribute("data-role", "buurtbemiddeling", timeout=30_000)
+    expect(card.locator(".ww-card__contact").first).to_be_visible()
+    phones = card.locator("a[href^='tel:']")
+    mails = card.locator("a[href^='mailto:']")
+    assert phones.count() + mails.count() > 0, "the card must offer a way to get in touch"
+    for link in phones.all():
+        assert link.get_attribute("href")[4:].lstrip("+").isdigit()
+    wait_until_idle(page)
+
+    before = log_texts(page)
+    page.reload()
+    expect(page.locator(".ww-dialog")).to_be_visible()
+    assert log_texts(page) == before
+    assert page_log.csp_violations == []
+    assert page_log.errors == []
+    assert page_log.foreign_requests == []
+    assert run_axe(page, axe_source) == []
+
+
+def test_real_bot_emergency_shows_112(page: Page, real_site: str) -> None:
+    page.goto(real_site)
+    open_by_keyboard(page)
+    ask(page, "Help, er is brand in mijn flat!")
+    expect(page.locator(".ww-log")).to_contain_text("112", timeout=30_000)
+    expect(page.locator(".ww-card")).to_have_count(0)
