@@ -20,6 +20,7 @@ def build_pipeline(target: Path) -> Path:
     stamp = {"version": PIPELINE_VERSION, "spacy": spacy.__version__}
     if marker.exists() and json.loads(marker.read_text()) == stamp:
         return target
+    target.mkdir(parents=True, exist_ok=True)
     nlp = spacy.blank("nl")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()
