@@ -275,13 +275,16 @@ def normalize_postcode(text: str) -> str | None:
 
 def parse_house_number(text: str) -> tuple[int, str] | None:
     """'12' -> (12, ''), '12a' / '12 A' / '12-2' -> (12, 'a') / (12, '2'); None if invalid."""
-    match = re.fullmatch(r"\s*(\d{1,5})\s*[-/]?\s*([0-9A-Za-z]{0,6})\s*", text)
+    # Digits after the number need a separator ("12-2"); "123456" is no house number.
+    match = re.fullmatch(
+        r"\s*(\d{1,5})(?:\s*[-/]\s*([0-9A-Za-z]{1,6})|\s*([A-Za-z][0-9A-Za-z]{0,5}))?\s*", text
+    )
     if not match:
         return None
     number = int(match.group(1))
     if number < 1:
         return None
-    return number, match.group(2).lower()
+    return number, (match.group(2) or match.group(3) or "").lower()
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -328,8 +331,10 @@ class Pc4Candidate:
     pc4: str
     text: str
     start: int
-    # True when the context makes a year, amount or count more likely ("sinds 2019").
+    # The words around it make a year, amount or count more likely ("sinds 2019").
     weak: bool
+    # 1900-2099 without "postcode" before it: in a question more likely a year.
+    year_like: bool = False
 
 
 @dataclass(frozen=True)
@@ -398,7 +403,6 @@ def find_pc4s(text: str, postcodes: list[PostcodeCandidate] | None = None) -> li
         after_words = after.split()
         previous = before_words[-1] if before_words else ""
         following = after_words[0] if after_words else ""
-        number = int(match.group(1))
         cued = previous in _POSTCODE_CUES
         weak = not cued and (
             previous in _NOT_POSTCODE_BEFORE
@@ -406,13 +410,19 @@ def find_pc4s(text: str, postcodes: list[PostcodeCandidate] | None = None) -> li
             or previous.isdigit()
             or following.isdigit()
             or text[max(0, match.start() - 1) : match.start()] == "€"
-            or 1900 <= number <= 2099
         )
+        year_like = not cued and 1900 <= int(match.group(1)) <= 2099
         found.append(
-            Pc4Candidate(pc4=match.group(1), text=match.group(1), start=match.start(), weak=weak)
+            Pc4Candidate(
+                pc4=match.group(1),
+                text=match.group(1),
+                start=match.start(),
+                weak=weak,
+                year_like=year_like,
+            )
         )
-    # Strong candidates first: they are what the resident most likely meant.
-    return sorted(found, key=lambda candidate: candidate.weak)
+    # Likely postcodes first: they are what the resident most likely meant.
+    return sorted(found, key=lambda candidate: (candidate.weak, candidate.year_like))
 
 
 def find_street_numbers(text: str, max_words: int = 6) -> list[StreetCandidate]:
@@ -488,7 +498,8 @@ def find_name_candidates(text: str, max_words: int = MAX_NGRAM) -> list[NameCand
 def looks_like_street(norm: str) -> bool:
     """True when the last word ends like a Dutch street name ('parklaan', 'de weiden' is not)."""
     last = norm.rsplit(" ", 1)[-1]
-    return len(last) > 3 and last.endswith(STREET_SUFFIXES)
+    # "laan" on its own is a word, "Parklaan" a street.
+    return any(last.endswith(suffix) and len(last) > len(suffix) for suffix in STREET_SUFFIXES)
 
 
 def parse_location(text: str | None) -> ParsedLocation:

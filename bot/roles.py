@@ -28,7 +28,7 @@ DEFAULT_ROLES: tuple[RoleDefinition, ...] = (
         description=(
             "De wijkagent is de politieagent van uw wijk. "
             "U kunt bij de wijkagent terecht met zorgen over veiligheid, inbraak, drugs "
-            "of overlast van personen. Is er nu gevaar? Bel dan altijd 112."
+            "of overlast van personen. Bij gevaar belt u altijd direct 112."
         ),
         organisation_type="politie",
         needs_location=True,
@@ -153,8 +153,8 @@ DEFAULT_ROLES: tuple[RoleDefinition, ...] = (
         name="handhaving",
         description=(
             "Handhaving let op de regels op straat en in het park. "
-            "De boa komt bijvoorbeeld bij fout parkeren, afval naast de container, hondenpoep "
-            "of fietswrakken."
+            "U kunt de boa inschakelen bij bijvoorbeeld fout parkeren, afval naast de "
+            "container, hondenpoep of fietswrakken."
         ),
         organisation_type="gemeente",
         needs_location=True,
@@ -170,7 +170,7 @@ DEFAULT_ROLES: tuple[RoleDefinition, ...] = (
         code="noodgeval",
         name="112",
         description=(
-            "Is er nu gevaar? Bel dan direct 112. "
+            "Is er nu gevaar voor u of een ander? Bel dan direct 112. "
             "Bijvoorbeeld bij brand, geweld, een inbraak die nu bezig is of iemand die "
             "bewusteloos is."
         ),
