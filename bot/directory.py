@@ -360,12 +360,15 @@ class ContactDirectory:
                 return result
 
         for pc4 in parsed.pc4s:
-            if pc4.weak and not expecting:
+            # "sinds 2019", "8101 euro": the words around it say it is no postcode. In a
+            # question a bare year-like number is a year too; as the answer to "where do
+            # you live?" it is meant as a postcode.
+            if pc4.weak or (pc4.year_like and not expecting):
                 continue
             codes = addresses.buurt_codes_for_pc4(pc4.pc4)
             if codes:
                 result = keep(self._from_buurten(session, codes, pc4.text, parsed))
-            elif expecting and not pc4.weak:
+            elif expecting:
                 result = keep(LocationResult(STATUS_OUTSIDE, _query(pc4.text)))
             else:
                 result = None

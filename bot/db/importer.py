@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.constants import LEVEL_BUURT, LEVEL_GEMEENTE, LEVEL_WIJK
 from bot.db.models import Address, Buurt, Contact, ContactArea, Gemeente, Wijk
-from bot.db.repositories import AreaRepository, RoleRepository
+from bot.db.repositories import RoleRepository
 from bot.db.session import create_schema
 from bot.location import (
     normalize_name,
@@ -151,6 +151,8 @@ class _Plan:
     buurten: dict[str, _Area] = field(default_factory=dict)
     # Raw codes of buurten.csv, even of rows with mistakes, to avoid follow-up problems.
     seen_buurt_codes: set[str] = field(default_factory=set)
+    # buurten.csv could not be read at all: codes elsewhere cannot be checked against it.
+    areas_unknown: bool = False
     gemeente_details: dict[str, dict[str, str]] = field(default_factory=dict)
     addresses: list[dict[str, Any]] = field(default_factory=list)
     address_keys: set[tuple[str, int]] = field(default_factory=set)
@@ -355,21 +357,6 @@ def _check_buurten(path: Path, plan: _Plan, problems: _Problems) -> None:
         problems.add(name, 1, "het bestand bevat geen buurten, alleen een kopregel.")
 
 
-def _check_existing_codes(session: Session, plan: _Plan, problems: _Problems) -> None:
-    """A code that already belongs to another municipality would be silently moved."""
-    codes = set(plan.buurten) | set(plan.wijken)
-    owners = AreaRepository(session).gemeente_of_codes(codes)
-    for code, owner in sorted(owners.items()):
-        area = plan.buurten.get(code) or plan.wijken[code]
-        if owner != area.gemeente_code:
-            problems.add(
-                BUURTEN_FILE,
-                area.line,
-                f"code {code} hoort in de database al bij gemeente {owner}, niet bij "
-                f"{area.gemeente_code}. Importeer eerst de nieuwe indeling van {owner}.",
-            )
-
-
 def _check_gemeenten(path: Path, plan: _Plan, problems: _Problems) -> None:
     name = GEMEENTEN_FILE
     lines: dict[str, int] = {}
@@ -403,7 +390,11 @@ def _buurt_problem(raw: str, plan: _Plan) -> tuple[str | None, str | None]:
         return None, f"ongeldige buurtcode '{raw}'."
     if parsed[0] in plan.buurten:
         return parsed[0], None
-    if parsed[0] in plan.seen_buurt_codes or raw.strip().upper() in plan.seen_buurt_codes:
+    if (
+        plan.areas_unknown
+        or parsed[0] in plan.seen_buurt_codes
+        or raw.strip().upper() in plan.seen_buurt_codes
+    ):
         return None, None
     return None, f"buurtcode {parsed[0]} staat niet in {BUURTEN_FILE}."
 
@@ -557,12 +548,15 @@ def _check_contacten(path: Path, plan: _Plan, roles: dict[str, str], problems: _
             code, level = parsed
             known = {LEVEL_BUURT: plan.buurten, LEVEL_WIJK: plan.wijken}.get(level, plan.gemeenten)
             if code not in known:
-                messages.append(
-                    f"onbekend gebied '{code}': deze code staat niet in {BUURTEN_FILE}."
-                )
-            elif (code, level) not in areas:
+                # A buurt whose own row was refused already has its problem reported.
+                if not plan.areas_unknown and code not in plan.seen_buurt_codes:
+                    messages.append(
+                        f"onbekend gebied '{code}': deze code staat niet in {BUURTEN_FILE}."
+                    )
+                continue
+            if (code, level) not in areas:
                 areas.append((code, level))
-        if not areas and not messages:
+        if not areas and not messages and not plan.areas_unknown:
             messages.append("verplicht veld leeg: gebied.")
         email = row["email"]
         if email and not _EMAIL_RE.fullmatch(email):
@@ -570,7 +564,7 @@ def _check_contacten(path: Path, plan: _Plan, roles: dict[str, str], problems: _
         if messages:
             problems.add(name, line, " ".join(messages))
             continue
-        if role_code is None:
+        if role_code is None or not areas:
             continue
         first_code, first_level = areas[0]
         gemeente_code = (
@@ -609,9 +603,12 @@ def check_directory(path: Path | str, session: Session) -> _Plan:
     buurten = present(BUURTEN_FILE)
     if buurten is None:
         problems.add(BUURTEN_FILE, 0, "het bestand ontbreekt.")
+        plan.areas_unknown = True
     else:
         _check_buurten(buurten, plan, problems)
-        _check_existing_codes(session, plan, problems)
+        plan.areas_unknown = any(
+            problem.file == BUURTEN_FILE and problem.line <= 1 for problem in problems.items
+        )
 
     gemeenten = present(GEMEENTEN_FILE)
     if gemeenten is not None:

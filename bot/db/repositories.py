@@ -64,22 +64,6 @@ class AreaRepository:
     def wijk(self, code: str) -> Wijk | None:
         return self.session.get(Wijk, code)
 
-    def gemeente_of_codes(self, codes: Collection[str]) -> dict[str, str]:
-        """For buurt and wijk codes already stored: the gemeente each belongs to."""
-        if not codes:
-            return {}
-        found = dict(
-            self.session.execute(
-                select(Buurt.code, Buurt.gemeente_code).where(Buurt.code.in_(list(codes)))
-            ).all()
-        )
-        found.update(
-            self.session.execute(
-                select(Wijk.code, Wijk.gemeente_code).where(Wijk.code.in_(list(codes)))
-            ).all()
-        )
-        return found
-
 
 class AddressRepository:
     """Addresses: postcode and street lookups."""
