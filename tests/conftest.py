@@ -1,0 +1,122 @@
+"""Shared pytest fixtures for the whole test suite."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import sessionmaker
+
+from bot.db.importer import import_directory
+from bot.db.session import create_schema, make_engine, make_session_factory
+from bot.directory import ContactDirectory
+
+# =============================================================================================
+# Neighbourhood database (bot/db, bot/directory)
+#
+#   db_url            an empty database: SQLite (file in tmp_path) and PostgreSQL (a fresh
+#                     database per test session on 127.0.0.1:5432, skipped when unreachable)
+#   session_factory   sessions on db_url with the schema created and defaults seeded
+#   voorbeeld_dir     the public sample municipality Rivierstad (../shared/eval/voorbeeld)
+#   demo_dir          the demo municipality Weidehaven (demo/)
+#   voorbeeld_directory, demo_directory
+#                     a ContactDirectory on session_factory with that municipality imported
+# =============================================================================================
+
+PROJECT_ROOT = Path(__file__).parents[1]
+VOORBEELD_DIR = Path(__file__).parents[1].parent / "shared" / "eval" / "voorbeeld"
+DEMO_DIR = PROJECT_ROOT / "demo"
+# The server's maintenance database; each test session creates its own database next to it.
+POSTGRES_SERVER_URL = os.environ.get(
+    "WIJKWIJZER_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
+)
+
+
+@pytest.fixture(scope="session")
+def postgres_database_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped afterwards."""
+    server = create_engine(
+        POSTGRES_SERVER_URL,
+        future=True,
+        isolation_level="AUTOCOMMIT",
+        connect_args={"connect_timeout": 3},
+    )
+    try:
+        connection = server.connect()
+    except OperationalError as error:
+        server.dispose()
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        pytest.skip(f"PostgreSQL not reachable at {server.url!r}: {reason}")
+    name = f"wijkwijzer_test_{uuid.uuid4().hex[:12]}"
+    connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.close()
+        server.dispose()
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url, future=True)
+    with engine.begin() as connection:
+        # A test that forgot to dispose an engine must not block the next test's schema.
+        connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """URL of an empty database, once for SQLite and once for PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'wijkwijzer.db'}"
+    url: str = request.getfixturevalue("postgres_database_url")
+    _reset_postgres(url)
+    return url
+
+
+@pytest.fixture
+def session_factory(db_url: str) -> Iterator[sessionmaker]:
+    engine = make_engine(db_url)
+    create_schema(engine)
+    yield make_session_factory(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def voorbeeld_dir() -> Path:
+    if not (VOORBEELD_DIR / "buurten.csv").is_file():
+        pytest.skip(f"sample municipality not found at {VOORBEELD_DIR}")
+    return VOORBEELD_DIR
+
+
+@pytest.fixture
+def demo_dir() -> Path:
+    return DEMO_DIR
+
+
+@pytest.fixture
+def voorbeeld_directory(session_factory: sessionmaker, voorbeeld_dir: Path) -> ContactDirectory:
+    import_directory(voorbeeld_dir, session_factory)
+    return ContactDirectory(session_factory)
+
+
+@pytest.fixture
+def demo_directory(session_factory: sessionmaker, demo_dir: Path) -> ContactDirectory:
+    import_directory(demo_dir, session_factory)
+    return ContactDirectory(session_factory)
+
+
+# ============================ end of the neighbourhood database section ======================
