@@ -18,19 +18,30 @@ from typing import Final
 #    emergency services. No danger word: Level.NONE.
 # 3. CONTEXTS (below) is a precedence list. The first group with a match decides between
 #    ACUTE and NOT_ACUTE. When no group matches, danger words alone count as ACUTE: a
-#    safety net must rather send one resident too many to 112 than one too few.
+#    safety net must rather send one resident too many to 112 than one too few. Only
+#    words for a kind of danger ("huiselijk geweld") need a sign that it is happening.
 #
 # Borderline decisions (tests/bot/test_emergency.py holds an example of each):
 # - "Wat moet ik doen bij gaslucht/brand?" is ACUTE. The resident may be smelling the
 #   gas right now, and the true answer is "go outside and call 112" either way; no other
-#   route answers it better.
+#   route answers it better. Only prevention ("hoe voorkom ik"), learning ("cursus") and
+#   explicit hypotheticals ("stel dat") make such a question NOT_ACUTE.
+# - Words for a kind of danger ("huiselijk geweld", "zelfmoord") are how residents ask
+#   where to get help; alone they are NOT_ACUTE without a context, so the guard neither
+#   forces nor demotes and the classifier decides. With "nu", "help" or a present-tense
+#   danger ("hij slaat haar") they are ACUTE.
+# - "nu" counts only next to danger in the present tense: in "vorige week beroofd, nu
+#   durft hij niet meer" it speaks of the consequences.
+# - Frequency words win over the present tense ("er wordt steeds ingebroken" is a
+#   neighbourhood problem); the price is that "hij valt steeds weg" is missed.
 # - A burglary that is over ("er is bij ons ingebroken") is NOT_ACUTE: the police's
 #   advice is to report it (0900-8844, the wijkagent); 112 only while it is going on or
 #   just happened ("net", "nu", "ze zijn nog binnen").
 # - A smoke alarm going off at the neighbours is ACUTE (the fire brigade's advice is to
 #   call 112); a smoke alarm that beeps ("piept") has a flat battery.
 # - An injured or drowning animal is not a 112 matter (there is 144 for animals).
-# - Questions about 112 and the police themselves carry no danger word and are NONE.
+# - Questions about 112 and the police themselves are NONE, or NOT_ACUTE when they name
+#   a danger ("wanneer bel ik 112 bij brand?").
 
 
 class Level(str, Enum):
@@ -254,6 +265,8 @@ _PERSON: Final = (
     r"|buurvrouw|moeder|vader|opa|oma|zoon|dochter|broer|zus|vriend|vriendin|partner"
     r"|baby|peuter))"
 )
+# Sewer smells are a defect to report, not a gas leak.
+_SEWER: Final = r"\briool\w*|\bputje\w*|\bputten\b"
 _FIRE_THINGS: Final = (
     r"(?:huis|woning|schuur|schuurtje|garage|auto|keuken|flat|zolder|dak|container"
     r"|kliko|scooter|brommer|bus|boom|heg|schutting|balkon|kamer|pan|meterkast"
@@ -280,11 +293,17 @@ _PARTNERS: Final = (
 
 @dataclass(frozen=True)
 class Danger:
-    """A danger pattern; `present` when its wording itself says it is happening now."""
+    """A danger pattern, void when `unless` also matches.
+
+    `present`: the wording itself says it is happening now ("staat in brand").
+    `abstract`: a word for a kind of danger ("huiselijk geweld") that residents use when
+    they ask about it; alone it is not taken as an emergency.
+    """
 
     name: str
     regex: re.Pattern[str]
     present: bool = False
+    abstract: bool = False
     unless: re.Pattern[str] | None = None
 
     def found_in(self, text: str) -> bool:
@@ -293,8 +312,17 @@ class Danger:
         return self.unless is None or not self.unless.search(text)
 
 
-def _danger(name: str, pattern: str, *, present: bool = False, unless: str | None = None) -> Danger:
-    return Danger(name, re.compile(pattern), present, re.compile(unless) if unless else None)
+def _danger(
+    name: str,
+    pattern: str,
+    *,
+    present: bool = False,
+    abstract: bool = False,
+    unless: str | None = None,
+) -> Danger:
+    return Danger(
+        name, re.compile(pattern), present, abstract, re.compile(unless) if unless else None
+    )
 
 
 # In order of priority: the first match names the danger in the verdict.
@@ -317,7 +345,8 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"|\bin (?:de )?(?:brand|fik|lichterlaaie) (?:staat|staan)\b"
         r"|\b(?:vat|vatten) vlam\b|\bvlam in de pan\b"
         r"|\ber (?:is|woedt) (?:een )?(?:\w+ )?brand\b(?! geweest)"
-        r"|\bbrand (?:is )?uitgebroken\b|\bbreekt (?:\w+ )?brand uit\b",
+        r"|\bbrand (?:is )?uitgebroken\b|\bbreekt (?:\w+ )?brand uit\b"
+        r"|\bvuur (?:slaat|komt|springt) (?:\w+ ){0,2}(?:uit|over)\b",
         present=True,
     ),
     _danger(
@@ -349,10 +378,14 @@ DANGERS: Final[tuple[Danger, ...]] = (
     _danger(
         "fire.word",
         r"\b(?:brand|brandje|fikkie|vuurzee|woningbrand|schuurbrand|autobrand|containerbrand"
-        r"|keukenbrand|binnenbrand|schoorsteenbrand|uitslaande brand|vlammen)\b|\bde fik\b",
-        # "ik brand van nieuwsgierigheid", "brand maar los" (go ahead)
+        r"|keukenbrand|binnenbrand|schoorsteenbrand|uitslaande brand|vlammen|vuur|vonken)\b"
+        r"|\bde fik\b",
+        # "ik brand van nieuwsgierigheid", "brand maar los" (go ahead), "de lamp brand niet"
+        # (d/t error), "in vuur en vlam" (enthusiastic)
         unless=r"^ik brand\b|\bik brand (?:van|me|mijn|helemaal|echt|erg)\b|\bbrand (?:maar )?los\b"
-        r"|\bbrand van (?:nieuwsgierigheid|verlangen|ongeduld|liefde|woede|spanning|ergernis)\b",
+        r"|\bbrand van (?:nieuwsgierigheid|verlangen|ongeduld|liefde|woede|spanning|ergernis)\b"
+        r"|\bbrand (?:\w+ )?(?:niet|nooit|altijd|de hele)\b|\bvuur en vlam\b|\bvuur aan de schenen"
+        r"|\bvuur (?:stoken|maken|aansteken)\b|" + _STOKING,
     ),
     _danger(
         "fire.explosion",
@@ -370,11 +403,13 @@ DANGERS: Final[tuple[Danger, ...]] = (
         rf"|\b(?:co|koolmonoxide)(?: ?melder| ?alarm)\w* {_gap(3)}(?:gaat|ging|loopt|piept) af\b"
         r"|\b(?:co|koolmonoxide)(?: ?melder| ?alarm)\w* (?:gaat|loopt) ",
         present=True,
+        unless=_SEWER,
     ),
     _danger(
         "gas.word",
         r"\blekkage van gas\b|\b(?:gaslucht|gaslek|gaslekkage|koolmonoxide|koolmonoxidevergiftiging"
         r"|co vergiftiging|gasexplosie)\b",
+        unless=_SEWER,
     ),
     # --- burglary, intruders
     _danger(
@@ -398,7 +433,11 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"(?:huis|woning|tuin|achtertuin|schuur|slaapkamer|kamer|berging)\b"
         rf"|\b(?:trapt|trappen|ramt|rammen|beukt|beuken) {_gap(2)}(?:\w+ )?deur in\b"
         rf"|\b(?:hebben|heeft) {_gap(2)}deur {_gap(3)}(?:ingetrapt|ingeramd|opengebroken)\b"
-        r"|\bbivakmuts\w*",
+        r"|\bbivakmuts\w*"
+        # "ze" are the burglars when the message speaks of burglary
+        r"|^(?=.*\b(?:inbraak|inbreker|inbrekers|ingebroken|dieven)\b).*\b(?:staan|zitten|lopen"
+        r"|zijn) ze (?:\w+ )?(?:in|bij|op) (?:de|onze|mijn|ons|het) (?:tuin|achtertuin|schuur"
+        r"|huis|dak|balkon|deur|voordeur|achterdeur)\b",
         present=True,
         unless=r"\binbreker\w* (?:in|op) (?:de|het|het nieuws|de krant|de wijk|de buurt)\b",
     ),
@@ -416,6 +455,10 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"|gevochten|geknokt"
         r"|neergestoken|gestoken|gewurgd|beroofd|overvallen|bedreigd|achtervolgd|verkracht"
         r"|ontvoerd|gegijzeld|in elkaar geslagen|in elkaar getrapt)\b"
+        r"|\b(?:geslagen|geschopt|mishandeld|aangevallen|neergestoken|gewurgd|bedreigd)"
+        r" (?:wordt|worden)\b"
+        rf"|\b(?:slaat|slaan|steekt|steken|schopt|schoppen|rijdt|rijden) {_gap(4)}op "
+        r"(?:mensen|iemand|hem|haar|ons|mij|elkaar|de mensen|omstanders) in\b"
         rf"|\b(?:slaat|slaan|schopt|schoppen|trapt|trappen|mishandelt|mishandelen|wurgt|wurgen"
         rf"|steekt|steken) {_gap(3)}{_VICTIMS}\b"
         rf"|\b(?:mijn|m n) {_PARTNERS} {_gap(3)}(?:slaat|schopt|mishandelt|wurgt|bedreigt|steekt"
@@ -428,15 +471,21 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"|\bin (?:een|de|zijn|hun) (?:auto|busje|bus|bestelbus) (?:getrokken|gesleurd|geduwd"
         r"|meegesleurd)\b",
         present=True,
-        unless=r"\bslaa?t (?:nergens )?op\b|\bslaat (?:alarm|toe|aan)\b|" + _ANIMALS,
+        unless=r"\bslaa?t (?:nergens )?op\b|\bslaat (?:alarm|toe|aan)\b|\bvoor de (?:lol|grap)\b"
+        r"|\bstoeien\b|" + _ANIMALS,
     ),
     _danger(
         "violence.word",
-        r"\b(?:vechtpartij|knokpartij|steekpartij|massale vechtpartij|mishandeling|mishandeld"
-        r"|in elkaar geslagen|in elkaar getrapt|in elkaar geschopt"
-        r"|neergestoken|gestoken|huiselijk geweld|geweld|gijzeling|ontvoering|verkrachting)\b",
+        r"\b(?:vechtpartij|knokpartij|steekpartij|massale vechtpartij|mishandeld"
+        r"|in elkaar geslagen|in elkaar getrapt|in elkaar geschopt|neergestoken|gestoken)\b",
         unless=r"\bgestoken door (?:een )?(?:wesp|bij|mug|insect)\w*|\bin (?:het|de) "
         r"(?:pak|nieuwe kleren) gestoken\b|\b(?:geld|tijd|energie|moeite) in\b",
+    ),
+    _danger(
+        "violence.topic",
+        r"\b(?:huiselijk geweld|geweld|mishandeling|gijzeling|ontvoering|verkrachting"
+        r"|kindermishandeling|ouderenmishandeling|straatroof)\b",
+        abstract=True,
     ),
     _danger(
         "weapon.threat",
@@ -522,16 +571,50 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"\b(?:verdrinkt|verdrinken|verdronken|verdrinkend|aan het verdrinken)\b"
         rf"|\b{_WATER} {_gap(1)}(?:geraakt|gevallen|gesprongen|gereden|beland|gegaan|gegleden"
         r"|geraakt|gezakt)\b"
-        r"|\b(?:gevallen|geraakt|gereden|beland|ligt|drijft|spartelt|verdwenen|gegleden|rijdt"
-        r"|rijden|valt|vallen|springt|glijdt|zakt|zinkt|weggedreven|afgedreven|dreef) "
-        rf"{_gap(2)}{_WATER}\b"
+        r"|\b(?:gevallen|geraakt|gereden|beland|spartelt|gegleden|valt|vallen|springt|glijdt"
+        rf"|zakt|weggedreven|afgedreven) {_gap(2)}{_WATER}\b"
+        # lying or floating in the water: only a person ("er drijft afval in het water")
+        rf"|\b{_PERSON} {_gap(3)}(?:ligt|drijft|is|verdwenen|zinkt) {_gap(1)}{_WATER}\b"
+        rf"|\b(?:ligt|drijft|spartelt) (?:er )?{_PERSON} {_gap(1)}{_WATER}\b"
         r"|\b(?:de sloot|het water|de gracht|het kanaal|de vaart|de rivier|de vijver) in "
         r"(?:gereden|gevallen|gesprongen|gegleden)\b"
         r"|\bdoor het ijs (?:gezakt|gegaan|gevallen)\b|\bzakt door het ijs\b|\bkopje onder\b"
-        r"|\bkomt niet (?:meer )?boven\b",
+        r"|\bkomt niet (?:meer )?boven\b"
+        r"|\b(?:auto|busje|bus|wagen|vrachtwagen|scooter|scootmobiel) (?:\w+ ){0,2}(?:staat|ligt"
+        rf"|rijdt|is|zit|drijft) {_gap(1)}{_WATER}\b"
+        r"|\b(?:staat|ligt|rijdt|drijft) (?:er )?(?:een|de) (?:auto|busje|bus|wagen|vrachtwagen"
+        rf"|scooter|scootmobiel) {_WATER}\b",
         present=True,
         unless=_ANIMALS + r"|\bverdrink\w* in (?:de |het )?(?:papier\w*|werk|regels|formulieren"
         r"|bureaucratie|zorgen|schulden|mail\w*)",
+    ),
+    # --- someone about to harm themselves; a young child missing
+    _danger(
+        "self_harm",
+        rf"\b(?:wil|gaat|dreigt|staat klaar om) {_gap(4)}(?:van|vanaf|eraf|ervan ?af|naar beneden)"
+        rf" {_gap(3)}(?:springen|te springen)\b"
+        rf"|\b(?:wil|gaat|dreigt) {_gap(3)}(?:zichzelf (?:iets aan te doen|van kant te maken"
+        r"|dood te maken)|zelfmoord te plegen|een einde aan (?:zijn|haar) leven te maken)\b"
+        rf"|\b(?:{_PERSON}|staat) {_gap(2)}op de rand van (?:het|de|een) "
+        r"(?:dak|flatdak|brug|balkon|galerij|flat|viaduct)\w*"
+        r"|\b(?:zich|heeft zich) (?:\w+ )?opgehangen\b"
+        r"|\b(?:heeft|is) (?:\w+ )?(?:geprobeerd|proberen) (?:zelfmoord te plegen|zichzelf "
+        r"(?:iets aan te doen|van kant te maken|op te hangen))\b"
+        r"|\bheeft zich (?:\w+ )?(?:iets aangedaan|gesneden|van kant gemaakt)\b",
+        present=True,
+        unless=r"\b(?:duikplank|trampoline|springkussen|zwembad|parachute|bungee)\w*",
+    ),
+    _danger(
+        "self_harm.topic",
+        r"\b(?:zelfmoord|suicide|zelfdoding|zelfmoordpoging)\b",
+        abstract=True,
+    ),
+    _danger(
+        "missing_child",
+        r"\b(?:kind|kindje|zoontje|dochtertje|peuter|kleuter|kleine) (?:is|raakt|lijkt) "
+        r"(?:\w+ )?(?:kwijt|vermist|weggelopen|zoek|nergens te vinden|verdwenen)\b"
+        r"|\bkwijt (?:\w+ )?(?:mijn |ons |het )?(?:kind|kindje|zoontje|dochtertje|peuter)\b"
+        r"|\b(?:mijn|ons) (?:kind|kindje|zoontje|dochtertje|peuter|zoon|dochter) kwijt\b",
     ),
     # --- serious accident
     _danger(
@@ -541,6 +624,9 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"|omvergereden|gewond|gewonden|gewonde|bekneld)\b"
         r"|\bonder (?:de|een) (?:auto|bus|tram|trein|vrachtwagen|truck) "
         r"(?:gekomen|beland|geraakt|ligt)\b"
+        r"|\bin (?:een|het|de) (?:huis|woning|gebouw|winkel|gevel|terras|menigte|etalage) "
+        r"(?:gereden|gereden|gecrasht|geknald)\b|\bonder (?:het )?puin\b"
+        r"|\bonder stroom (?:gekomen|komen te staan|gestaan|staat)\b|\bgeelektrocuteerd\b"
         r"|\brijdt (?:\w+ ){0,5}op mensen in\b|\bzit (?:\w+ )?vast in (?:de|zijn|haar|een) auto\b"
         r"|\b(?:tegen|op) (?:een|de) (?:boom|paal|lantaarnpaal|muur|gevel|huis|auto|bus"
         r"|vrachtwagen|tram|trein|fietser|voetganger|kind|scooter|scooterrijder|motor"
@@ -557,15 +643,21 @@ DANGERS: Final[tuple[Danger, ...]] = (
 
 @dataclass(frozen=True)
 class Context:
-    """A group of context markers and the level it stands for."""
+    """A group of context markers and the level it stands for.
+
+    `concrete_only`: the group says nothing about abstract danger words ("wat moet ik
+    doen bij huiselijk geweld" asks for help, not for 112).
+    """
 
     name: str
     level: Level
     regex: re.Pattern[str]
+    concrete_only: bool = False
 
 
-def _context(name: str, level: Level, *patterns: str) -> Context:
-    return Context(name, level, re.compile("|".join(f"(?:{p})" for p in patterns)))
+def _context(name: str, level: Level, *patterns: str, concrete_only: bool = False) -> Context:
+    regex = re.compile("|".join(f"(?:{p})" for p in patterns))
+    return Context(name, level, regex, concrete_only)
 
 
 # Precedence list: the first group that matches decides. Stronger evidence first, so
@@ -576,10 +668,11 @@ CONTEXTS: Final[tuple[Context, ...]] = (
         "call_for_help",
         Level.ACUTE,
         # "help" as a cry, not "ik help", "help bij", "hulp nodig met"
-        r"(?<!\bik )(?<!\bkan )(?<!\bwe )(?<!\bwij )(?<!\bu )(?<!\bje )\bhelp\b"
+        r"\bhelp\b(?<!\bik help)(?<!\bkan help)(?<!\bwe help)(?<!\bwij help)(?<!\bu help)"
+        r"(?<!\bje help)"
         r"(?! (?:bij|met|van|nodig|desk|pagina|functie))",
         r"\bsos\b",
-        r"(?<!\bik )\bkom (?:\w+ )?(?:snel|nu|direct|meteen|alsjeblieft|aub|gauw)\b",
+        r"\bkom\b(?<!\bik kom) (?:\w+ )?(?:snel|nu|direct|meteen|alsjeblieft|aub|gauw)\b",
         r"\bstuur (?:\w+ ){0,2}(?:politie|brandweer|ambulance|hulp|iemand)\b",
         r"\bred (?:ons|mij|me|hem|haar)\b",
         r"\bbel (?!ik |je |u |we |men |jij )(?:\w+ )?(?:112|de brandweer|brandweer"
@@ -598,7 +691,7 @@ CONTEXTS: Final[tuple[Context, ...]] = (
         "learning_or_fiction",
         Level.NOT_ACUTE,
         r"\bcursus\w*|\btraining\w*|\bleren\b|\bworkshop\w*|\bvoorlichting\w*",
-        r"\binformatieavond\w*|\boefening\w*|\bbrandoefening\w*|\bontruimingsoefening\w*",
+        r"\bles\b|\blessen\b|\binformatieavond\w*|\boefening\w*|\bbrandoefening\w*|\bontruimingsoefening\w*",
         r"\bfilm\b|\bserie\b|\bspelletje\b|\bgame\b|\bboek\b|\bdocumentaire\b|\btv\b",
         r"\bin de krant\b|\bop het nieuws\b|\bin het nieuws\b",
     ),
@@ -638,11 +731,15 @@ CONTEXTS: Final[tuple[Context, ...]] = (
     _context(
         "happening_now",
         Level.ACUTE,
-        r"(?<!\btot )(?<!\bwat )\bnu\b(?! (?:toe|eenmaal|al|pas|ook|weten|ik|wel"
-        r"|de (?:tweede|derde|vierde|vijfde|zoveelste)|voor de))",
+        # "nu" only with danger in the present tense: "vorige week beroofd, nu durft hij
+        # niet meer" speaks of the consequences, "nu staat de schuur in brand" of now.
+        r"\bnu\b(?<!\btot nu)(?<!\bwat nu)(?! (?:toe|eenmaal|al|pas|ook|weten|ik|wel"
+        r"|de (?:tweede|derde|vierde|vijfde|zoveelste)|voor de|(?:is|zijn) (?:hij|ze|zij|die|het)"
+        r" (?:er )?(?:niet|weg)))"
+        rf"(?=.*{re.escape(TAG_PRESENT_DANGER)})",
         r"\bop (?:dit|het) (?:moment|ogenblik)\b(?! dat)",
         r"\b(?:zojuist|zonet|daarnet|zo net|zo juist)\b",
-        r"(?<!\bhet )\bnet\b(?! (?:als|zo|niet|wat|zoals|iets|een beetje|genoeg|op tijd|verhuisd"
+        r"\bnet\b(?<!\bhet net)(?! (?:als|zo|niet|wat|zoals|iets|een beetje|genoeg|op tijd|verhuisd"
         r"|nieuw|begonnen|komen wonen|gekocht))",
         r"\b(?:een|paar|enkele|\d+|vijf|tien|twee|drie) minuten? geleden\b|\beven geleden\b",
         r"\bnog (?:steeds |altijd )?(?:binnen|in huis|in de woning|in de tuin|boven|beneden"
@@ -674,10 +771,14 @@ CONTEXTS: Final[tuple[Context, ...]] = (
         # "er is een explosie geweest" is usually said right after the bang
         r"\b(?:is|zijn|was|waren) (?!(?:\w+ ){0,2}(?:explosie|ontploffing|gasexplosie|knal)\b)"
         r"(?:\w+ ){0,3}geweest\b",
-        r"\bna (?:een|de|het|die|afloop)\b|\bnadat\b|\bachteraf\b|\baangifte\b",
+        # "na een inbraak" is after the event, unless danger is still present ("ligt
+        # bewusteloos na een aanrijding")
+        rf"\b(?:na (?:een|de|het|die|afloop)|nadat)\b(?!.*{re.escape(TAG_PRESENT_DANGER)})",
+        r"\bachteraf\b|\baangifte\b",
         r"\bverzekering\w*|\bopgepakt\b|\bgearresteerd\b",
         # recurring: frequency, trends
-        r"(?<!\bnog )\bsteeds\b|\bvaak\b|\bregelmatig\b|\btelkens\b|\bherhaaldelijk\b",
+        r"\bsteeds\b(?<!\bnog steeds)|\bvaak\b|\bregelmatig\b|\btelkens\b|\bherhaaldelijk\b",
+        r"\bstructureel\b|\bkeer op keer\b|\bweer (?:eens )?een keer\b",
         r"\bmeerdere (?:keren|malen|inbraken|branden)\b|\bweer eens\b|\bzoveel\b",
         r"\b(?:elke|iedere) (?:dag|nacht|week|avond|ochtend|keer|maand|jaar|weekend)\b",
         r"\bal (?:\w+ )?(?:jaren|maanden|weken|dagen|een tijd|tijden|tijdje|lang)\b",
@@ -693,9 +794,14 @@ CONTEXTS: Final[tuple[Context, ...]] = (
         re.escape(TAG_EXCLAIM),
         r"\bsnel\b|\bdirect\b|\bmeteen\b|\bonmiddellijk\b|\bdringend\b|\burgent\b|\bspoed\b",
         r"\basap\b|\bhaast\b|\bpls\b|\bplease\b|\bnoodgeval\b",
+    ),
+    _context(
+        "what_to_do",
+        Level.ACUTE,
         r"\bwat (?:moet|kan|moeten|kunnen|zal) (?:ik|we|wij|je|u) (?:\w+ )?doen\b",
         r"\bwat te doen\b|\bwat nu\b|\bwat doe ik\b|\bwie (?:moet|kan|moeten) (?:ik|we) bellen\b",
         r"\bmoet ik (?:\w+ ){0,2}bellen\b|\bkan (?:er )?iemand (?:komen|helpen)\b",
+        concrete_only=True,
     ),
     _context(
         "past_or_general",
@@ -736,8 +842,11 @@ def assess(text: str | None) -> EmergencyVerdict:
         tags.append(TAG_EXCLAIM)
     tagged = " ".join([normalised, *tags])
 
-    first = dangers[0].name
+    concrete = [danger for danger in dangers if not danger.abstract]
+    first = (concrete or dangers)[0].name
     for context in CONTEXTS:
+        if context.concrete_only and not concrete:
+            continue
         match = context.regex.search(tagged)
         if match:
             return EmergencyVerdict(
@@ -746,6 +855,10 @@ def assess(text: str | None) -> EmergencyVerdict:
                 danger=first,
                 context=context.name,
             )
+    if not concrete:
+        return EmergencyVerdict(
+            Level.NOT_ACUTE, f"{first} without context: a kind of danger, not an event", first
+        )
     return EmergencyVerdict(
         Level.ACUTE, f"{first} without context: danger words alone count", danger=first
     )

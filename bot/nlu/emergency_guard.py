@@ -96,6 +96,8 @@ class EmergencyGuard(GraphComponent, IntentClassifier):
             action = ACTION_OVERRIDE
         elif (
             verdict.level is Level.NOT_ACUTE
+            # only a clear sign (past, prevention, ...), not mere abstract danger words
+            and verdict.context is not None
             and predicted == INTENT_EMERGENCY
             and self.component_config.get(DEMOTE_NOT_ACUTE_KEY, True)
         ):

@@ -108,6 +108,10 @@ ACUTE = [
     "mijn vader heeft ineens pijn op de borst en wordt grauw",
     "de buurman was aan het klussen en ligt nu onder de ladder, hij reageert niet",
     "er ligt iemand bewusteloos, wat moet ik doen",
+    "iemand heeft zich opgehangen in de berging, snel",
+    "een man dreigt van het viaduct te springen",
+    "we zijn ons zoontje kwijt bij de haven",
+    "de jongen naast me heeft pillen geslikt en wordt heel suf",
     # drowning
     "er is een kind in de vijver gevallen",
     "iemand verdrinkt in de gracht!!",
@@ -121,6 +125,8 @@ ACUTE = [
     "er is een ongeluk gebeurd en iemand zit bekneld",
     "auto ongeluk bij de rotonde, twee gewonden",
     "een kind is onder een auto gekomen",
+    "er is een bestelbus in een winkel gereden, er liggen mensen onder het puin",
+    "een scooter is tegen een fietser aangereden en de fietser ligt op het fietspad",
     # emergency services asked for
     "bel 112!! er ligt iemand op straat",
     "stuur snel een ambulance naar de Lindelaan",
@@ -198,6 +204,16 @@ NOT_EMERGENCY = [
     "de bewoners vechten tegen de sloop van hun flat",
     "ik ben gestoken door een wesp in het park",
     "er staat een kaars te branden voor het raam",
+    "ik heb de was opgehangen op het balkon",
+    "mijn zoon wil van de duikplank springen",
+    "ik ben mijn kind zijn knuffel kwijt in de speeltuin",
+    "er drijft afval in het water van de vijver",
+    "de jongens op het plein slaan elkaar voor de lol",
+    "er komt gaslucht uit de rioolput",
+    "een les reanimatie in het buurthuis",
+    "er ligt een matras op straat",
+    # consequences of something that is over
+    "mijn zoon is vorige week beroofd, nu durft hij niet meer alleen naar buiten",
     # questions about the police and 112
     "wanneer moet ik 112 bellen en wanneer 0900-8844",
     "wat is het telefoonnummer van de wijkagent",
@@ -257,6 +273,33 @@ def test_words_that_only_look_dangerous_give_none(text: str) -> None:
 @pytest.mark.parametrize("text", ["", None, "   ", "!!!", "/greet"])
 def test_empty_or_meaningless_input_is_none(text: str | None) -> None:
     assert assess(text).level is Level.NONE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "waar kan ik terecht met vragen over huiselijk geweld",
+        "wat moet ik doen bij huiselijk geweld in de straat",
+        "hoe praat je met jongeren over zelfmoord",
+        "huiselijk geweld bij de buren",
+    ],
+)
+def test_words_for_a_kind_of_danger_alone_are_not_acute(text: str) -> None:
+    verdict = assess(text)
+    assert verdict.level is Level.NOT_ACUTE, verdict.reason
+
+
+def test_words_for_a_kind_of_danger_without_context_name_no_context() -> None:
+    # No clear sign either way: the guard leaves such messages to the classifier.
+    assert assess("huiselijk geweld bij de buren").context is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["huiselijk geweld bij de buren, hij slaat haar nu", "HUISELIJK GEWELD HELP"],
+)
+def test_words_for_a_kind_of_danger_with_acute_markers_are_acute(text: str) -> None:
+    assert assess(text).level is Level.ACUTE
 
 
 def test_help_alone_is_no_danger_word() -> None:
@@ -376,12 +419,12 @@ def test_real_dutch_words_are_not_corrected_into_danger_words() -> None:
 
 def test_fast_enough() -> None:
     texts = ACUTE + BORDERLINE_ACUTE + NOT_EMERGENCY
-    assess("warm up")
-    # Fresh texts each round: the typo cache must not be what makes it fast.
-    rounds = 5
-    start = time.perf_counter()
-    for i in range(rounds):
+    # Best of several rounds, so that other work on a shared machine does not count;
+    # fresh texts each round, so that the typo cache does not make it look fast.
+    per_message = []
+    for i in range(5):
+        start = time.perf_counter()
         for text in texts:
             assess(f"{text} {i}")
-    per_message = (time.perf_counter() - start) / (rounds * len(texts))
-    assert per_message < 0.001
+        per_message.append((time.perf_counter() - start) / len(texts))
+    assert min(per_message) < 0.001

@@ -165,6 +165,17 @@ def test_demotion_can_be_switched_off(tmp_path: Path) -> None:
     assert intent_of(message) == ("emergency", 0.9)
 
 
+def test_abstract_danger_words_without_context_do_not_demote(guard: EmergencyGuard) -> None:
+    message = classified(
+        "huiselijk geweld bij de buren", ("emergency", 0.7), ("personal_help", 0.2)
+    )
+    guard.process([message])
+
+    assert intent_of(message) == ("emergency", 0.7)
+    assert message.get(GUARD_KEY)["level"] == "not_acute"
+    assert message.get(GUARD_KEY)["action"] == ACTION_KEEP
+
+
 def test_non_acute_danger_with_another_intent_is_left_alone(guard: EmergencyGuard) -> None:
     message = classified("vorige week is er ingebroken", ("ask_safety", 0.9), ("emergency", 0.1))
     guard.process([message])
