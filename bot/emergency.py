@@ -417,7 +417,7 @@ DANGERS: Final[tuple[Danger, ...]] = (
         rf"\b(?:wordt|worden|word) {_gap(4)}ingebroken\b"
         rf"|\b(?:breekt|breken) {_gap(4)}in\b(?! (?:op|bij de|het gesprek))"
         rf"|\b(?:probeert|proberen|wil|willen) {_gap(4)}(?:in te breken|binnen te komen"
-        r"|open te breken|te forceren|open te maken)\b"
+        r"|open te breken|te forceren|open te maken|te stelen)\b"
         r"|\b(?:aan het|bezig met|bezig om) (?:in te breken|inbreken)\b"
         rf"|\b(?:inbreker|inbrekers|insluiper|insluipers|dief|dieven|overvaller|overvallers)"
         rf" {_gap(2)}(?:in|bij|op|staat|staan|zit|zitten|is|zijn|loopt|lopen|rommelt|rommelen"
@@ -453,9 +453,9 @@ DANGERS: Final[tuple[Danger, ...]] = (
         "violence.assault",
         rf"\b(?:wordt|worden|word) {_gap(4)}(?:geslagen|geschopt|getrapt|mishandeld|aangevallen"
         r"|gevochten|geknokt"
-        r"|neergestoken|gestoken|gewurgd|beroofd|overvallen|bedreigd|achtervolgd|verkracht"
+        r"|neergestoken|gestoken|gewurgd|beroofd|overvallen|achtervolgd|verkracht"
         r"|ontvoerd|gegijzeld|in elkaar geslagen|in elkaar getrapt)\b"
-        r"|\b(?:geslagen|geschopt|mishandeld|aangevallen|neergestoken|gewurgd|bedreigd)"
+        r"|\b(?:geslagen|geschopt|mishandeld|aangevallen|neergestoken|gewurgd)"
         r" (?:wordt|worden)\b"
         rf"|\b(?:slaat|slaan|steekt|steken|schopt|schoppen|rijdt|rijden) {_gap(4)}op "
         r"(?:mensen|iemand|hem|haar|ons|mij|elkaar|de mensen|omstanders) in\b"
@@ -482,6 +482,10 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"(?:pak|nieuwe kleren) gestoken\b|\b(?:geld|tijd|energie|moeite) in\b",
     ),
     _danger(
+        "violence.threat",
+        rf"\b(?:wordt|worden|word) {_gap(4)}bedreigd\b|\bbedreigd (?:wordt|worden)\b",
+    ),
+    _danger(
         "violence.topic",
         r"\b(?:huiselijk geweld|geweld|mishandeling|gijzeling|ontvoering|verkrachting"
         r"|kindermishandeling|ouderenmishandeling|straatroof)\b",
@@ -494,9 +498,11 @@ DANGERS: Final[tuple[Danger, ...]] = (
         rf"(?:een |zijn |haar |hun )?(?:groot |grote )?{_WEAPONS}\b"
         rf"|\b{_WEAPONS} (?:getrokken|gepakt|tevoorschijn)\b"
         rf"|\b(?:trekt|pakt|richt) {_gap(2)}(?:een |zijn |haar )?{_WEAPONS}\b"
-        r"|\bgewapende? (?:man|mannen|overval|overvaller\w*|persoon|personen|jongen\w*)\b",
+        r"|\bgewapende? (?:man|mannen|overval|overvaller\w*|persoon|personen|jongen\w*)\b"
+        rf"|\b(?:heeft|hebben|had) (?:een |zijn |haar |hun )?{_WEAPONS}\b",
         present=True,
-        unless=r"\b(?:brood|groente|vlees|aardappel\w*|snijden|slijpen|koken)\b",
+        unless=r"\b(?:brood|groente|vlees|aardappel\w*|snijden|slijpen|koken|gevonden|gekocht"
+        r"|verzamel\w*|nepwapen\w*|speelgoed\w*)\b",
     ),
     _danger(
         "shots.fired",
@@ -560,7 +566,8 @@ DANGERS: Final[tuple[Danger, ...]] = (
     _danger(
         "medical.fall",
         r"\b(?:van|vanaf) (?:de|een|het) (?:trap|dak|ladder|steiger|balkon) (?:af )?gevallen\b"
-        rf"|\b(?:gevallen|ligt op de grond|op de grond) {_gap(3)}(?:kan|komt) (?:niet|nt) "
+        rf"|\b(?:gevallen|gestruikeld|uitgegleden|ligt op de grond|op de grond) {_gap(3)}"
+        r"(?:kan|komt) (?:niet|nt) "
         r"(?:meer )?(?:op|overeind|omhoog|opstaan)\b|\bbeweegt niet meer\b",
         present=True,
         unless=_ANIMALS,

@@ -83,6 +83,7 @@ ACUTE = [
     "hij heeft een mes getrokken",
     "er staat een gast met een machete bij de flat",
     "gewapende man in de supermarkt",
+    "Help iemand probeert mijn fiets te stelen en hij heeft een mes",
     # shots
     "er wordt geschoten bij het winkelcentrum",
     "ik hoorde net schoten in de straat",
@@ -100,6 +101,7 @@ ACUTE = [
     "mijn kind krijgt geen lucht",
     "er ligt een jongen in een plas bloed",
     "mijn buurvrouw is van de trap gevallen en komt niet meer overeind",
+    "de buurman is gestruikeld en kan niet meer opstaan",
     "meisje bewustloos in het fietsenhok",
     "man bewusteloss op de stoep",
     "moet ik gaan reanimeren? hij ligt stil",
@@ -212,6 +214,8 @@ NOT_EMERGENCY = [
     "er komt gaslucht uit de rioolput",
     "een les reanimatie in het buurthuis",
     "er ligt een matras op straat",
+    "kan de wijkagent een keer langskomen, ik word bedreigd door de overburen",
+    "mijn zoon heeft een mes gevonden in de bosjes",
     # consequences of something that is over
     "mijn zoon is vorige week beroofd, nu durft hij niet meer alleen naar buiten",
     # questions about the police and 112
