@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.geometry import (
     BuurtShape,
@@ -19,7 +19,6 @@ from bot.db.geometry import (
     import_geojson,
 )
 from bot.db.models import Buurt, Gemeente, Wijk
-from bot.db.session import make_engine, make_session_factory
 from bot.geo import (
     GeometryError,
     bounding_box,
@@ -141,19 +140,13 @@ BUURTEN = {"BU99990101": "Noord", "BU99990102": "Zuid", "BU99990201": "Park"}
 
 
 @pytest.fixture
-def session() -> Iterator[Session]:
-    engine = make_engine("sqlite://")
-    from bot.db.models import metadata
-
-    metadata.create_all(engine)
-    factory = make_session_factory(engine)
-    with factory() as session:
+def session(session_factory: sessionmaker) -> Iterator[Session]:
+    """A session on an imported-looking database (SQLite, and PostgreSQL where reachable)."""
+    with session_factory() as session:
         session.add(Gemeente(code="GM9999", name="Proefdorp"))
         session.flush()
-        session.add(
-            Wijk(code="WK999901", name="Centrum", name_norm="centrum", gemeente_code="GM9999")
-        )
-        session.add(Wijk(code="WK999902", name="Groen", name_norm="groen", gemeente_code="GM9999"))
+        for code, name in (("WK999901", "Centrum"), ("WK999902", "Groen")):
+            session.add(Wijk(code=code, name=name, name_norm=name.lower(), gemeente_code="GM9999"))
         session.flush()
         for code, name in BUURTEN.items():
             session.add(
@@ -167,7 +160,6 @@ def session() -> Iterator[Session]:
             )
         session.commit()
         yield session
-    engine.dispose()
 
 
 def feature(code: str | None, geometry: Any, key: str = "buurtcode") -> dict[str, Any]:

@@ -8,6 +8,7 @@ import itertools
 import json
 import socket
 import threading
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -167,10 +168,10 @@ class Webhooks:
     def __init__(self, phone: str = RESIDENT_PHONE) -> None:
         self.phone = phone
         self.phone_number_id = PHONE_NUMBER_ID
-        self._ids = itertools.count(1)
 
     def message_id(self) -> str:
-        return f"wamid.HBgLMzE2MTIzNDU2NzgVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0{next(self._ids):04d}"
+        # Unique across tests: a bot started once per module deduplicates them all.
+        return f"wamid.HBgLMzE2MTIzNDU2NzgVAgASGBQ{uuid.uuid4().hex.upper()}"
 
     def envelope(self, value: dict[str, Any]) -> dict[str, Any]:
         base = {

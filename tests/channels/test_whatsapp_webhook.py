@@ -554,3 +554,15 @@ async def test_rasa_builds_and_mounts_the_channel_from_credentials(
         sock.close()
     [message] = received
     assert message.text == "hallo" and message.input_channel == "whatsapp"
+
+
+def test_store_remembers_across_a_restart_on_every_database(db_url: str) -> None:
+    """SQLite always; PostgreSQL where one is reachable (tests/conftest.py `db_url`)."""
+    engines = [sa.create_engine(db_url, future=True) for _ in range(2)]
+    before, after = (ProcessedMessageStore(engine) for engine in engines)
+    assert before.claim("wamid.X")
+    assert not after.claim("wamid.X")
+    assert after.claim("wamid.Y")
+    assert not before.claim("wamid.Y")
+    for engine in engines:
+        engine.dispose()
