@@ -100,6 +100,9 @@ TYPOS: Final[dict[str, str]] = {
     "verdrinkd": "verdrinkt",
     "verdrint": "verdrinkt",
     "gaslugt": "gaslucht",
+    "gaslukt": "gaslucht",
+    "gaslucth": "gaslucht",
+    "gaz": "gas",
     "ambu": "ambulance",
     "ambulanse": "ambulance",
     "brandweet": "brandweer",
@@ -112,6 +115,18 @@ TYPOS: Final[dict[str, str]] = {
     "plz": "pls",
     "nuu": "nu",
 }
+
+# WhatsApp short forms, written out so that the patterns need not know them.
+SHORT_FORMS: Final[dict[str, str]] = {
+    "nie": "niet",
+    "n": "een",
+    "t": "het",
+    "mn": "mijn",
+    "zn": "zijn",
+}
+# Short forms of two letters that punctuation removal splits apart ("m'n" -> "m n").
+_SPLIT_SHORT_FORMS: Final = re.compile(r"\b([mz]) n\b")
+_SPLIT_SHORT_FORM_WORDS: Final = {"m": "mijn", "z": "zijn"}
 
 # Long key words whose one-letter typos are corrected without listing each typo.
 FUZZY_WORDS: Final = frozenset(
@@ -217,6 +232,8 @@ def _one_edit_apart(a: str, b: str) -> bool:
 def _correct(token: str) -> str:
     if token in TYPOS:
         return TYPOS[token]
+    if token in SHORT_FORMS:
+        return SHORT_FORMS[token]
     if len(token) < 6 or token in FUZZY_WORDS or token in NOT_TYPOS:
         return token
     for word in FUZZY_WORDS:
@@ -232,6 +249,7 @@ def normalise(text: str) -> str:
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = _NON_WORD.sub(" ", text)
     text = _LETTER_RUN.sub(r"\1", text)
+    text = _SPLIT_SHORT_FORMS.sub(lambda m: _SPLIT_SHORT_FORM_WORDS[m.group(1)], text)
     return " ".join(_correct(token) for token in text.split())
 
 
@@ -260,7 +278,7 @@ _STOKING: Final = (
     r"|\b(?:hij|zij|ze|buurman|buurvrouw|buren|buurjongen|mensen) (?:\w+ )?(?:rookt|roken)\b"
 )
 _PERSON: Final = (
-    r"(?:iemand|(?:een|mijn|m n|mn|onze|de|die|deze) (?:\w+ )?(?:man|vrouw|jongen|meisje|kind"
+    r"(?:iemand|(?:een|mijn|onze|de|die|deze) (?:\w+ )?(?:man|vrouw|jongen|meisje|kind"
     r"|persoon|fietser|voetganger|scooterrijder|bejaarde|meneer|mevrouw|oudere|buurman"
     r"|buurvrouw|moeder|vader|opa|oma|zoon|dochter|broer|zus|vriend|vriendin|partner"
     r"|baby|peuter))"
@@ -452,7 +470,7 @@ DANGERS: Final[tuple[Danger, ...]] = (
     _danger(
         "violence.assault",
         rf"\b(?:wordt|worden|word) {_gap(4)}(?:geslagen|geschopt|getrapt|mishandeld|aangevallen"
-        r"|gevochten|geknokt"
+        r"|gevochten|geknokt|mishandelt"
         r"|neergestoken|gestoken|gewurgd|beroofd|overvallen|achtervolgd|verkracht"
         r"|ontvoerd|gegijzeld|in elkaar geslagen|in elkaar getrapt)\b"
         r"|\b(?:geslagen|geschopt|mishandeld|aangevallen|neergestoken|gewurgd)"
@@ -461,7 +479,7 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"(?:mensen|iemand|hem|haar|ons|mij|elkaar|de mensen|omstanders) in\b"
         rf"|\b(?:slaat|slaan|schopt|schoppen|trapt|trappen|mishandelt|mishandelen|wurgt|wurgen"
         rf"|steekt|steken) {_gap(3)}{_VICTIMS}\b"
-        rf"|\b(?:mijn|m n) {_PARTNERS} {_gap(3)}(?:slaat|schopt|mishandelt|wurgt|bedreigt|steekt"
+        rf"|\bmijn {_PARTNERS} {_gap(3)}(?:slaat|schopt|mishandelt|wurgt|bedreigt|steekt"
         r"|sloeg)\b"
         rf"|\b(?:zijn|is|ze|zij|jongens|mannen|mensen|twee|groep|jongeren) {_gap(3)}"
         r"(?:aan het )?(?:vechten|knokken)\b(?! (?:tegen|voor|om|met de))"
@@ -494,7 +512,7 @@ DANGERS: Final[tuple[Danger, ...]] = (
     _danger(
         "weapon.threat",
         rf"\b(?:dreigt|dreigen|bedreigt|bedreigen|zwaait|zwaaien|loopt|lopen|staat|staan|rent"
-        rf"|rennen|zit|zitten|trekt|trekken|steekt|komt|komen|wappert|staan) {_gap(4)}met "
+        rf"|rennen|zit|zitten|trekt|trekken|steekt|komt|komen|wappert|is|zijn) {_gap(4)}met "
         rf"(?:een |zijn |haar |hun )?(?:groot |grote )?{_WEAPONS}\b"
         rf"|\b{_WEAPONS} (?:getrokken|gepakt|tevoorschijn)\b"
         rf"|\b(?:trekt|pakt|richt) {_gap(2)}(?:een |zijn |haar )?{_WEAPONS}\b"
@@ -546,7 +564,7 @@ DANGERS: Final[tuple[Danger, ...]] = (
     ),
     _danger(
         "medical.word",
-        r"\b(?:bewusteloos|bewusteloze|buiten bewustzijn|flauwgevallen|valt flauw"
+        r"\b(?:bewusteloos|bewusteloze|buiten bewustzijn|flauwgevallen|flauw gevallen|valt flauw"
         r"|in elkaar gezakt|zakt (?:\w+ )?in elkaar|onwel|hartaanval|hartstilstand|hartinfarct"
         r"|beroerte|herseninfarct|epileptische aanval|overdosis|reanimeren|reanimeert"
         r"|reanimatie|verslikt|stikt|ingestort|pijn op de borst|scheve mond)\b"
