@@ -296,7 +296,7 @@ _WEAPONS: Final = (
 )
 _WATER: Final = (
     r"(?:te water|in het water|in de sloot|in de gracht|in de vijver|in de vaart|in de plas"
-    r"|in het kanaal|in de rivier|in de haven|in zee|in het zwembad)"
+    r"|in het kanaal|in de rivier|in de haven|in zee)"
 )
 _VICTIMS: Final = (
     r"(?:me|mij|ons|haar|hem|iemand|elkaar|zijn vrouw|zijn vriendin|zijn kind|zijn kinderen"
@@ -364,8 +364,13 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"|\b(?:vat|vatten) vlam\b|\bvlam in de pan\b"
         r"|\ber (?:is|woedt) (?:een )?(?:\w+ )?brand\b(?! geweest)"
         r"|\bbrand (?:is )?uitgebroken\b|\bbreekt (?:\w+ )?brand uit\b"
-        r"|\bvuur (?:slaat|komt|springt) (?:\w+ ){0,2}(?:uit|over)\b",
+        r"|\bvuur (?:slaat|komt|springt) (?:\w+ ){0,2}(?:uit|over)\b"
+        rf"|\b(?:wordt|worden|steekt|steken) {_gap(4)}in (?:de )?(?:brand|fik)\b",
         present=True,
+    ),
+    _danger(
+        "fire.set_alight",
+        r"\bin (?:de )?(?:brand|fik) (?:gezet|gestoken|gevlogen|geraakt)\b",
     ),
     _danger(
         "fire.burns",
@@ -408,7 +413,8 @@ DANGERS: Final[tuple[Danger, ...]] = (
     _danger(
         "fire.explosion",
         r"\b(?:explosie|ontploffing|ontploft|ontploffen|ontplofte|gasexplosie|steekvlam)\b",
-        unless=r"\b(?:hoofd|kop|telefoon|inbox|mailbox|prijzen|kosten|huur)\b|\bik ontplof",
+        unless=r"\b(?:hoofd|kop|telefoon|inbox|mailbox|prijzen|kosten|huur|rekening)\w* "
+        r"(?:\w+ ){0,2}(?:ontploft|ontploffen)\b|\bik ontplof",
     ),
     # --- gas
     _danger(
@@ -489,8 +495,10 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"|\bin (?:een|de|zijn|hun) (?:auto|busje|bus|bestelbus) (?:getrokken|gesleurd|geduwd"
         r"|meegesleurd)\b",
         present=True,
+        # figures of speech, play, worries about what might happen, animals
         unless=r"\bslaa?t (?:nergens )?op\b|\bslaat (?:alarm|toe|aan)\b|\bvoor de (?:lol|grap)\b"
-        r"|\bstoeien\b|" + _ANIMALS,
+        r"|\bstoeien\b|\b(?:gaan|gaat|willen|wil|zullen|zal) (?:\w+ ){0,2}(?:vechten|knokken)\b|"
+        + _ANIMALS,
     ),
     _danger(
         "violence.word",
@@ -533,7 +541,8 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"|\b(?:schietpartij|neergeschoten|beschoten|vuurgevecht)\b"
         r"|\b(?:te|aan het) schieten\b",
         present=True,
-        unless=r"\bvuurwerk\w*|\bwaterpistool\w*|\bpaintball\w*|\bairsoft\w*|\bklappertje\w*",
+        unless=r"\bvuurwerk\w*|\bwaterpistool\w*|\bpaintball\w*|\bairsoft\w*|\bklappertje\w*"
+        r"|\bkatapult\w*|\bbal\b|\bballen\b|\bdoel\b|\bfoto\w*",
     ),
     # --- someone unconscious, not breathing, collapsed, bleeding
     _danger(
@@ -586,7 +595,8 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"\b(?:van|vanaf) (?:de|een|het) (?:trap|dak|ladder|steiger|balkon) (?:af )?gevallen\b"
         rf"|\b(?:gevallen|gestruikeld|uitgegleden|ligt op de grond|op de grond) {_gap(3)}"
         r"(?:kan|komt) (?:niet|nt) "
-        r"(?:meer )?(?:op|overeind|omhoog|opstaan)\b|\bbeweegt niet meer\b",
+        r"(?:meer )?(?:op|overeind|omhoog|opstaan)\b"
+        rf"|\b(?:hij|zij|ze|{_PERSON}) {_gap(3)}beweegt niet meer\b",
         present=True,
         unless=_ANIMALS,
     ),
@@ -594,15 +604,15 @@ DANGERS: Final[tuple[Danger, ...]] = (
     _danger(
         "drowning",
         r"\b(?:verdrinkt|verdrinken|verdronken|verdrinkend|aan het verdrinken)\b"
-        rf"|\b{_WATER} {_gap(1)}(?:geraakt|gevallen|gesprongen|gereden|beland|gegaan|gegleden"
-        r"|geraakt|gezakt)\b"
-        r"|\b(?:gevallen|geraakt|gereden|beland|spartelt|gegleden|valt|vallen|springt|glijdt"
+        # not "gesprongen": jumping into the water is also how people swim
+        rf"|\b{_WATER} {_gap(1)}(?:geraakt|gevallen|gereden|beland|gegaan|gegleden|gezakt)\b"
+        r"|\b(?:gevallen|geraakt|gereden|beland|spartelt|gegleden|valt|vallen|glijdt"
         rf"|zakt|weggedreven|afgedreven) {_gap(2)}{_WATER}\b"
         # lying or floating in the water: only a person ("er drijft afval in het water")
         rf"|\b{_PERSON} {_gap(3)}(?:ligt|drijft|is|verdwenen|zinkt) {_gap(1)}{_WATER}\b"
         rf"|\b(?:ligt|drijft|spartelt) (?:er )?{_PERSON} {_gap(1)}{_WATER}\b"
         r"|\b(?:de sloot|het water|de gracht|het kanaal|de vaart|de rivier|de vijver) in "
-        r"(?:gereden|gevallen|gesprongen|gegleden)\b"
+        r"(?:gereden|gevallen|gegleden)\b"
         r"|\bdoor het ijs (?:gezakt|gegaan|gevallen)\b|\bzakt door het ijs\b|\bkopje onder\b"
         r"|\bkomt niet (?:meer )?boven\b"
         r"|\b(?:auto|busje|bus|wagen|vrachtwagen|scooter|scootmobiel) (?:\w+ ){0,2}(?:staat|ligt"
@@ -616,7 +626,7 @@ DANGERS: Final[tuple[Danger, ...]] = (
     # --- someone about to harm themselves; a young child missing
     _danger(
         "self_harm",
-        rf"\b(?:wil|gaat|dreigt|staat klaar om) {_gap(4)}(?:van|vanaf|eraf|ervan ?af|naar beneden)"
+        rf"\b(?:wil|dreigt|staat klaar om) {_gap(4)}(?:van|vanaf|eraf|ervan ?af|naar beneden)"
         rf" {_gap(3)}(?:springen|te springen)\b"
         rf"|\b(?:wil|gaat|dreigt) {_gap(3)}(?:zichzelf (?:iets aan te doen|van kant te maken"
         r"|dood te maken)|zelfmoord te plegen|een einde aan (?:zijn|haar) leven te maken)\b"
@@ -650,7 +660,7 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"|\bonder (?:de|een) (?:auto|bus|tram|trein|vrachtwagen|truck) "
         r"(?:gekomen|beland|geraakt|ligt)\b"
         r"|\bin (?:een|het|de) (?:huis|woning|gebouw|winkel|gevel|terras|menigte|etalage) "
-        r"(?:gereden|gereden|gecrasht|geknald)\b|\bonder (?:het )?puin\b"
+        r"(?:gereden|gecrasht|geknald)\b|\bonder (?:het )?puin\b"
         r"|\bonder stroom (?:gekomen|komen te staan|gestaan|staat)\b|\bgeelektrocuteerd\b"
         r"|\brijdt (?:\w+ ){0,5}op mensen in\b|\bzit (?:\w+ )?vast in (?:de|zijn|haar|een) auto\b"
         r"|\b(?:tegen|op) (?:een|de) (?:boom|paal|lantaarnpaal|muur|gevel|huis|auto|bus"
@@ -770,7 +780,7 @@ CONTEXTS: Final[tuple[Context, ...]] = (
         r"\bnog (?:steeds |altijd )?(?:binnen|in huis|in de woning|in de tuin|boven|beneden"
         r"|op straat|op de grond"
         r"|in de buurt|bezig|aan de gang|in brand|bewusteloos|in het water)\b",
-        r"\b(?:ze|hij|zij|die) (?:zijn|is|zit|zitten|staat|staan) (?:er )?nog\b",
+        r"\b(?:ze|hij|zij|die) (?:zijn|is|zit|zitten|staat|staan) er nog\b",
         r"\baan de gang\b|\bop heterdaad\b|\bterwijl ik (?:dit )?(?:typ|schrijf|app)\w*",
     ),
     _context(

@@ -226,6 +226,10 @@ NOT_EMERGENCY = [
     "kan de wijkagent een keer langskomen, ik word bedreigd door de overburen",
     "mijn zoon heeft een mes gevonden in de bosjes",
     # consequences of something that is over
+    "mijn zoon is vorige week beroofd en hij is nog erg geschrokken",
+    "mijn kinderen zijn in het zwembad gesprongen",
+    "de slagboom bij de parkeergarage beweegt niet meer",
+    "ik ben bang dat de jongeren op het plein gaan vechten",
     "mijn zoon is vorige week beroofd, nu durft hij niet meer alleen naar buiten",
     # questions about the police and 112
     "wanneer moet ik 112 bellen en wanneer 0900-8844",
