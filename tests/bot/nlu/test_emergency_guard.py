@@ -289,3 +289,17 @@ def test_rasa_accepts_the_guard_in_a_pipeline() -> None:
     )
     validation.validate(graph_config)
     assert any(GUARD_PATH in node for node in graph_config.predict_schema.nodes)
+
+
+def test_loads_the_way_the_predict_graph_loads_it(tmp_path: Path) -> None:
+    # Rasa's predict graph builds untrainable components with `load`, not `create`.
+    guard = EmergencyGuard.load(
+        EmergencyGuard.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("emergency_guard"),
+        ExecutionContext(GraphSchema({}), uuid.uuid4().hex),
+    )
+    message = classified("er ligt iemand in de gracht", ("ask_safety", 0.9))
+    guard.process([message])
+
+    assert intent_of(message) == ("emergency", 1.0)
