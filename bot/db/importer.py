@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -157,7 +158,6 @@ class _Plan:
     addresses: list[dict[str, Any]] = field(default_factory=list)
     address_keys: set[tuple[str, int]] = field(default_factory=set)
     pc6hnr_files: list[Path] = field(default_factory=list)
-    pc6hnr_rows: int = 0
     contacts: list[_Contact] = field(default_factory=list)
     geojson_file: Path | None = None
 
@@ -166,6 +166,7 @@ class _StopFile(Exception):
     pass
 
 
+@lru_cache(maxsize=65_536)
 def parse_area_code(raw: str, prefix: str | None = None) -> tuple[str, str] | None:
     """('BU03440100', 'buurt') for 'BU03440100', '03440100' or '3440100' with prefix 'BU'."""
     value = raw.strip().upper().replace(" ", "")
@@ -218,9 +219,26 @@ def _read_rows(
     problems: _Problems,
     *,
     delimiter: str | None = ",",
-    canonical: Callable[[str], str] = _canonical,
 ) -> Iterator[tuple[int, dict[str, str]]]:
-    """Rows as dicts with their line numbers; header, encoding and shape problems are recorded."""
+    """Rows as dicts of `columns` with their line numbers."""
+    records = _read_records(path, name, columns, problems, delimiter=delimiter)
+    for line, values in records:
+        yield line, dict(zip(columns, values, strict=True))
+
+
+def _read_records(
+    path: Path,
+    name: str,
+    columns: tuple[str, ...],
+    problems: _Problems,
+    *,
+    delimiter: str | None = ",",
+    canonical: Callable[[str], str] = _canonical,
+) -> Iterator[tuple[int, list[str]]]:
+    """Values of `columns` in that order, with line numbers; other columns are ignored.
+
+    Problems with the header, the encoding or the number of fields are recorded.
+    """
     try:
         lines = _decoded_lines(path, name, problems)
         first = next(lines, None)
@@ -254,9 +272,10 @@ def _read_rows(
 
         reader = csv.reader(with_first(), delimiter=delimiter)
         next(reader)
+        positions = [header.index(column) for column in columns]
         try:
             for row in reader:
-                if not any(value.strip() for value in row):
+                if not "".join(row).strip():
                     continue
                 if len(row) != len(header):
                     problems.add(
@@ -267,10 +286,7 @@ def _read_rows(
                         "aanhalingstekens.",
                     )
                     continue
-                yield (
-                    reader.line_num,
-                    {column: value.strip() for column, value in zip(header, row, strict=True)},
-                )
+                yield reader.line_num, [row[position].strip() for position in positions]
         except csv.Error as error:
             problems.add(name, reader.line_num, f"de regel is geen geldige CSV: {error}.")
     except _StopFile:
@@ -456,25 +472,25 @@ def _pc6hnr_addresses(path: Path, plan: _Plan, problems: _Problems) -> Iterator[
     """Stream CBS's postcode-huisnummer rows of the imported municipalities; checks as it goes."""
     name = path.name
     previous: tuple[str, int] | None = None
-    for line, row in _read_rows(
+    for line, (pc6, house_number, buurt_raw, _wijk, gemeente_raw) in _read_records(
         path, name, PC6HNR_COLUMNS, problems, delimiter=None, canonical=_pc6hnr_canonical
     ):
-        gemeente = parse_area_code(row["gemeente"], "GM")
+        gemeente = parse_area_code(gemeente_raw, "GM")
         # The national file holds every municipality; only the imported ones matter.
         if gemeente is None or gemeente[0] not in plan.gemeenten:
             if gemeente is None:
-                problems.add(name, line, f"ongeldige gemeentecode '{row['gemeente']}'.")
+                problems.add(name, line, f"ongeldige gemeentecode '{gemeente_raw}'.")
             continue
-        postcode = normalize_postcode(row["pc6"])
-        number = parse_house_number(row["huisnummer"])
-        buurt = parse_area_code(row["buurt"], "BU")
+        postcode = normalize_postcode(pc6)
+        number = parse_house_number(house_number)
+        buurt = parse_area_code(buurt_raw, "BU")
         messages = []
         if postcode is None:
-            messages.append(f"ongeldige postcode '{row['pc6']}'.")
+            messages.append(f"ongeldige postcode '{pc6}'.")
         if number is None or number[1]:
-            messages.append(f"ongeldig huisnummer '{row['huisnummer']}'.")
+            messages.append(f"ongeldig huisnummer '{house_number}'.")
         if buurt is None:
-            messages.append(f"ongeldige buurtcode '{row['buurt']}'.")
+            messages.append(f"ongeldige buurtcode '{buurt_raw}'.")
         elif buurt[0] not in plan.buurten:
             messages.append(f"buurtcode {buurt[0]} staat niet in {BUURTEN_FILE}.")
         if messages:
@@ -498,8 +514,29 @@ def _pc6hnr_addresses(path: Path, plan: _Plan, problems: _Problems) -> Iterator[
         }
 
 
-def _check_pc6hnr(path: Path, plan: _Plan, problems: _Problems) -> None:
-    count = sum(1 for _ in _pc6hnr_addresses(path, plan, problems))
+def _scan_pc6hnr(
+    path: Path,
+    plan: _Plan,
+    problems: _Problems,
+    insert: Callable[[list[dict[str, Any]]], None] | None = None,
+) -> int:
+    """Check the file in one streaming pass, inserting batches while no problem is found.
+
+    Reading millions of rows twice costs minutes, so the checks run during the write;
+    after the first problem it only checks on, and the caller rolls the transaction back.
+    """
+    count = 0
+    batch: list[dict[str, Any]] = []
+    for row in _pc6hnr_addresses(path, plan, problems):
+        count += 1
+        if insert is None or problems:
+            continue
+        batch.append(row)
+        if len(batch) >= BATCH_SIZE:
+            insert(batch)
+            batch = []
+    if batch and insert is not None and not problems:
+        insert(batch)
     if count == 0 and not problems.count(path.name):
         problems.add(
             path.name,
@@ -508,7 +545,7 @@ def _check_pc6hnr(path: Path, plan: _Plan, problems: _Problems) -> None:
             f"{', '.join(sorted(plan.gemeenten))}. Past het jaar van de indeling bij "
             f"{BUURTEN_FILE}?",
         )
-    plan.pc6hnr_rows += count
+    return count
 
 
 def _role_lookup(session: Session) -> dict[str, str]:
@@ -622,8 +659,6 @@ def check_directory(path: Path | str, session: Session) -> _Plan:
             problems.add(ADRESSEN_FILE, 1, "het bestand bevat geen adressen, alleen een kopregel.")
     elif not plan.pc6hnr_files:
         problems.add(ADRESSEN_FILE, 0, "het bestand ontbreekt.")
-    for pc6hnr in plan.pc6hnr_files:
-        _check_pc6hnr(pc6hnr, plan, problems)
 
     plan.geojson_file = present(GEOJSON_FILE)
     contacten = present(CONTACTEN_FILE)
@@ -633,6 +668,10 @@ def check_directory(path: Path | str, session: Session) -> _Plan:
         _check_contacten(contacten, plan, _role_lookup(session), problems)
 
     if problems:
+        # Otherwise the CBS file is checked while it is written, in one pass.
+        if not plan.areas_unknown:
+            for pc6hnr in plan.pc6hnr_files:
+                _scan_pc6hnr(pc6hnr, plan, problems)
         raise ImportFailed(problems.finished())
     return plan
 
@@ -708,21 +747,15 @@ def _replace(session: Session, plan: _Plan) -> tuple[int, int]:
         batch = plan.addresses[start : start + BATCH_SIZE]
         session.execute(insert(Address), batch)
         addresses += len(batch)
+    problems = _Problems()
+
+    def insert_batch(batch: list[dict[str, Any]]) -> None:
+        session.execute(insert(Address), batch)
+
     for path in plan.pc6hnr_files:
-        problems = _Problems()
-        batch = []
-        for row in _pc6hnr_addresses(path, plan, problems):
-            batch.append(row)
-            if len(batch) >= BATCH_SIZE:
-                session.execute(insert(Address), batch)
-                addresses += len(batch)
-                batch = []
-        if batch:
-            session.execute(insert(Address), batch)
-            addresses += len(batch)
-        if problems:
-            # The file changed between checking and writing; the transaction is rolled back.
-            raise ImportFailed(problems.finished())
+        addresses += _scan_pc6hnr(path, plan, problems, insert_batch)
+    if problems:
+        raise ImportFailed(problems.finished())
 
     for contact in plan.contacts:
         session.add(
