@@ -610,3 +610,31 @@ def test_codes_without_prefix_lose_no_leading_zeros() -> None:
     assert importer.parse_area_code("344", "GM") == ("GM0344", "gemeente")
     assert importer.parse_area_code("GM03AB") is None
     assert importer.parse_area_code("Oost") is None
+
+
+def test_a_problem_late_in_the_cbs_file_leaves_the_database_as_it_was(
+    source: Path,
+    session_factory: sessionmaker,
+    voorbeeld_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import_directory(voorbeeld_dir, session_factory)
+    before = snapshot(session_factory)
+    # Small batches: several have been written when the bad row comes along.
+    monkeypatch.setattr(importer, "BATCH_SIZE", 1)
+    good = [f"8101AE;{number};91000101;910001;9100" for number in range(1, 6)]
+    path = _pc6hnr(source, [*good, "8101AE;6;91000101;910001;XX", "8101AE;7;91000101;910001;9100"])
+
+    assert_problem(problems_of(source, session_factory), path.name, 7, "gemeentecode")
+
+    assert snapshot(session_factory) == before
+
+
+def test_problems_in_the_csv_files_and_the_cbs_file_are_reported_together(
+    source: Path, session_factory: sessionmaker
+) -> None:
+    _contact(LINE_RUBEN, rol="Wijkchef")(source)
+    path = _pc6hnr(source, ["8101AE;x;91000101;910001;9100"])
+    problems = problems_of(source, session_factory)
+    assert_problem(problems, "contacten.csv", LINE_RUBEN, "rol")
+    assert_problem(problems, path.name, 2, "huisnummer")
