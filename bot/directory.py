@@ -612,6 +612,15 @@ class ContactDirectory:
             stored.values(), key=lambda role: (order.get(role.code, len(order)), role.name)
         )
 
+    def gemeente_names(self) -> list[str]:
+        """Names of the municipalities in the database, for "I only know ..." answers."""
+        with self._session() as session:
+            index = self._name_index(session)
+        return sorted(
+            (area.name for area in index.areas.values() if area.level == LEVEL_GEMEENTE),
+            key=str.casefold,
+        )
+
     def gemeente(self, code: str | None = None) -> GemeenteInfo | None:
         """A municipality's general details; without a code, the first (usually only) one."""
         with self._session() as session:

@@ -447,6 +447,14 @@ def test_gemeente_details(demo_directory: ContactDirectory) -> None:
     assert demo_directory.gemeente("GM0000") is None
 
 
+def test_gemeente_names(session_factory: sessionmaker, voorbeeld_dir: Path, demo_dir: Path) -> None:
+    directory = ContactDirectory(session_factory, name_index_ttl=0)
+    assert directory.gemeente_names() == []
+    import_directory(demo_dir, session_factory)
+    import_directory(voorbeeld_dir, session_factory)
+    assert directory.gemeente_names() == ["Rivierstad", "Weidehaven"]
+
+
 def test_area_by_code(voorbeeld_directory: ContactDirectory) -> None:
     assert voorbeeld_directory.area("WK910002") == Area("WK910002", "Oost", "wijk", "GM9100")
     assert voorbeeld_directory.area("BU00000000") is None
