@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -59,9 +60,17 @@ def make_session_factory(url: str | Engine | None = None) -> sessionmaker:
 
 def create_schema(engine: Engine) -> None:
     """Create missing tables, then add the default roles and topic routes that are missing."""
-    metadata.create_all(engine)
-    with Session(engine, future=True) as session, session.begin():
-        seed_defaults(session)
+    # The bot and the action server start together: when both create or seed at once, the
+    # loser fails on what the winner just added, and a second look finds it all there.
+    for attempt in (1, 2):
+        try:
+            metadata.create_all(engine)
+            with Session(engine, future=True) as session, session.begin():
+                seed_defaults(session)
+            return
+        except DBAPIError:
+            if attempt == 2:
+                raise
 
 
 def seed_defaults(session: Session) -> None:
