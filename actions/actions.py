@@ -17,6 +17,7 @@ from bot.constants import (
     INTENT_EXPLAIN_ALL_ROLES,
     PAYLOAD_CONTACT_CARD,
     PAYLOAD_EXPLAIN,
+    PAYLOAD_LOCATION,
     PAYLOAD_ROUTE,
     SLOT_AREA_CODE,
     SLOT_AREA_LEVEL,
@@ -152,7 +153,7 @@ class ActionRouteQuestion(DirectoryAction):
         result = resolve(self.directory, tracker, text, expecting=False)
         if result.status == STATUS_UNKNOWN:
             return {}
-        dispatcher.utter_message(json_message=result.to_payload())
+        dispatcher.utter_message(json_message={PAYLOAD_LOCATION: result.to_payload()})
         if result.status == STATUS_FOUND:
             return found_slots(result)
         if result.status == STATUS_OUTSIDE:
@@ -206,7 +207,7 @@ class ValidateLocationForm(FormValidationAction):
             return {SLOT_LOCATION: slot_value}
         text = slot_value if isinstance(slot_value, str) else ""
         result = resolve(self.directory, tracker, text, expecting=True)
-        dispatcher.utter_message(json_message=result.to_payload())
+        dispatcher.utter_message(json_message={PAYLOAD_LOCATION: result.to_payload()})
         if result.status == STATUS_FOUND:
             return found_slots(result)
 
@@ -276,7 +277,7 @@ class ActionSetLocation(DirectoryAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         result = resolve(self.directory, tracker, _latest_text(tracker), expecting=True)
-        dispatcher.utter_message(json_message=result.to_payload())
+        dispatcher.utter_message(json_message={PAYLOAD_LOCATION: result.to_payload()})
         if result.status != STATUS_FOUND:
             buttons = location_buttons(result) if result.status == STATUS_AMBIGUOUS else None
             dispatcher.utter_message(

@@ -1,4 +1,4 @@
-"""`wijkwijzer eval`: send a question file to a running bot; accuracy per route, confusion, latency."""
+"""`wijkwijzer eval`: send questions to a running bot; accuracy per route, confusion, latency."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Dutch reply texts (B1, "u") built from directory results; one place for resident-facing wording."""
+"""Dutch reply texts (B1, "u") built from directory results: all resident-facing wording."""
 
 from __future__ import annotations
 

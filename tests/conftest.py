@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
@@ -120,3 +124,53 @@ def demo_directory(session_factory: sessionmaker, demo_dir: Path) -> ContactDire
 
 
 # ============================ end of the neighbourhood database section ======================
+
+
+# =============================================================================================
+# Rasa custom actions: a dispatcher, the real domain and a tracker factory
+# =============================================================================================
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+@pytest.fixture(scope="session")
+def domain() -> dict[str, Any]:
+    """The real domain as rasa-sdk receives it (a dict)."""
+    return yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def make_tracker() -> Callable[..., Tracker]:
+    """Build a tracker the way rasa-sdk's own tests do (Tracker.from_dict)."""
+
+    def make(
+        slots: dict[str, Any] | None = None,
+        text: str = "",
+        intent: str | None = None,
+        entities: list[dict[str, Any]] | None = None,
+        intent_ranking: list[dict[str, Any]] | None = None,
+        active_loop: str | None = None,
+    ) -> Tracker:
+        latest_message = {
+            "text": text,
+            "intent": {"name": intent, "confidence": 1.0} if intent else {},
+            "entities": entities or [],
+            "intent_ranking": intent_ranking or [],
+        }
+        return Tracker.from_dict(
+            {
+                "sender_id": "test-resident",
+                "slots": dict(slots or {}),
+                "latest_message": latest_message,
+                "events": [],
+                "paused": False,
+                "followup_action": None,
+                "active_loop": {"name": active_loop} if active_loop else {},
+                "latest_action_name": "action_listen",
+            }
+        )
+
+    return make

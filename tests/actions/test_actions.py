@@ -1,0 +1,285 @@
+"""Custom actions against a real directory: the sample municipality in SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from actions.actions import (
+    ActionDefaultAskAffirmation,
+    ActionExplainRoles,
+    ActionGiveContact,
+    ActionRouteQuestion,
+    ActionSetLocation,
+    ValidateLocationForm,
+)
+
+
+def payloads(dispatcher: Any, key: str) -> list[dict]:
+    return [m["custom"][key] for m in dispatcher.messages if key in (m.get("custom") or {})]
+
+
+def slots_of(events: list[dict]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+@pytest.fixture
+def directory(voorbeeld_directory):
+    return voorbeeld_directory
+
+
+async def test_route_question_names_the_role_and_asks_nothing_else(
+    directory, dispatcher, domain, make_tracker
+):
+    tracker = make_tracker(text="Er wordt steeds ingebroken in schuurtjes", intent="ask_safety")
+    events = await ActionRouteQuestion(directory).run(dispatcher, tracker, domain)
+    assert payloads(dispatcher, "route") == [{"role": "wijkagent", "topic": "ask_safety"}]
+    assert payloads(dispatcher, "location") == []
+    assert payloads(dispatcher, "contact_card") == []
+    slots = slots_of(events)
+    assert slots["role"] == "wijkagent"
+    assert slots["topic"] == "ask_safety"
+    assert slots["location_status"] is None
+
+
+async def test_route_question_with_postcode_inside_finds_the_buurt(
+    directory, dispatcher, domain, make_tracker
+):
+    text = "Wie is de sociaal makelaar voor 8101AC?"
+    tracker = make_tracker(text=text, intent="ask_role_contact")
+    events = await ActionRouteQuestion(directory).run(dispatcher, tracker, domain)
+    assert payloads(dispatcher, "route")[0]["role"] == "sociaal_makelaar"
+    [location] = payloads(dispatcher, "location")
+    assert location["status"] == "found"
+    assert location["area"]["code"] == "BU91000102"
+    slots = slots_of(events)
+    assert slots["area_code"] == "BU91000102"
+    assert slots["location_status"] == "found"
+    assert slots["gemeente_code"] == "GM9100"
+
+
+async def test_route_question_with_postcode_elsewhere_says_outside(
+    directory, dispatcher, domain, make_tracker
+):
+    tracker = make_tracker(text="Wie is de wijkagent voor 1012 AB?", intent="ask_role_contact")
+    events = await ActionRouteQuestion(directory).run(dispatcher, tracker, domain)
+    assert payloads(dispatcher, "location")[0]["status"] == "outside"
+    assert slots_of(events)["location_status"] == "outside"
+    assert any("Rivierstad" in (m.get("text") or "") for m in dispatcher.messages)
+
+
+async def test_routing_table_of_the_municipality_decides_the_role(
+    directory, dispatcher, domain, make_tracker
+):
+    tracker = make_tracker(text="de buurt gaat hard achteruit", intent="liveability")
+    await ActionRouteQuestion(directory).run(dispatcher, tracker, domain)
+    assert payloads(dispatcher, "route") == [{"role": "buurtcoordinator", "topic": "liveability"}]
+
+
+async def test_ask_role_contact_without_a_role_asks_which(
+    directory, dispatcher, domain, make_tracker
+):
+    tracker = make_tracker(text="wie is mijn contactpersoon", intent="ask_role_contact")
+    events = await ActionRouteQuestion(directory).run(dispatcher, tracker, domain)
+    assert payloads(dispatcher, "route") == []
+    assert dispatcher.messages[0]["response"] == "utter_which_role"
+    assert slots_of(events)["role"] is None
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "'; DROP TABLE address; --",
+        "<script>alert(1)</script> wie is de wijkagent",
+        "x" * 10_000,
+        "😀😀😀",
+        "",
+    ],
+)
+async def test_hostile_questions_get_a_calm_answer(
+    hostile, directory, dispatcher, domain, make_tracker
+):
+    tracker = make_tracker(text=hostile, intent="ask_safety")
+    await ActionRouteQuestion(directory).run(dispatcher, tracker, domain)
+    assert payloads(dispatcher, "route") == [{"role": "wijkagent", "topic": "ask_safety"}]
+    for message in dispatcher.messages:
+        assert "<script>" not in (message.get("text") or "")
+    # The directory still answers: nothing was dropped or changed.
+    assert directory.resolve_location("8102 BA").status == "found"
+
+
+async def test_form_resolves_a_postcode_answer(directory, dispatcher, domain, make_tracker):
+    tracker = make_tracker(slots={"role": "wijkagent"}, text="8102 BA", intent="inform_location")
+    result = await ValidateLocationForm(directory).validate_location(
+        "8102 BA", dispatcher, tracker, domain
+    )
+    assert result["area_code"] == "BU91000201"
+    assert result["location_status"] == "found"
+    assert payloads(dispatcher, "location")[0]["status"] == "found"
+
+
+async def test_form_gives_a_second_chance_then_stops(directory, dispatcher, domain, make_tracker):
+    form = ValidateLocationForm(directory)
+    tracker = make_tracker(slots={"role": "wijkagent"}, text="geen idee")
+    first = await form.validate_location("geen idee", dispatcher, tracker, domain)
+    assert first == {"location": None, "location_status": "unknown", "location_attempts": 1}
+    assert await form.required_slots(["location"], dispatcher, tracker, domain) == ["location"]
+
+    tracker = make_tracker(
+        slots={"role": "wijkagent", "location_attempts": 1.0, "location_status": "unknown"},
+        text="weet ik niet",
+    )
+    second = await form.validate_location("weet ik niet", dispatcher, tracker, domain)
+    assert second["location_attempts"] == 2
+    tracker = make_tracker(slots={"role": "wijkagent", **second})
+    assert await form.required_slots(["location"], dispatcher, tracker, domain) == []
+    assert [p["status"] for p in payloads(dispatcher, "location")] == ["unknown", "unknown"]
+
+
+async def test_form_stops_for_an_outside_postcode(directory, dispatcher, domain, make_tracker):
+    form = ValidateLocationForm(directory)
+    tracker = make_tracker(slots={"role": "wijkagent"}, text="1012 AB")
+    result = await form.validate_location("1012 AB", dispatcher, tracker, domain)
+    assert result["location_status"] == "outside"
+    tracker = make_tracker(slots={"role": "wijkagent", **result})
+    assert await form.required_slots(["location"], dispatcher, tracker, domain) == []
+
+
+async def test_form_asks_nothing_for_routes_without_local_contact(
+    directory, dispatcher, domain, make_tracker
+):
+    tracker = make_tracker(slots={"role": "gemeente"})
+    form = ValidateLocationForm(directory)
+    assert await form.required_slots(["location"], dispatcher, tracker, domain) == []
+
+
+async def test_form_keeps_a_remembered_location_quietly(
+    directory, dispatcher, domain, make_tracker
+):
+    slots = {"role": "wijkagent", "location": "Kerkstraat 4", "area_code": "BU91000101"}
+    tracker = make_tracker(slots=slots)
+    result = await ValidateLocationForm(directory).validate_location(
+        "Kerkstraat 4", dispatcher, tracker, domain
+    )
+    assert result == {"location": "Kerkstraat 4"}
+    assert dispatcher.messages == []
+
+
+async def test_contact_card_falls_back_to_the_wijk(directory, dispatcher, domain, make_tracker):
+    slots = {"role": "buurtcoordinator", "location_status": "found", "area_code": "BU91000101"}
+    await ActionGiveContact(directory).run(dispatcher, make_tracker(slots=slots), domain)
+    [card] = payloads(dispatcher, "contact_card")
+    assert card["role"] == "buurtcoordinator"
+    assert card["area"] == {"code": "WK910001", "name": "Binnenstad", "level": "wijk"}
+    assert [c["name"] for c in card["contacts"]] == ["Gerrit Hoekstra"]
+    assert all(value is not None for contact in card["contacts"] for value in contact.values())
+
+
+async def test_contact_card_falls_back_to_the_gemeente(directory, dispatcher, domain, make_tracker):
+    slots = {"role": "sociaal_makelaar", "location_status": "found", "area_code": "BU91000201"}
+    await ActionGiveContact(directory).run(dispatcher, make_tracker(slots=slots), domain)
+    [card] = payloads(dispatcher, "contact_card")
+    assert card["area"]["level"] == "gemeente"
+    assert card["area"]["code"] == "GM9100"
+    assert "Welzijnsloket Rivierstad" in [c["name"] for c in card["contacts"]]
+
+
+async def test_no_card_without_a_found_location(directory, dispatcher, domain, make_tracker):
+    slots = {"role": "wijkagent", "location_status": "outside"}
+    await ActionGiveContact(directory).run(dispatcher, make_tracker(slots=slots), domain)
+    assert payloads(dispatcher, "contact_card") == []
+
+
+@pytest.mark.parametrize("role", ["gemeente", "melding", "medewerker"])
+async def test_general_routes_answer_without_a_card(
+    role, directory, dispatcher, domain, make_tracker
+):
+    await ActionGiveContact(directory).run(dispatcher, make_tracker(slots={"role": role}), domain)
+    assert payloads(dispatcher, "contact_card") == []
+    assert dispatcher.messages and dispatcher.messages[0]["text"]
+
+
+async def test_changing_location_answers_the_last_question_again(
+    directory, dispatcher, domain, make_tracker
+):
+    slots = {"role": "wijkagent", "area_code": "BU91000101", "location_status": "found"}
+    tracker = make_tracker(slots=slots, text="ik woon nu in De Weiden", intent="inform_location")
+    events = await ActionSetLocation(directory).run(dispatcher, tracker, domain)
+    assert slots_of(events)["area_code"] == "BU91000202"
+    [card] = payloads(dispatcher, "contact_card")
+    assert card["role"] == "wijkagent"
+    assert card["area"]["code"] == "WK910002"
+
+
+async def test_unrecognised_location_changes_nothing(directory, dispatcher, domain, make_tracker):
+    slots = {"area_code": "BU91000101", "location_status": "found"}
+    tracker = make_tracker(slots=slots, text="ergens bij de rivier", intent="inform_location")
+    events = await ActionSetLocation(directory).run(dispatcher, tracker, domain)
+    assert events == []
+    assert payloads(dispatcher, "location")[0]["status"] == "unknown"
+
+
+async def test_a_whatsapp_pin_is_resolved_by_point(dispatcher, domain, make_tracker):
+    class PinDirectory:
+        def resolve_point(self, latitude: float, longitude: float):
+            from bot.directory import Area, LocationResult
+
+            self.asked = (latitude, longitude)
+            area = Area("BU91000101", "Kerkbuurt", "buurt", "GM9100")
+            return LocationResult("found", "52.1,5.1", area)
+
+    pin_directory = PinDirectory()
+    entities = [
+        {"entity": "latitude", "value": 52.1},
+        {"entity": "longitude", "value": 5.1},
+    ]
+    tracker = make_tracker(
+        slots={"role": "wijkagent"}, text="/inform_location", intent="inform_location",
+        entities=entities,
+    )
+    result = await ValidateLocationForm(pin_directory).validate_location(
+        tracker.latest_message["text"], dispatcher, tracker, domain
+    )
+    assert pin_directory.asked == (52.1, 5.1)
+    assert result["area_code"] == "BU91000101"
+
+
+async def test_explain_one_role(directory, dispatcher, domain, make_tracker):
+    tracker = make_tracker(text="wat doet een opbouwwerker eigenlijk", intent="explain_role")
+    await ActionExplainRoles(directory).run(dispatcher, tracker, domain)
+    assert payloads(dispatcher, "explain") == [{"roles": ["opbouwwerker"]}]
+
+
+async def test_explain_two_roles_compares_both(directory, dispatcher, domain, make_tracker):
+    tracker = make_tracker(
+        text="verschil tussen wijkregisseur en buurtcoördinator?", intent="explain_role"
+    )
+    await ActionExplainRoles(directory).run(dispatcher, tracker, domain)
+    assert payloads(dispatcher, "explain") == [{"roles": ["wijkregisseur", "buurtcoordinator"]}]
+
+
+async def test_explain_all_roles(directory, dispatcher, domain, make_tracker):
+    tracker = make_tracker(text="wie is wie in de wijk", intent="explain_all_roles")
+    await ActionExplainRoles(directory).run(dispatcher, tracker, domain)
+    [explain] = payloads(dispatcher, "explain")
+    assert {"wijkagent", "wijkteam", "opbouwwerker", "sociaal_makelaar"} <= set(explain["roles"])
+    assert "noodgeval" not in explain["roles"]
+
+
+async def test_unsure_classifier_offers_top_topics_as_buttons(dispatcher, domain, make_tracker):
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "neighbour_conflict", "confidence": 0.4},
+        {"name": "greet", "confidence": 0.3},
+        {"name": "ask_safety", "confidence": 0.2},
+        {"name": "personal_help", "confidence": 0.1},
+        {"name": "youth", "confidence": 0.05},
+    ]
+    tracker = make_tracker(text="tja", intent="nlu_fallback", intent_ranking=ranking)
+    await ActionDefaultAskAffirmation().run(dispatcher, tracker, domain)
+    payloads_offered = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
+    assert payloads_offered == [
+        "/neighbour_conflict", "/ask_safety", "/personal_help", "/out_of_scope"
+    ]
+

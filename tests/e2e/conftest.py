@@ -1,0 +1,102 @@
+"""A real `wijkwijzer serve` (Rasa server + action server) on free loopback ports."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).parents[2]
+VOORBEELD_DIR = PROJECT_ROOT.parent / "shared" / "eval" / "voorbeeld"
+WIJKWIJZER = str(Path(sys.executable).with_name("wijkwijzer"))
+START_TIMEOUT = 240
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def require_model() -> None:
+    if not list((PROJECT_ROOT / "models").glob("*.tar.gz")):
+        message = "no trained model in models/ (run `make train`)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@dataclass
+class RunningBot:
+    url: str
+    process: subprocess.Popen
+    log: Path
+    port: int
+    actions_port: int
+
+
+def start_bot(workdir: Path, env_extra: dict[str, str] | None = None) -> RunningBot:
+    """Import the sample municipality and the demo into a fresh SQLite file and serve."""
+    require_model()
+    env = dict(os.environ, WIJKWIJZER_DATABASE_URL=f"sqlite:///{workdir / 'e2e.db'}")
+    env.update(env_extra or {})
+    for directory in (VOORBEELD_DIR, PROJECT_ROOT / "demo"):
+        subprocess.run([WIJKWIJZER, "import", str(directory)], env=env, check=True,
+                       capture_output=True)
+    port, actions_port = free_port(), free_port()
+    log = workdir / "serve.log"
+    process = subprocess.Popen(
+        [WIJKWIJZER, "serve", "--port", str(port), "--actions-port", str(actions_port)],
+        env=env, cwd=PROJECT_ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"wijkwijzer serve stopped:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url + "/", timeout=1) as response:
+                if response.status == 200:
+                    return RunningBot(url, process, log, port, actions_port)
+        except OSError:
+            time.sleep(0.5)
+    process.kill()
+    pytest.fail(f"wijkwijzer serve not ready in {START_TIMEOUT} s:\n{log.read_text()[-3000:]}")
+
+
+def stop_bot(bot: RunningBot) -> int:
+    bot.process.send_signal(signal.SIGTERM)
+    return bot.process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningBot]:
+    running = start_bot(tmp_path_factory.mktemp("e2e"))
+    yield running
+    if running.process.poll() is None:
+        stop_bot(running)
+
+
+@pytest.fixture
+def launch_bot() -> Iterator:
+    """Start extra bots in a test (each stopped at the end if still running)."""
+    started: list[RunningBot] = []
+
+    def launch(workdir: Path) -> RunningBot:
+        running = start_bot(workdir)
+        started.append(running)
+        return running
+
+    yield launch
+    for running in started:
+        if running.process.poll() is None:
+            stop_bot(running)

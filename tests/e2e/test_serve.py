@@ -1,0 +1,104 @@
+"""End to end over HTTP: `wijkwijzer serve` answers residents through the REST channel."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import urllib.request
+import uuid
+
+import pytest
+
+pytestmark = pytest.mark.server
+
+
+def say(bot, sender: str, text: str) -> list[dict]:
+    body = json.dumps({"sender": sender, "message": text}).encode()
+    request = urllib.request.Request(
+        bot.url + "/webhooks/rest/webhook", data=body,
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200
+        return json.loads(response.read())
+
+
+def custom(messages: list[dict], key: str) -> list[dict]:
+    return [m["custom"][key] for m in messages if key in (m.get("custom") or {})]
+
+
+def text_of(messages: list[dict]) -> str:
+    return " ".join(m.get("text") or "" for m in messages)
+
+
+def new_sender() -> str:
+    return f"test-{uuid.uuid4().hex[:10]}"
+
+
+def test_route_then_postcode_gives_the_local_contact(bot):
+    sender = new_sender()
+    first = say(bot, sender, "Wie is de wijkagent in mijn buurt?")
+    assert custom(first, "route")[0]["role"] == "wijkagent"
+    assert custom(first, "contact_card") == []
+    second = say(bot, sender, "8102BA")
+    [card] = custom(second, "contact_card")
+    assert card["role"] == "wijkagent"
+    assert card["area"]["code"] == "WK910002"
+    assert [c["name"] for c in card["contacts"]] == ["Ruben Koster"]
+    assert custom(second, "location")[0]["status"] == "found"
+
+
+def test_location_is_remembered_for_the_next_question(bot):
+    sender = new_sender()
+    say(bot, sender, "Wie is de buurtcoördinator? Ik woon op Kerkstraat 4")
+    messages = say(bot, sender, "en wie is de wijkagent?")
+    [card] = custom(messages, "contact_card")
+    assert card["role"] == "wijkagent"
+    assert card["area"]["code"] == "WK910001"
+
+
+def test_postcode_of_another_municipality_is_outside(bot):
+    sender = new_sender()
+    say(bot, sender, "Ik zoek de opbouwwerker")
+    messages = say(bot, sender, "9711 AB")
+    assert custom(messages, "contact_card") == []
+    assert "outside" in [p["status"] for p in custom(messages, "location")]
+
+
+def test_emergency_comes_first_even_while_asking_for_a_location(bot):
+    sender = new_sender()
+    say(bot, sender, "Wie is de wijkagent?")
+    messages = say(bot, sender, "help mijn buurman ligt op de grond en ademt niet")
+    assert "112" in (messages[0].get("text") or "")
+    assert custom(messages, "contact_card") == []
+    assert custom(messages, "route")[0]["role"] == "noodgeval"
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["' OR 1=1; DROP TABLE contact; --", "<img src=x onerror=alert(1)>", "a" * 10_000,
+     "🙂🙂", " "],
+)
+def test_hostile_text_gets_a_calm_answer(bot, hostile):
+    messages = say(bot, new_sender(), hostile)
+    assert isinstance(messages, list)
+    assert "Traceback" not in text_of(messages)
+    # The database is untouched: a lookup still works.
+    card = custom(say(bot, new_sender(), "wie is de wijkagent voor 8102 BA"), "contact_card")
+    assert card and card[0]["area"]["code"] == "WK910002"
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_sigterm_stops_rasa_and_the_action_server(tmp_path, launch_bot):
+    running = launch_bot(tmp_path)
+    assert port_open(running.port) and port_open(running.actions_port)
+    running.process.send_signal(signal.SIGTERM)
+    assert running.process.wait(timeout=30) == 0
+    assert not port_open(running.port)
+    assert not port_open(running.actions_port)
