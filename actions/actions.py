@@ -103,6 +103,18 @@ def found_slots(result: LocationResult) -> dict[str, Any]:
     }
 
 
+def precise_enough(
+    directory: ContactDirectory, role_code: str | None, result: LocationResult
+) -> LocationResult:
+    """A found wijk or gemeente without contacts of its own for the role is too coarse:
+    the resident is asked for a postcode instead of getting no card."""
+    if result.status != STATUS_FOUND or result.area is None or not role_code:
+        return result
+    if result.area.level == "buurt" or directory.find_contacts(role_code, result.area.code):
+        return result
+    return LocationResult(STATUS_AMBIGUOUS, result.query)
+
+
 def slot_events(values: dict[str, Any]) -> list[EventType]:
     return [SlotSet(key, value) for key, value in values.items()]
 
@@ -144,13 +156,14 @@ class ActionRouteQuestion(DirectoryAction):
             SLOT_LOCATION_STATUS: STATUS_FOUND if tracker.get_slot(SLOT_AREA_CODE) else None,
         }
         if role.needs_location:
-            slots.update(self._location_in_question(dispatcher, tracker, text))
+            slots.update(self._location_in_question(dispatcher, tracker, text, role.code))
         return slot_events(slots)
 
     def _location_in_question(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str, role_code: str
     ) -> dict[str, Any]:
         result = resolve(self.directory, tracker, text, expecting=False)
+        result = precise_enough(self.directory, role_code, result)
         if result.status == STATUS_UNKNOWN:
             return {}
         dispatcher.utter_message(json_message={PAYLOAD_LOCATION: result.to_payload()})
@@ -207,6 +220,7 @@ class ValidateLocationForm(FormValidationAction):
             return {SLOT_LOCATION: slot_value}
         text = slot_value if isinstance(slot_value, str) else ""
         result = resolve(self.directory, tracker, text, expecting=True)
+        result = precise_enough(self.directory, tracker.get_slot(SLOT_ROLE), result)
         dispatcher.utter_message(json_message={PAYLOAD_LOCATION: result.to_payload()})
         if result.status == STATUS_FOUND:
             return found_slots(result)
@@ -222,11 +236,13 @@ class ValidateLocationForm(FormValidationAction):
             )
         elif result.status == STATUS_AMBIGUOUS:
             dispatcher.utter_message(
-                text=replies.location_problem_text(result, []),
+                text=replies.location_problem_text(result, [], asked_again=True),
                 buttons=location_buttons(result),
             )
         else:
-            dispatcher.utter_message(text=replies.location_problem_text(result, []))
+            dispatcher.utter_message(
+                text=replies.location_problem_text(result, [], asked_again=True)
+            )
         return {
             SLOT_LOCATION: None,
             SLOT_LOCATION_STATUS: result.status,

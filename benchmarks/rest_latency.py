@@ -74,12 +74,16 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="wijkwijzer-bench-"))
     env = dict(os.environ, WIJKWIJZER_DATABASE_URL=f"sqlite:///{workdir / 'bench.db'}")
     wijkwijzer = str(Path(sys.executable).with_name("wijkwijzer"))
-    subprocess.run([wijkwijzer, "import", str(ROOT / "demo")], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [wijkwijzer, "import", str(ROOT / "demo")], env=env, check=True, stdout=subprocess.DEVNULL
+    )
     port, actions_port = free_port(), free_port()
     process = subprocess.Popen(
         [wijkwijzer, "serve", "--port", str(port), "--actions-port", str(actions_port)],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:

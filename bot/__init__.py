@@ -1,1 +1,1 @@
-"""Wijkwijzer: the product's own logic (routing, neighbourhood database, locations); knows nothing of rasa_sdk."""
+"""Wijkwijzer product logic (routing, neighbourhood database, locations); no rasa_sdk here."""

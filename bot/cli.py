@@ -188,7 +188,8 @@ def _supervise(processes: list[subprocess.Popen], args: argparse.Namespace) -> i
     while not stopping:
         for process in processes:
             if process.poll() is not None:
-                print(f"Gestopt: {process.args[:3]} (code {process.returncode})", file=sys.stderr)
+                name = " ".join(str(arg) for arg in list(process.args)[:3])  # type: ignore[arg-type]
+                print(f"Gestopt: {name} (code {process.returncode})", file=sys.stderr)
                 exit_code = process.returncode or 1
                 stopping = True
         if not announced and _answers(f"http://127.0.0.1:{args.port}/"):

@@ -72,8 +72,13 @@ def general_route_text(role_code: str, gemeente: GemeenteInfo | None) -> str:
     return general_contact_text(gemeente)
 
 
-def location_problem_text(result: LocationResult, gemeente_names: list[str]) -> str:
-    """What to say when a location was not found: outside, ambiguous or unknown."""
+def location_problem_text(
+    result: LocationResult, gemeente_names: list[str], *, asked_again: bool = False
+) -> str:
+    """What to say when a location was not found: outside, ambiguous or unknown.
+
+    `asked_again`: the bot asks for the location right after this, so no instructions.
+    """
     served = " en ".join(gemeente_names) if gemeente_names else "deze gemeente"
     if result.status == STATUS_OUTSIDE:
         return (
@@ -82,10 +87,11 @@ def location_problem_text(result: LocationResult, gemeente_names: list[str]) -> 
             "of bel 14 en het netnummer van uw gemeente."
         )
     if result.status == STATUS_AMBIGUOUS:
-        return (
-            "Die postcode hoort bij meer dan één buurt. "
-            "Kies uw buurt, of typ uw hele postcode met de letters (bijvoorbeeld 1234 AB)."
-        )
+        if result.options:
+            return "Die plek hoort bij meer dan één buurt. Kies uw buurt:"
+        return "Ik heb uw eigen buurt nodig om de juiste persoon te vinden."
+    if asked_again:
+        return "Dat adres kan ik niet vinden."
     return (
         "Dat adres kan ik niet vinden. Typ uw postcode met cijfers en letters "
         "(bijvoorbeeld 1234 AB), of uw straat en huisnummer."

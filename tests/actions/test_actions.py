@@ -235,7 +235,9 @@ async def test_a_whatsapp_pin_is_resolved_by_point(dispatcher, domain, make_trac
         {"entity": "longitude", "value": 5.1},
     ]
     tracker = make_tracker(
-        slots={"role": "wijkagent"}, text="/inform_location", intent="inform_location",
+        slots={"role": "wijkagent"},
+        text="/inform_location",
+        intent="inform_location",
         entities=entities,
     )
     result = await ValidateLocationForm(pin_directory).validate_location(
@@ -280,6 +282,31 @@ async def test_unsure_classifier_offers_top_topics_as_buttons(dispatcher, domain
     await ActionDefaultAskAffirmation().run(dispatcher, tracker, domain)
     payloads_offered = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
     assert payloads_offered == [
-        "/neighbour_conflict", "/ask_safety", "/personal_help", "/out_of_scope"
+        "/neighbour_conflict",
+        "/ask_safety",
+        "/personal_help",
+        "/out_of_scope",
     ]
 
+
+async def test_too_coarse_a_place_asks_for_the_postcode(
+    directory, dispatcher, domain, make_tracker
+):
+    # Rivierstad has wijkagenten per wijk only: the town's name is not enough.
+    tracker = make_tracker(slots={"role": "wijkagent"}, text="Rivierstad")
+    result = await ValidateLocationForm(directory).validate_location(
+        "Rivierstad", dispatcher, tracker, domain
+    )
+    assert result["location"] is None
+    assert result["location_status"] == "ambiguous"
+    assert payloads(dispatcher, "location")[0]["status"] == "ambiguous"
+
+
+async def test_a_place_with_its_own_contacts_is_precise_enough(
+    directory, dispatcher, domain, make_tracker
+):
+    tracker = make_tracker(slots={"role": "wijkregisseur"}, text="Rivierstad")
+    result = await ValidateLocationForm(directory).validate_location(
+        "Rivierstad", dispatcher, tracker, domain
+    )
+    assert result["area_code"] == "GM9100"

@@ -50,13 +50,17 @@ def start_bot(workdir: Path, env_extra: dict[str, str] | None = None) -> Running
     env = dict(os.environ, WIJKWIJZER_DATABASE_URL=f"sqlite:///{workdir / 'e2e.db'}")
     env.update(env_extra or {})
     for directory in (VOORBEELD_DIR, PROJECT_ROOT / "demo"):
-        subprocess.run([WIJKWIJZER, "import", str(directory)], env=env, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [WIJKWIJZER, "import", str(directory)], env=env, check=True, capture_output=True
+        )
     port, actions_port = free_port(), free_port()
     log = workdir / "serve.log"
     process = subprocess.Popen(
         [WIJKWIJZER, "serve", "--port", str(port), "--actions-port", str(actions_port)],
-        env=env, cwd=PROJECT_ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_TIMEOUT

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.server
 def say(bot, sender: str, text: str) -> list[dict]:
     body = json.dumps({"sender": sender, "message": text}).encode()
     request = urllib.request.Request(
-        bot.url + "/webhooks/rest/webhook", data=body,
+        bot.url + "/webhooks/rest/webhook",
+        data=body,
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=30) as response:
@@ -77,8 +78,7 @@ def test_emergency_comes_first_even_while_asking_for_a_location(bot):
 
 @pytest.mark.parametrize(
     "hostile",
-    ["' OR 1=1; DROP TABLE contact; --", "<img src=x onerror=alert(1)>", "a" * 10_000,
-     "🙂🙂", " "],
+    ["' OR 1=1; DROP TABLE contact; --", "<img src=x onerror=alert(1)>", "a" * 10_000, "🙂🙂", " "],
 )
 def test_hostile_text_gets_a_calm_answer(bot, hostile):
     messages = say(bot, new_sender(), hostile)
