@@ -14,17 +14,20 @@ from rasa_sdk.types import DomainDict
 from bot import replies
 from bot.constants import (
     INTENT_ASK_ROLE_CONTACT,
+    INTENT_EMERGENCY,
     INTENT_EXPLAIN_ALL_ROLES,
     PAYLOAD_CONTACT_CARD,
     PAYLOAD_EXPLAIN,
     PAYLOAD_LOCATION,
     PAYLOAD_ROUTE,
+    QUESTION_INTENTS,
     SLOT_AREA_CODE,
     SLOT_AREA_LEVEL,
     SLOT_AREA_NAME,
     SLOT_GEMEENTE_CODE,
     SLOT_LOCATION,
     SLOT_LOCATION_ATTEMPTS,
+    SLOT_LOCATION_OPTIONS,
     SLOT_LOCATION_STATUS,
     SLOT_ROLE,
     SLOT_TOPIC,
@@ -39,6 +42,8 @@ from bot.topics import TOPIC_LABELS, top_topics
 
 # An unrecognised answer gets one more chance; then the bot gives the general number.
 MAX_LOCATION_ATTEMPTS = 2
+# A new question asked instead of an address is taken as a question from this confidence.
+NEW_QUESTION_CONFIDENCE = 0.7
 
 
 @functools.lru_cache(maxsize=1)
@@ -96,6 +101,7 @@ def found_slots(result: LocationResult) -> dict[str, Any]:
         SLOT_LOCATION: result.query or result.area.name,
         SLOT_LOCATION_STATUS: STATUS_FOUND,
         SLOT_LOCATION_ATTEMPTS: 0,
+        SLOT_LOCATION_OPTIONS: None,
         SLOT_AREA_CODE: result.area.code,
         SLOT_AREA_NAME: result.area.name,
         SLOT_AREA_LEVEL: result.area.level,
@@ -119,8 +125,12 @@ def slot_events(values: dict[str, Any]) -> list[EventType]:
     return [SlotSet(key, value) for key, value in values.items()]
 
 
-def location_buttons(result: LocationResult) -> list[dict[str, str]]:
-    return [{"title": area.name, "payload": area.name} for area in result.options[:10]]
+def location_buttons(options: list[str]) -> list[dict[str, str]]:
+    return [{"title": name, "payload": name} for name in options[:10]]
+
+
+def option_names(result: LocationResult) -> list[str]:
+    return [area.name for area in result.options]
 
 
 class ActionRouteQuestion(DirectoryAction):
@@ -171,8 +181,10 @@ class ActionRouteQuestion(DirectoryAction):
             return found_slots(result)
         if result.status == STATUS_OUTSIDE:
             dispatcher.utter_message(text=self._problem_text(result))
-        # Ambiguous: the form asks for the full address; a known location is kept.
-        return {SLOT_LOCATION_STATUS: result.status} if result.status == STATUS_OUTSIDE else {}
+        if result.status == STATUS_OUTSIDE:
+            return {SLOT_LOCATION_STATUS: STATUS_OUTSIDE}
+        # Ambiguous: the form asks, offering the options; a known location is kept.
+        return {SLOT_LOCATION_OPTIONS: option_names(result) or None}
 
     def _problem_text(self, result: LocationResult) -> str:
         return replies.location_problem_text(result, self.directory.gemeente_names())
@@ -208,6 +220,26 @@ class ValidateLocationForm(FormValidationAction):
             return []
         return domain_slots
 
+    async def extract_location(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Read the answer to "where do you live?", unless the resident asked something new.
+
+        A confident new question (or an emergency) is left unread, so the form steps
+        aside and the rules answer it; anything else counts as an attempt at an address.
+        """
+        if tracker.get_slot("requested_slot") != SLOT_LOCATION:
+            return {}
+        intent = tracker.latest_message.get("intent") or {}
+        if intent.get("name") in QUESTION_INTENTS and _pin(tracker) is None:
+            looks_like_place = self.directory.resolve_location(_latest_text(tracker))
+            confident = (intent.get("confidence") or 0.0) >= NEW_QUESTION_CONFIDENCE
+            if looks_like_place.status == STATUS_UNKNOWN and confident:
+                return {}
+            if intent.get("name") == INTENT_EMERGENCY:
+                return {}
+        return {SLOT_LOCATION: _latest_text(tracker)}
+
     async def validate_location(
         self,
         slot_value: Any,
@@ -225,29 +257,44 @@ class ValidateLocationForm(FormValidationAction):
         if result.status == STATUS_FOUND:
             return found_slots(result)
 
-        attempts = int(tracker.get_slot(SLOT_LOCATION_ATTEMPTS) or 0) + 1
+        # Only an unrecognised answer uses up a chance; choosing between buurten does not.
+        attempts = int(tracker.get_slot(SLOT_LOCATION_ATTEMPTS) or 0)
+        attempts += result.status == STATUS_UNKNOWN
         if result.status == STATUS_OUTSIDE:
-            dispatcher.utter_message(
-                text=replies.location_problem_text(result, self.directory.gemeente_names())
-            )
+            text = replies.location_problem_text(result, self.directory.gemeente_names())
         elif attempts >= MAX_LOCATION_ATTEMPTS:
-            dispatcher.utter_message(
-                text=replies.location_given_up_text(self.directory.gemeente(None))
-            )
-        elif result.status == STATUS_AMBIGUOUS:
-            dispatcher.utter_message(
-                text=replies.location_problem_text(result, [], asked_again=True),
-                buttons=location_buttons(result),
-            )
+            text = replies.location_given_up_text(self.directory.gemeente(None))
+        elif result.options:
+            text = ""  # action_ask_location offers the options next
         else:
-            dispatcher.utter_message(
-                text=replies.location_problem_text(result, [], asked_again=True)
-            )
+            text = replies.location_problem_text(result, [], asked_again=True)
+        if text:
+            dispatcher.utter_message(text=text)
         return {
             SLOT_LOCATION: None,
             SLOT_LOCATION_STATUS: result.status,
             SLOT_LOCATION_ATTEMPTS: attempts,
+            SLOT_LOCATION_OPTIONS: option_names(result) or None,
         }
+
+
+class ActionAskLocation(Action):
+    """Asks where the resident lives; after an ambiguous answer, offers the buurten to choose."""
+
+    def name(self) -> str:
+        return "action_ask_location"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        options = tracker.get_slot(SLOT_LOCATION_OPTIONS) or []
+        if options:
+            dispatcher.utter_message(
+                text=replies.choose_buurt_text(), buttons=location_buttons(options)
+            )
+        else:
+            dispatcher.utter_message(response="utter_ask_location")
+        return []
 
 
 class ActionGiveContact(DirectoryAction):
@@ -295,7 +342,7 @@ class ActionSetLocation(DirectoryAction):
         result = resolve(self.directory, tracker, _latest_text(tracker), expecting=True)
         dispatcher.utter_message(json_message={PAYLOAD_LOCATION: result.to_payload()})
         if result.status != STATUS_FOUND:
-            buttons = location_buttons(result) if result.status == STATUS_AMBIGUOUS else None
+            buttons = location_buttons(option_names(result))
             dispatcher.utter_message(
                 text=replies.location_problem_text(result, self.directory.gemeente_names()),
                 buttons=buttons,

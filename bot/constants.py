@@ -70,12 +70,19 @@ INTENT_EXPLAIN_ALL_ROLES: Final = "explain_all_roles"
 INTENT_INFORM_LOCATION: Final = "inform_location"
 INTENT_EMERGENCY: Final = "emergency"
 
+# While the bot asks where the resident lives, a confident new question of one of these
+# intents is answered as a question, not read as an address.
+QUESTION_INTENTS: Final = frozenset(
+    {*ROUTING_INTENTS, INTENT_ASK_ROLE_CONTACT, INTENT_EXPLAIN_ROLE, INTENT_EXPLAIN_ALL_ROLES}
+)
+
 # Slots.
 SLOT_ROLE: Final = "role"
 SLOT_TOPIC: Final = "topic"
 SLOT_LOCATION: Final = "location"
 SLOT_LOCATION_STATUS: Final = "location_status"
 SLOT_LOCATION_ATTEMPTS: Final = "location_attempts"
+SLOT_LOCATION_OPTIONS: Final = "location_options"
 SLOT_AREA_CODE: Final = "area_code"
 SLOT_AREA_NAME: Final = "area_name"
 SLOT_AREA_LEVEL: Final = "area_level"

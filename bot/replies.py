@@ -88,13 +88,20 @@ def location_problem_text(
         )
     if result.status == STATUS_AMBIGUOUS:
         if result.options:
-            return "Die plek hoort bij meer dan één buurt. Kies uw buurt:"
+            return choose_buurt_text()
         return "Ik heb uw eigen buurt nodig om de juiste persoon te vinden."
     if asked_again:
         return "Dat adres kan ik niet vinden."
     return (
         "Dat adres kan ik niet vinden. Typ uw postcode met cijfers en letters "
         "(bijvoorbeeld 1234 AB), of uw straat en huisnummer."
+    )
+
+
+def choose_buurt_text() -> str:
+    return (
+        "Die plek hoort bij meer dan één buurt. Kies uw buurt, of typ uw postcode "
+        "met de letters (bijvoorbeeld 1234 AB)."
     )
 
 

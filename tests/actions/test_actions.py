@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from actions.actions import (
+    ActionAskLocation,
     ActionDefaultAskAffirmation,
     ActionExplainRoles,
     ActionGiveContact,
@@ -123,7 +124,12 @@ async def test_form_gives_a_second_chance_then_stops(directory, dispatcher, doma
     form = ValidateLocationForm(directory)
     tracker = make_tracker(slots={"role": "wijkagent"}, text="geen idee")
     first = await form.validate_location("geen idee", dispatcher, tracker, domain)
-    assert first == {"location": None, "location_status": "unknown", "location_attempts": 1}
+    assert first == {
+        "location": None,
+        "location_status": "unknown",
+        "location_attempts": 1,
+        "location_options": None,
+    }
     assert await form.required_slots(["location"], dispatcher, tracker, domain) == ["location"]
 
     tracker = make_tracker(
@@ -310,3 +316,64 @@ async def test_a_place_with_its_own_contacts_is_precise_enough(
         "Rivierstad", dispatcher, tracker, domain
     )
     assert result["area_code"] == "GM9100"
+
+
+def asking(make_tracker, text: str, intent: str, confidence: float = 0.95):
+    tracker = make_tracker(
+        slots={"role": "wijkagent", "requested_slot": "location"},
+        text=text,
+        intent=intent,
+        active_loop="location_form",
+    )
+    tracker.latest_message["intent"]["confidence"] = confidence
+    return tracker
+
+
+async def test_answer_to_the_location_question_is_read(directory, dispatcher, domain, make_tracker):
+    form = ValidateLocationForm(directory)
+    for text, intent in [
+        ("8102 BA", "inform_location"),
+        ("geen idee", "deny"),
+        ("Parkzicht", "liveability"),
+    ]:
+        tracker = asking(make_tracker, text, intent)
+        assert await form.extract_location(dispatcher, tracker, domain) == {"location": text}
+
+
+async def test_a_new_question_instead_of_an_address_is_left_to_the_rules(
+    directory, dispatcher, domain, make_tracker
+):
+    form = ValidateLocationForm(directory)
+    tracker = asking(make_tracker, "en wie is de opbouwwerker?", "ask_role_contact")
+    assert await form.extract_location(dispatcher, tracker, domain) == {}
+    tracker = asking(make_tracker, "er komt rook uit het huis", "emergency")
+    assert await form.extract_location(dispatcher, tracker, domain) == {}
+    # Unsure about the new question: read it as an answer after all.
+    tracker = asking(make_tracker, "ruzie", "neighbour_conflict", confidence=0.4)
+    assert await form.extract_location(dispatcher, tracker, domain) == {"location": "ruzie"}
+
+
+async def test_nothing_is_read_before_the_question_was_asked(
+    directory, dispatcher, domain, make_tracker
+):
+    tracker = make_tracker(slots={"role": "wijkagent"}, text="8102 BA", intent="inform_location")
+    assert await ValidateLocationForm(directory).extract_location(dispatcher, tracker, domain) == {}
+
+
+async def test_ambiguous_answer_offers_the_buurten(directory, dispatcher, domain, make_tracker):
+    form = ValidateLocationForm(directory)
+    tracker = make_tracker(slots={"role": "wijkagent"}, text="8101")
+    result = await form.validate_location("8101", dispatcher, tracker, domain)
+    assert result["location_status"] == "ambiguous"
+    assert set(result["location_options"]) == {"Kerkbuurt", "Kadekwartier"}
+    assert result["location_attempts"] == 0
+
+    ask_dispatcher = type(dispatcher)()
+    await ActionAskLocation().run(ask_dispatcher, make_tracker(slots=result), domain)
+    [message] = ask_dispatcher.messages
+    assert {b["payload"] for b in message["buttons"]} == {"Kerkbuurt", "Kadekwartier"}
+
+
+async def test_ask_location_uses_the_editable_response(dispatcher, domain, make_tracker):
+    await ActionAskLocation().run(dispatcher, make_tracker(), domain)
+    assert dispatcher.messages[0]["response"] == "utter_ask_location"

@@ -52,11 +52,32 @@ def test_route_then_postcode_gives_the_local_contact(bot):
 
 def test_location_is_remembered_for_the_next_question(bot):
     sender = new_sender()
-    say(bot, sender, "Wie is de buurtcoördinator? Ik woon op Kerkstraat 4")
+    first = say(bot, sender, "Wie is de buurtcoördinator? Ik woon op Torenpad 3")
+    assert custom(first, "contact_card")[0]["area"]["code"] == "WK910001"
     messages = say(bot, sender, "en wie is de wijkagent?")
     [card] = custom(messages, "contact_card")
     assert card["role"] == "wijkagent"
     assert card["area"]["code"] == "WK910001"
+
+
+def test_a_new_question_while_asked_for_the_location_is_answered(bot):
+    sender = new_sender()
+    say(bot, sender, "Wie is de buurtcoördinator?")
+    messages = say(bot, sender, "en wie is de wijkagent?")
+    assert custom(messages, "route")[0]["role"] == "wijkagent"
+    messages = say(bot, sender, "8102 BA")
+    assert custom(messages, "contact_card")[0]["role"] == "wijkagent"
+
+
+def test_a_street_in_two_towns_offers_a_choice(bot):
+    sender = new_sender()
+    say(bot, sender, "wie is de wijkagent")
+    messages = say(bot, sender, "Kerkstraat 4")
+    assert custom(messages, "location")[0]["status"] == "ambiguous"
+    buttons = [b["payload"] for m in messages for b in m.get("buttons") or []]
+    assert "Kerkbuurt" in buttons
+    messages = say(bot, sender, "Kerkbuurt")
+    assert custom(messages, "contact_card")[0]["area"]["code"] == "WK910001"
 
 
 def test_postcode_of_another_municipality_is_outside(bot):
