@@ -49,10 +49,16 @@ def _skip_reason() -> str | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def _free_ports(count: int) -> list[int]:
+    """Distinct free ports (the sockets stay open until all are picked)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [int(sock.getsockname()[1]) for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def _get(url: str, timeout: float = 2) -> tuple[int, str]:
@@ -90,6 +96,11 @@ class Bot:
                 return int(response.status)
         except urllib.error.HTTPError as error:
             return int(error.code)
+        except urllib.error.URLError as error:
+            code = self.process.poll()
+            state = "running" if code is None else f"exited with {code}"
+            log = self.log.read_text()[-3000:]
+            raise AssertionError(f"bot unreachable ({error.reason}; {state}):\n{log}") from None
 
     def sent_to(self, phone: str) -> list[dict[str, Any]]:
         return [body for body in self.graph.sent() if body.get("to") == phone]
@@ -124,7 +135,7 @@ def bot(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
         pytest.skip(reason)
     module_graph_api = request.getfixturevalue("module_graph_api")
     workdir = tmp_path_factory.mktemp("whatsapp-e2e")
-    port, actions_port = _free_port(), _free_port()
+    port, actions_port = _free_ports(2)
     env = dict(
         os.environ,
         WIJKWIJZER_DATABASE_URL=f"sqlite:///{workdir / 'wijkwijzer.db'}",
