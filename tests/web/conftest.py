@@ -9,8 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fake_bot import FakeBot
-from web_support import free_port, stop_process, wait_for_http
+
+# The helpers beside this file are imported by name, also under --import-mode=importlib.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from fake_bot import FakeBot  # noqa: E402
+from web_support import free_port, stop_process, wait_for_http  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"

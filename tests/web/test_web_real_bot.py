@@ -38,8 +38,12 @@ QUESTION = "Is er iemand die kan helpen bij een conflict met mijn buren?"
 
 
 def first_demo_address() -> dict[str, str]:
+    """The first address of the demo municipality, with its buurt's name."""
     with (DEMO_DATA / "adressen.csv").open(encoding="utf-8") as file:
-        return next(csv.DictReader(file))
+        address = next(csv.DictReader(file))
+    with (DEMO_DATA / "buurten.csv").open(encoding="utf-8") as file:
+        names = {row["buurtcode"]: row["buurtnaam"] for row in csv.DictReader(file)}
+    return {**address, "buurtnaam": names[address["buurtcode"]]}
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +109,7 @@ def test_real_bot_routes_a_question_and_gives_the_contact_card(
     wait_until_idle(page)
 
     ask(page, address["postcode"])
+    expect(page.locator(".ww-note").last).to_contain_text(address["buurtnaam"], timeout=30_000)
     card = page.locator(".ww-card").last
     expect(card).to_have_attribute("data-role", "buurtbemiddeling", timeout=30_000)
     expect(card.locator(".ww-card__contact").first).to_be_visible()
