@@ -129,11 +129,12 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     create_schema(make_engine())
     env = dict(os.environ)
     env["WIJKWIJZER_ACTIONS_URL"] = f"http://127.0.0.1:{args.actions_port}/webhook"
-    missing = [name for name in WHATSAPP_VARIABLES if not env.get(name)]
+    # WHATSAPP_API_URL is optional (the channel has a default); the other four switch it on.
+    missing = [name for name in WHATSAPP_VARIABLES[:4] if not env.get(name)]
     if missing:
         print(f"WhatsApp-kanaal staat uit: niet ingesteld: {', '.join(missing)}")
-    for name in missing:
-        env[name] = ""
+    for name in WHATSAPP_VARIABLES:
+        env.setdefault(name, "")
     actions_env = dict(env, SANIC_HOST="127.0.0.1")
 
     actions_command = [

@@ -29,6 +29,8 @@ PAYLOAD_ROUTE: Final = "route"
 PAYLOAD_CONTACT_CARD: Final = "contact_card"
 PAYLOAD_LOCATION: Final = "location"
 PAYLOAD_EXPLAIN: Final = "explain"
+# The bot asks where the resident lives (utter_ask_location); WhatsApp sends a location request.
+PAYLOAD_ASK_LOCATION: Final = "ask_location"
 
 # Location statuses of CONTRACT.md section 2.
 STATUS_FOUND: Final = "found"

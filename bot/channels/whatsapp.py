@@ -38,6 +38,7 @@ from sanic.response import HTTPResponse
 
 from bot.constants import (
     INTENT_INFORM_LOCATION,
+    PAYLOAD_ASK_LOCATION,
     PAYLOAD_CONTACT_CARD,
     PAYLOAD_EXPLAIN,
     PAYLOAD_LOCATION,
@@ -50,9 +51,6 @@ logger = logging.getLogger(__name__)
 CHANNEL_NAME = "whatsapp"
 DEFAULT_API_URL = "https://graph.facebook.com/v21.0"
 
-# Custom payload of a bot message that asks where the resident lives (domain.yml
-# utter_ask_location); on WhatsApp it becomes a "send location" request.
-PAYLOAD_ASK_LOCATION = "ask_location"
 # Entities of the `inform_location` message a shared pin becomes (declared in domain.yml).
 ENTITY_LATITUDE = "latitude"
 ENTITY_LONGITUDE = "longitude"
