@@ -11,7 +11,8 @@ ACTIONS_PORT ?= 5055
 WEB_PORT ?= 8080
 export WIJKWIJZER_DATABASE_URL ?= sqlite:///$(CURDIR)/wijkwijzer.db
 
-.PHONY: help install run serve train db test test-unit test-stories validate lint bench eval clean
+.PHONY: help install run serve train db test test-unit test-stories validate lint bench eval clean \
+	widget web-deps screenshots
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -30,10 +31,26 @@ wijkwijzer.db: $(VENV)/.installed $(wildcard demo/*.csv demo/*.geojson)
 
 db: wijkwijzer.db ## Build the demo database (demo/) at WIJKWIJZER_DATABASE_URL
 
+WEB_SRC := $(wildcard web/src/*) web/build.mjs
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	npm ci --prefix web --no-audit --no-fund --loglevel=error
+
+web/dist/wijkwijzer-widget.js: web/node_modules/.package-lock.json $(WEB_SRC)
+	npm run --prefix web --silent build
+
+widget: web/dist/wijkwijzer-widget.js ## Build the chat widget into web/dist
+
+web-deps: $(VENV)/.installed ## Chromium, npm packages and playwright for the widget's browser tests
+	scripts/install-web-deps.sh
+
+screenshots: web-deps ## Screenshots of the widget for docs/img (uses a fake bot)
+	$(PY) scripts/screenshots.py
+
 train: $(VENV)/.installed ## Train a model into models/ (skipped when nothing changed)
 	$(WW) train
 
-run: install db train ## Set up everything and serve the bot, the action server and the demo page
+run: install db train widget ## Set up everything and serve the bot, the action server and the demo page
 	$(WW) serve --port $(PORT) --actions-port $(ACTIONS_PORT) --web-port $(WEB_PORT)
 
 validate: $(VENV)/.installed ## Check the training data and domain (tests/data enforces it is clean)
@@ -49,7 +66,7 @@ lint: $(VENV)/.installed ## ruff and mypy
 test-unit: $(VENV)/.installed ## Only the pytest suite (needs a trained model for the server tests)
 	$(BIN)/pytest -q
 
-test: install train lint test-stories ## Everything: lint, data validation, conversation tests, pytest
+test: install web-deps train lint test-stories ## Everything: lint, data validation, conversation tests, pytest
 	$(BIN)/pytest -q
 
 eval: ## Score a running bot on the public dev set (../shared/eval)

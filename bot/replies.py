@@ -18,24 +18,16 @@ def route_text(role: RoleInfo) -> str:
 
 
 def contact_text(role: RoleInfo, card: ContactCard) -> str:
-    """Readable version of a contact card, for channels that show only text."""
+    """Lead-in to a contact card; the card itself (names, phone, e-mail) comes as payload,
+    which every channel renders in its own way (a card in the widget, text on WhatsApp)."""
     if card.area.level == "gemeente":
         where = f"in de gemeente {card.area.name}"
     else:
         where = f"voor {_LEVEL_WORDS[card.area.level]} {card.area.name}"
-    lines = [f"{capitalise(role.name)} {where}:"]
-    for contact in card.contacts:
-        parts = [contact.name]
-        if contact.organisation and contact.organisation != contact.name:
-            parts.append(f"({contact.organisation})")
-        lines.append("- " + " ".join(parts))
-        if contact.phone:
-            lines.append(f"  Telefoon: {contact.phone}")
-        if contact.email:
-            lines.append(f"  E-mail: {contact.email}")
-        if contact.hours:
-            lines.append(f"  Spreekuur: {contact.hours}")
-    return "\n".join(lines)
+    count = len(card.contacts)
+    if count == 1:
+        return f"Dit is {role.name} {where}:"
+    return f"U kunt terecht bij deze {count} contactpersonen ({role.name}) {where}:"
 
 
 def no_contact_text(role: RoleInfo, area_name: str, gemeente: GemeenteInfo | None) -> str:

@@ -641,9 +641,6 @@ class WhatsAppOutput(OutputChannel):
         custom = message.get("custom")
         if isinstance(custom, dict):
             rest = dict(custom)
-            if rest.get(PAYLOAD_CONTACT_CARD) is not None and message.get("text"):
-                # The text of this message already is the readable card.
-                rest.pop(PAYLOAD_CONTACT_CARD)
             plain = not message.get("buttons") and not message.get("quick_replies")
             if PAYLOAD_ASK_LOCATION in rest and message.get("text") and plain:
                 # The question and the "send location" button as one message.

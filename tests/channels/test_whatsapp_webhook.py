@@ -331,20 +331,19 @@ async def test_ask_location_alone_uses_the_default_prompt(
     assert sent["interactive"]["body"]["text"] == LOCATION_PROMPT
 
 
-async def test_contact_card_is_sent_as_text_once(
+async def test_contact_card_follows_its_lead_in_as_text(
     settings: WhatsAppSettings, graph_api: Any
 ) -> None:
     channel = WhatsAppInput(settings)
     output, sender_id = output_for(channel)
-    # With its own readable text (as the actions send it): that text only.
+    # The actions send a short lead-in with the card payload; the card becomes text.
     await output.send_response(
-        sender_id, {"text": "De wijkagent voor Vogelbuurt: ...", "custom": {"contact_card": CARD}}
+        sender_id,
+        {"text": "Dit is de wijkagent voor buurt Vogelbuurt:", "custom": {"contact_card": CARD}},
     )
-    # Without text: the channel renders the card.
-    await output.send_response(sender_id, {"custom": {"contact_card": CARD}})
     await channel.close()
     first, second = (body["text"]["body"] for body in graph_api.sent())
-    assert first == "De wijkagent voor Vogelbuurt: ..."
+    assert first == "Dit is de wijkagent voor buurt Vogelbuurt:"
     assert "Sanne de Vries" in second and "0900-8844" in second and "s@example.nl" in second
 
 
