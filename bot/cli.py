@@ -224,7 +224,11 @@ def _answers(url: str) -> bool:
 def _cmd_eval(args: argparse.Namespace) -> int:
     from bot.evaluation import evaluate_file
 
-    report = evaluate_file(args.file, args.url)
+    try:
+        report = evaluate_file(args.file, args.url)
+    except (OSError, ValueError) as error:
+        print(f"De bot op {args.url} is niet bereikbaar of antwoordt niet goed: {error}")
+        return 1
     print(report.render())
     return 0
 
