@@ -1,0 +1,1 @@
+"""The staff workspace: sign-in, the review inbox and learning from real conversations."""

@@ -1,0 +1,125 @@
+"""Adds a reviewed resident message to the NLU data in data/nlu/, keeping each file's layout."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.staff.privacy import mask
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+NLU_DIR = PROJECT_ROOT / "data" / "nlu"
+
+INTENT_LINE = re.compile(r"^- intent:\s*(?P<name>[\w-]+)\s*$")
+EXAMPLES_LINE = re.compile(r"^\s+examples:\s*\|[-+]?\s*$")
+
+
+def normalise(text: str) -> str:
+    """The form duplicates are compared in: case and runs of whitespace do not count."""
+    return " ".join(text.split()).casefold()
+
+
+def clean_example(text: str) -> str:
+    """One masked line, safe inside a block of `- example` lines."""
+    text = " ".join(mask(text).split())
+    # Square brackets would be read as entity annotations ("[Lindelaan](location)").
+    text = text.replace("[", "(").replace("]", ")")
+    return text.lstrip("-").strip()
+
+
+@dataclass(frozen=True)
+class AddResult:
+    outcome: str  # "added" or "duplicate"
+    text: str
+    path: Path
+    intent: str
+
+
+class NluData:
+    """The example files of one data/nlu directory."""
+
+    def __init__(self, directory: Path = NLU_DIR) -> None:
+        self.directory = directory
+
+    def files(self) -> list[Path]:
+        return sorted(self.directory.glob("*.yml"))
+
+    def intents(self) -> dict[str, Path]:
+        """Every intent with the file that holds its examples."""
+        found: dict[str, Path] = {}
+        for path in self.files():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                match = INTENT_LINE.match(line)
+                if match:
+                    found.setdefault(match.group("name"), path)
+        return found
+
+    def find_example(self, text: str) -> tuple[str, Path] | None:
+        """The intent and file already holding `text` (compared normalised), if any."""
+        wanted = normalise(text)
+        for path in self.files():
+            document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            for block in document.get("nlu") or []:
+                examples = str(block.get("examples") or "")
+                for line in examples.splitlines():
+                    example = line.strip()
+                    if example.startswith("- ") and normalise(example[2:]) == wanted:
+                        return str(block.get("intent", "")), path
+        return None
+
+    def add_example(self, intent: str, text: str) -> AddResult:
+        """Append the masked text to the intent's examples block, unless it is there already."""
+        cleaned = clean_example(text)
+        if not cleaned:
+            raise ValueError("Er is geen tekst om toe te voegen.")
+        path = self.intents().get(intent)
+        if path is None:
+            raise ValueError(f"Onbekend onderwerp: {intent}")
+        existing = self.find_example(cleaned)
+        if existing is not None:
+            return AddResult("duplicate", cleaned, existing[1], existing[0])
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        index = _end_of_examples(lines, intent)
+        indent = _example_indent(lines, index)
+        newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+        if index > 0 and not lines[index - 1].endswith(("\n", "\r")):
+            lines[index - 1] += newline
+        lines.insert(index, f"{indent}- {cleaned}{newline}")
+        path.write_text("".join(lines), encoding="utf-8")
+        return AddResult("added", cleaned, path, intent)
+
+
+def _end_of_examples(lines: list[str], intent: str) -> int:
+    """The index just after the last example line of the intent's examples block."""
+    start = next(
+        (i for i, line in enumerate(lines) if (m := INTENT_LINE.match(line.rstrip("\r\n")))
+         and m.group("name") == intent),
+        None,
+    )  # fmt: skip
+    if start is None:
+        raise ValueError(f"Onbekend onderwerp: {intent}")
+    block = next((i for i in range(start + 1, len(lines)) if EXAMPLES_LINE.match(lines[i])), None)
+    if block is None:
+        raise ValueError(f"Geen voorbeelden gevonden voor {intent}")
+    last = block
+    for i in range(block + 1, len(lines)):
+        stripped = lines[i].strip()
+        if not stripped:
+            continue
+        if not lines[i].startswith((" ", "\t")) or not stripped.startswith("- "):
+            break
+        # Keys of the same block (e.g. "metadata:") have less indent than the examples.
+        if len(lines[i]) - len(lines[i].lstrip()) <= len(lines[block]) - len(lines[block].lstrip()):
+            break
+        last = i
+    return last + 1
+
+
+def _example_indent(lines: list[str], index: int) -> str:
+    previous = lines[index - 1]
+    if previous.lstrip().startswith("- "):
+        return previous[: len(previous) - len(previous.lstrip())]
+    return " " * (len(previous) - len(previous.lstrip()) + 2)
