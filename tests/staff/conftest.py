@@ -1,0 +1,83 @@
+"""Fixtures of the staff workspace: a tracker store with real Rasa events, a copy of data/nlu."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+
+import bot.staff.models  # noqa: F401  (staff tables on the shared metadata before create_schema)
+from bot.staff.app import StaffSettings, create_app
+from bot.staff.nlu_files import NluData
+from bot.staff.users import add_or_update_user
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from staff_support import (  # noqa: E402
+    PROJECT_ROOT,
+    SECRET,
+    STAFF_NAME,
+    STAFF_PASSWORD,
+    conversations,
+    sign_in,
+)
+
+
+@pytest.fixture
+async def tracker_engine(tmp_path: Path) -> AsyncIterator[Engine]:
+    """An SQLite tracker store filled by Rasa's own SQLTrackerStore."""
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    path = tmp_path / "trackers.db"
+    store = SQLTrackerStore(
+        Domain.load(str(PROJECT_ROOT / "domain.yml")), dialect="sqlite", db=str(path)
+    )
+    for sender, events in conversations().items():
+        await store.save(DialogueStateTracker.from_events(sender, events))
+    store.engine.dispose()
+    engine = create_engine(f"sqlite:///{path}", future=True)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def nlu_dir(tmp_path: Path) -> Path:
+    """A copy of data/nlu: tests never write to the real one."""
+    target = tmp_path / "nlu"
+    shutil.copytree(PROJECT_ROOT / "data" / "nlu", target)
+    return target
+
+
+@pytest.fixture
+def staff_settings(
+    session_factory: sessionmaker, tracker_engine: Engine, nlu_dir: Path
+) -> StaffSettings:
+    add_or_update_user(session_factory, STAFF_NAME, STAFF_PASSWORD)
+    return StaffSettings(
+        session_factory=session_factory,
+        tracker_engine=tracker_engine,
+        nlu=NluData(nlu_dir),
+        secret=SECRET,
+    )
+
+
+@pytest.fixture
+async def client(staff_settings: StaffSettings) -> AsyncIterator[TestClient]:
+    async with TestClient(TestServer(create_app(staff_settings))) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+async def signed_in(client: TestClient) -> TestClient:
+    response = await sign_in(client)
+    assert response.status == 303
+    return client

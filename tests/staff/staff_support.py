@@ -1,0 +1,153 @@
+"""Helpers of the staff workspace tests: Rasa conversations to review, sign-in and CSRF."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from aiohttp import ClientResponse
+from aiohttp.test_utils import TestClient
+
+PROJECT_ROOT = Path(__file__).parents[2]
+STAFF_NAME = "anna"
+STAFF_PASSWORD = "een-lang-wachtwoord-42"
+SECRET = b"s" * 32
+
+
+def day(month: int, dd: int, hour: int = 12) -> float:
+    return datetime(2026, month, dd, hour, tzinfo=timezone.utc).timestamp()
+
+
+def _user(text: str, intent: str, confidence: float, ranking: list[tuple[str, float]], ts: float):  # noqa: ANN202
+    from rasa.shared.core.events import UserUttered
+
+    return UserUttered(
+        text,
+        intent={"name": intent, "confidence": confidence},
+        parse_data={
+            "text": text,
+            "intent": {"name": intent, "confidence": confidence},
+            "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking],
+            "entities": [],
+        },
+        timestamp=ts,
+    )
+
+
+def _bot(text: str, ts: float, custom: dict[str, Any] | None = None):  # noqa: ANN202
+    from rasa.shared.core.events import BotUttered
+
+    return BotUttered(text, data={"custom": custom} if custom else {}, timestamp=ts)
+
+
+def _action(name: str, ts: float):  # noqa: ANN202
+    from rasa.shared.core.events import ActionExecuted
+
+    return ActionExecuted(name, timestamp=ts)
+
+
+def conversations() -> dict[str, list[Any]]:
+    """Four conversations as Rasa records them; three hold something to review."""
+    card = {
+        "contact_card": {
+            "role": "buurtbemiddeling",
+            "area": {"code": "BU1", "name": "Vogelbuurt", "level": "buurt"},
+            "contacts": [{"name": "Buurtbemiddeling Weidehaven"}],
+        }
+    }
+    t1, t2, t3, t4 = day(3, 1), day(3, 10), day(3, 20), day(3, 25)
+    return {
+        # Fell back: nlu_fallback and the two-stage fallback.
+        "inwoner-fallback": [
+            _action("action_listen", t1),
+            _user(
+                "mijn buurman Piet belt steeds aan, mijn nummer is 0612345678",
+                "nlu_fallback",
+                0.45,
+                [("nlu_fallback", 0.45), ("neighbour_conflict", 0.41), ("ask_safety", 0.2)],
+                t1,
+            ),
+            _action("action_two_stage_fallback", t1 + 1),
+            _bot("Bedoelt u een van deze onderwerpen?", t1 + 1),
+        ],
+        # Routed, but unsure (0.55 < 0.6).
+        "inwoner-twijfel": [
+            _action("action_listen", t2),
+            _user(
+                "die lamp bij het speeltuintje doet het niet meer",
+                "report_defect",
+                0.55,
+                [("report_defect", 0.55), ("liveability", 0.3)],
+                t2,
+            ),
+            _action("action_route_question", t2 + 1),
+            _bot(
+                "Dat kunt u melden.",
+                t2 + 1,
+                {"route": {"role": "melding", "topic": "report_defect"}},
+            ),
+        ],
+        # Confident, but the contact card did not help.
+        "inwoner-niet-geholpen": [
+            _action("action_listen", t3),
+            _user(
+                "de hond van de buren blaft de hele dag",
+                "neighbour_conflict",
+                0.93,
+                [("neighbour_conflict", 0.93), ("public_space_rules", 0.05)],
+                t3,
+            ),
+            _action("action_route_question", t3 + 1),
+            _bot(
+                "Buurtbemiddeling helpt.",
+                t3 + 1,
+                {"route": {"role": "buurtbemiddeling", "topic": "neighbour_conflict"}},
+            ),
+            _action("location_form", t3 + 2),
+            _bot("Waar woont u?", t3 + 2),
+            _action("action_listen", t3 + 3),
+            _user("3511 AB 12", "inform_location", 0.97, [("inform_location", 0.97)], t3 + 30),
+            _action("location_form", t3 + 31),
+            _action("action_give_contact", t3 + 32),
+            _bot("Hier is uw contactpersoon.", t3 + 32, card),
+            _bot("Heeft dit u geholpen?", t3 + 33),
+            _action("action_listen", t3 + 34),
+            _user("nee", "deny", 0.98, [("deny", 0.98)], t3 + 60),
+        ],
+        # Nothing to review.
+        "inwoner-tevreden": [
+            _action("action_listen", t4),
+            _user(
+                "wie is de wijkagent", "ask_role_contact", 0.97, [("ask_role_contact", 0.97)], t4
+            ),
+            _action("action_route_question", t4 + 1),
+            _bot(
+                "De wijkagent.",
+                t4 + 1,
+                {"route": {"role": "wijkagent", "topic": "ask_role_contact"}},
+            ),
+        ],
+    }
+
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+async def csrf_of(client: TestClient, path: str) -> str:
+    response = await client.get(path)
+    match = CSRF.search(await response.text())
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+async def sign_in(
+    client: TestClient, name: str = STAFF_NAME, password: str = STAFF_PASSWORD
+) -> ClientResponse:
+    token = await csrf_of(client, "/aanmelden")
+    return await client.post(
+        "/aanmelden",
+        data={"naam": name, "wachtwoord": password, "csrf_token": token},
+        allow_redirects=False,
+    )
