@@ -43,7 +43,9 @@ def is_right(case: dict, intent: str) -> bool:
 
 async def evaluate(model: str, questions: Path) -> dict:
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
 
+    configure_structlog(logging.WARNING)  # else every parse is printed to stdout
     agent = Agent.load(model)
     cases = yaml.safe_load(questions.read_text(encoding="utf-8"))["cases"]
     rows = []
