@@ -27,6 +27,7 @@ from bot.staff.review import (
     ReviewInbox,
     decide,
 )
+from bot.staff.stories import STORIES_DIR, StoryRefused, write_test_story
 from bot.staff.users import check_sign_in, is_active, normalise_name
 from bot.topics import TOPIC_LABELS
 
@@ -58,6 +59,7 @@ class StaffSettings:
     session_factory: Callable[[], Session]
     tracker_engine: Engine
     nlu: NluData = field(default_factory=NluData)
+    stories_dir: Path = STORIES_DIR
     secret: bytes = field(default_factory=staff_secret)
     threshold: float = DEFAULT_THRESHOLD
     secure_cookies: bool = False
@@ -93,6 +95,7 @@ def create_app(settings: StaffSettings) -> web.Application:
     app.router.add_get("/inbox", inbox_page)
     app.router.add_get("/inbox/{event_id:\\d+}", item_page)
     app.router.add_post("/inbox/{event_id:\\d+}/onderwerp", annotate)
+    app.router.add_post("/inbox/{event_id:\\d+}/testverhaal", save_test_story)
     app.router.add_static("/static/", HERE / "static", show_index=False)
     return app
 
@@ -294,6 +297,8 @@ def _notice(query: Any) -> str | None:
         "duplicate": "Dit voorbeeld stond er al in. Het bericht is afgehandeld.",
         "no_topic": "Het bericht is afgehandeld zonder onderwerp.",
         "taken": "Een collega heeft dit bericht al afgehandeld.",
+        "story": "Het gesprek is bewaard als test. Bij elke test wordt gecontroleerd "
+        "of de bot nog zo antwoordt.",
     }.get(outcome or "")
 
 
@@ -336,6 +341,20 @@ async def annotate(request: web.Request) -> web.StreamResponse:
     except AlreadyDecided:
         raise web.HTTPSeeOther("/inbox?" + urlencode({"uitkomst": "taken"})) from None
     raise web.HTTPSeeOther("/inbox?" + urlencode({"uitkomst": decision.outcome}))
+
+
+async def save_test_story(request: web.Request) -> web.StreamResponse:
+    settings = request.app[SETTINGS]
+    inbox = ReviewInbox(settings.tracker_engine, settings.session_factory)
+    event_id = int(request.match_info["event_id"])
+    try:
+        path = write_test_story(inbox, event_id, settings.stories_dir)
+    except LookupError:
+        return render(request, "error.html", status=404, message="Dit bericht bestaat niet.")
+    except StoryRefused as refusal:
+        return render(request, "error.html", status=409, message=str(refusal))
+    log.info("%s saved test story %s", request["session"].user, path.name)
+    raise web.HTTPSeeOther("/inbox?" + urlencode({"uitkomst": "story"}))
 
 
 # --- running -----------------------------------------------------------------------------

@@ -82,7 +82,7 @@ class InboxFilter:
 
 
 @dataclass(frozen=True)
-class _Event:
+class ConversationEvent:
     id: int
     sender_id: str
     type_name: str
@@ -128,7 +128,7 @@ class ReviewInbox:
             ).scalar()
         if sender is None:
             return None
-        events = self._events_of([sender])[sender]
+        events = self.events_of([sender])[sender]
         for item in _find_items(events, threshold, include_all=True):
             if item.event_id == event_id:
                 return item
@@ -148,7 +148,7 @@ class ReviewInbox:
         with self.session_factory() as session:
             return set(session.scalars(select(ReviewDecision.event_id)))
 
-    def _conversations(self, wanted: InboxFilter) -> Iterable[list[_Event]]:
+    def _conversations(self, wanted: InboxFilter) -> Iterable[list[ConversationEvent]]:
         query = select(events_table.c.sender_id).where(events_table.c.type_name == "user")
         if wanted.since is not None:
             query = query.where(events_table.c.timestamp >= wanted.since)
@@ -158,19 +158,19 @@ class ReviewInbox:
             senders = sorted(set(connection.execute(query.distinct()).scalars()))
         # In chunks: IN lists stay small and memory stays bounded.
         for start in range(0, len(senders), 200):
-            yield from self._events_of(senders[start : start + 200]).values()
+            yield from self.events_of(senders[start : start + 200]).values()
 
-    def _events_of(self, senders: list[str]) -> dict[str, list[_Event]]:
+    def events_of(self, senders: list[str]) -> dict[str, list[ConversationEvent]]:
         query = (
             select(events_table)
             .where(events_table.c.sender_id.in_(senders))
             .order_by(events_table.c.sender_id, events_table.c.id)
         )
-        by_sender: dict[str, list[_Event]] = {sender: [] for sender in senders}
+        by_sender: dict[str, list[ConversationEvent]] = {sender: [] for sender in senders}
         with self.tracker_engine.connect() as connection:
             for row in connection.execute(query):
                 by_sender[row.sender_id].append(
-                    _Event(
+                    ConversationEvent(
                         id=row.id,
                         sender_id=row.sender_id,
                         type_name=row.type_name,
@@ -191,13 +191,13 @@ def _parse(data: str | None) -> dict[str, Any]:
     return parsed if isinstance(parsed, dict) else {}
 
 
-def _custom(event: _Event) -> dict[str, Any]:
+def _custom(event: ConversationEvent) -> dict[str, Any]:
     custom = (event.data.get("data") or {}).get("custom")
     return custom if isinstance(custom, dict) else {}
 
 
 def _find_items(
-    events: list[_Event], threshold: float, include_all: bool = False
+    events: list[ConversationEvent], threshold: float, include_all: bool = False
 ) -> list[InboxItem]:
     """The messages of one conversation that need review (all of them with include_all)."""
     user_indexes = [i for i, event in enumerate(events) if event.type_name == "user"]
@@ -227,7 +227,10 @@ def _find_items(
 
 
 def _mark_not_helped(
-    events: list[_Event], user_indexes: list[int], position: int, reasons: dict[int, list[str]]
+    events: list[ConversationEvent],
+    user_indexes: list[int],
+    position: int,
+    reasons: dict[int, list[str]],
 ) -> None:
     """A 'no' right after a contact card: the question that led to the card did not help."""
     deny_index = user_indexes[position]
@@ -244,7 +247,9 @@ def _mark_not_helped(
             return
 
 
-def _route_after(events: list[_Event], user_indexes: list[int], index: int) -> str | None:
+def _route_after(
+    events: list[ConversationEvent], user_indexes: list[int], index: int
+) -> str | None:
     position = user_indexes.index(index)
     end = user_indexes[position + 1] if position + 1 < len(user_indexes) else len(events)
     for event in events[index + 1 : end]:
@@ -255,7 +260,7 @@ def _route_after(events: list[_Event], user_indexes: list[int], index: int) -> s
 
 
 def _item(
-    events: list[_Event], user_indexes: list[int], index: int, reasons: list[str]
+    events: list[ConversationEvent], user_indexes: list[int], index: int, reasons: list[str]
 ) -> InboxItem:
     event = events[index]
     parse_data = event.data.get("parse_data") or {}
@@ -283,7 +288,7 @@ def _item(
     )
 
 
-def _context(events: list[_Event], index: int) -> list[Turn]:
+def _context(events: list[ConversationEvent], index: int) -> list[Turn]:
     lines = [
         (i, event)
         for i, event in enumerate(events)

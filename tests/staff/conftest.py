@@ -59,13 +59,14 @@ def nlu_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def staff_settings(
-    session_factory: sessionmaker, tracker_engine: Engine, nlu_dir: Path
+    session_factory: sessionmaker, tracker_engine: Engine, nlu_dir: Path, tmp_path: Path
 ) -> StaffSettings:
     add_or_update_user(session_factory, STAFF_NAME, STAFF_PASSWORD)
     return StaffSettings(
         session_factory=session_factory,
         tracker_engine=tracker_engine,
         nlu=NluData(nlu_dir),
+        stories_dir=tmp_path / "stories",
         secret=SECRET,
     )
 

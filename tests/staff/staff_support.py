@@ -50,6 +50,8 @@ def _action(name: str, ts: float):  # noqa: ANN202
 
 def conversations() -> dict[str, list[Any]]:
     """Four conversations as Rasa records them; three hold something to review."""
+    from rasa.shared.core.events import ActiveLoop, SlotSet
+
     card = {
         "contact_card": {
             "role": "buurtbemiddeling",
@@ -106,10 +108,15 @@ def conversations() -> dict[str, list[Any]]:
                 {"route": {"role": "buurtbemiddeling", "topic": "neighbour_conflict"}},
             ),
             _action("location_form", t3 + 2),
+            ActiveLoop("location_form", timestamp=t3 + 2),
+            SlotSet("requested_slot", "location", timestamp=t3 + 2),
             _bot("Waar woont u?", t3 + 2),
             _action("action_listen", t3 + 3),
             _user("3511 AB 12", "inform_location", 0.97, [("inform_location", 0.97)], t3 + 30),
             _action("location_form", t3 + 31),
+            SlotSet("location", "3511 AB 12", timestamp=t3 + 31),
+            ActiveLoop(None, timestamp=t3 + 31),
+            SlotSet("requested_slot", None, timestamp=t3 + 31),
             _action("action_give_contact", t3 + 32),
             _bot("Hier is uw contactpersoon.", t3 + 32, card),
             _bot("Heeft dit u geholpen?", t3 + 33),
