@@ -46,6 +46,9 @@ def story_steps(events: list[ConversationEvent], corrections: dict[int, str]) ->
             if event.data.get("name") is None:
                 # What the conversation tests of tests/stories/ expect after a form ends.
                 steps.append({"slot_was_set": [{"requested_slot": None}]})
+    # A last message the bot never answered: `rasa test` would expect it to stay silent.
+    while steps and "intent" in steps[-1]:
+        steps.pop()
     return steps
 
 

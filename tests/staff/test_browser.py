@@ -1,0 +1,139 @@
+"""Headless Chromium: sign in, review, annotate; axe-core finds no violations on the pages."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+from staff_support import PROJECT_ROOT, STAFF_NAME, STAFF_PASSWORD
+
+from bot.staff.app import StaffSettings, create_app
+
+pytestmark = [
+    pytest.mark.browser,
+    # One database is enough for the browser; the other tests cover PostgreSQL.
+    pytest.mark.parametrize("db_url", ["sqlite"], indirect=True),
+]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+AXE = PROJECT_ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RUN = """async () => {
+  const result = await axe.run(document, { resultTypes: ['violations'] });
+  return result.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map((n) => n.target.join(' >>> ')),
+  }));
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def staff_url(staff_settings: StaffSettings) -> Iterator[str]:
+    """The workspace served from a thread with its own event loop."""
+    port = _free_port()
+    loop = asyncio.new_event_loop()
+    runner = web.AppRunner(create_app(staff_settings))
+    loop.run_until_complete(runner.setup())
+    loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=10)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(timeout=10)
+    loop.close()
+
+
+@pytest.fixture
+def page(staff_url: str) -> Iterator[Any]:
+    # After staff_url: Playwright's sync API runs a loop of its own in this thread, and the
+    # async fixtures under staff_url need to run before it.
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 800})
+        page = context.new_page()
+        page.csp_errors = []  # type: ignore[attr-defined]
+        page.on(
+            "console",
+            lambda message: "Content Security Policy" in message.text
+            and page.csp_errors.append(message.text),  # type: ignore[attr-defined]
+        )
+        yield page
+        browser.close()
+
+
+def _axe(page: Any) -> list[dict[str, Any]]:
+    if not AXE.is_file():
+        pytest.skip("axe-core is missing from web/node_modules")
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    assert page.evaluate("typeof axe.run") == "function"
+    violations: list[dict[str, Any]] = page.evaluate(AXE_RUN)
+    return violations
+
+
+def test_sign_in_review_and_annotate(page: Any, staff_url: str, nlu_dir: Path) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{staff_url}/inbox")
+    expect(page).to_have_url(f"{staff_url}/aanmelden")
+    expect(page.get_by_role("heading", name="Aanmelden")).to_be_visible()
+    assert _axe(page) == []
+
+    page.get_by_label("Naam").fill(STAFF_NAME)
+    page.get_by_label("Wachtwoord").fill("verkeerd-wachtwoord")
+    page.get_by_role("button", name="Aanmelden").click()
+    expect(page.get_by_role("alert")).to_contain_text("klopt niet")
+
+    page.get_by_label("Wachtwoord").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+    expect(page).to_have_url(f"{staff_url}/inbox")
+    expect(page.get_by_role("heading", name="Berichten om te beoordelen")).to_be_visible()
+    expect(page.locator(".inbox__item")).to_have_count(3)
+    assert _axe(page) == []
+
+    page.get_by_label("Doorverwezen naar").select_option("melding")
+    page.get_by_role("button", name="Filteren").click()
+    expect(page.locator(".inbox__item")).to_have_count(1)
+
+    page.get_by_role("link", name="die lamp bij het speeltuintje doet het niet meer").click()
+    expect(page.get_by_role("heading", name="Bericht beoordelen")).to_be_visible()
+    expect(page.locator(".conversation__turn--current")).to_contain_text("die lamp")
+    assert _axe(page) == []
+
+    page.get_by_label("Onderwerp").select_option("report_defect")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_role("status")).to_contain_text("toegevoegd")
+    expect(page.locator(".inbox__item")).to_have_count(2)
+    assert "    - die lamp bij het speeltuintje doet het niet meer\n" in (
+        nlu_dir / "report_defect.yml"
+    ).read_text(encoding="utf-8")
+    assert _axe(page) == []
+
+    page.get_by_role("button", name="Afmelden").click()
+    expect(page).to_have_url(f"{staff_url}/aanmelden")
+    assert page.csp_errors == []
+
+
+def test_error_page_has_no_violations(page: Any, staff_url: str) -> None:
+    page.goto(f"{staff_url}/aanmelden")
+    page.get_by_label("Naam").fill(STAFF_NAME)
+    page.get_by_label("Wachtwoord").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+    page.goto(f"{staff_url}/inbox/999999")
+    assert page.get_by_role("alert").inner_text() == "Dit bericht bestaat niet."
+    assert _axe(page) == []
