@@ -67,14 +67,16 @@ def page(staff_url: str) -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 800})
         page = context.new_page()
-        page.csp_errors = []  # type: ignore[attr-defined]
-        page.on(
-            "console",
-            lambda message: "Content Security Policy" in message.text
-            and page.csp_errors.append(message.text),  # type: ignore[attr-defined]
-        )
+        csp_errors: list[str] = []
+        page.on("console", lambda message: _keep_csp_error(message.text, csp_errors))
+        page.csp_errors = csp_errors
         yield page
         browser.close()
+
+
+def _keep_csp_error(text: str, errors: list[str]) -> None:
+    if "Content Security Policy" in text:
+        errors.append(text)
 
 
 def _axe(page: Any) -> list[dict[str, Any]]:
