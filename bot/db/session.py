@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -58,19 +59,24 @@ def make_session_factory(url: str | Engine | None = None) -> sessionmaker:
     return sessionmaker(bind=engine, future=True, expire_on_commit=False)
 
 
+SCHEMA_ATTEMPTS = 6
+
+
 def create_schema(engine: Engine) -> None:
     """Create missing tables, then add the default roles and topic routes that are missing."""
     # The bot and the action server start together: when both create or seed at once, the
-    # loser fails on what the winner just added, and a second look finds it all there.
-    for attempt in (1, 2):
+    # loser fails on what the winner just added (or on SQLite's lock while the winner
+    # writes), and a later look finds it all there. A loaded machine needs a few looks.
+    for attempt in range(1, SCHEMA_ATTEMPTS + 1):
         try:
             metadata.create_all(engine)
             with Session(engine, future=True) as session, session.begin():
                 seed_defaults(session)
             return
         except DBAPIError:
-            if attempt == 2:
+            if attempt == SCHEMA_ATTEMPTS:
                 raise
+            time.sleep(0.1 * attempt)
 
 
 def seed_defaults(session: Session) -> None:

@@ -131,7 +131,7 @@ def test_entry_point_serves_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None
         assert fetch(("127.0.0.1", port), "/").status == 200
     finally:
         process.send_signal(signal.SIGTERM)
-        stdout, stderr = process.communicate(timeout=10)
+        stdout, stderr = process.communicate(timeout=30)
     assert process.returncode == 0
     assert "stopped" in stdout
     assert "no widget bundle" in stderr  # the empty --widget-dir is reported
