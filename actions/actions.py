@@ -36,7 +36,7 @@ from bot.constants import (
     STATUS_OUTSIDE,
     STATUS_UNKNOWN,
 )
-from bot.directory import ContactDirectory, LocationResult
+from bot.directory import ContactCard, ContactDirectory, LocationResult, RoleInfo
 from bot.roles import find_role_mentions
 from bot.topics import TOPIC_LABELS, top_topics
 
@@ -323,11 +323,17 @@ class ActionGiveContact(DirectoryAction):
             area_name = tracker.get_slot(SLOT_AREA_NAME) or area_code
             dispatcher.utter_message(text=replies.no_contact_text(role, area_name, gemeente))
             return []
-        dispatcher.utter_message(
-            text=replies.contact_text(role, card),
-            json_message={PAYLOAD_CONTACT_CARD: card.to_payload()},
-        )
+        send_card(dispatcher, role, card)
         return []
+
+
+def send_card(dispatcher: CollectingDispatcher, role: RoleInfo, card: ContactCard) -> None:
+    """The contact card, then the question whether it helped (feeds the staff's inbox)."""
+    dispatcher.utter_message(
+        text=replies.contact_text(role, card),
+        json_message={PAYLOAD_CONTACT_CARD: card.to_payload()},
+    )
+    dispatcher.utter_message(response="utter_ask_feedback")
 
 
 class ActionSetLocation(DirectoryAction):
@@ -358,10 +364,7 @@ class ActionSetLocation(DirectoryAction):
         )
         if role is not None and card is not None and card.contacts:
             # Answer the last question again, now for the new place.
-            dispatcher.utter_message(
-                text=replies.contact_text(role, card),
-                json_message={PAYLOAD_CONTACT_CARD: card.to_payload()},
-            )
+            send_card(dispatcher, role, card)
         else:
             dispatcher.utter_message(text=replies.location_saved_text(result))
         return slot_events(slots)

@@ -377,3 +377,12 @@ async def test_ambiguous_answer_offers_the_buurten(directory, dispatcher, domain
 async def test_ask_location_uses_the_editable_response(dispatcher, domain, make_tracker):
     await ActionAskLocation().run(dispatcher, make_tracker(), domain)
     assert dispatcher.messages[0]["response"] == "utter_ask_location"
+
+
+async def test_a_contact_card_is_followed_by_the_feedback_question(
+    directory, dispatcher, domain, make_tracker
+):
+    slots = {"role": "wijkagent", "location_status": "found", "area_code": "BU91000201"}
+    await ActionGiveContact(directory).run(dispatcher, make_tracker(slots=slots), domain)
+    assert [m.get("response") for m in dispatcher.messages] == [None, "utter_ask_feedback"]
+    assert "utter_ask_feedback" in domain["responses"]

@@ -11,12 +11,13 @@ PROJECT_ROOT = Path(__file__).parents[2]
 
 # Responses Rasa's validator cannot see being used: a form asks with utter_ask_<slot>,
 # the two-stage fallback uses utter_ask_rephrase and utter_default, and an action
-# sends utter_which_role.
+# sends utter_which_role, and utter_ask_feedback after a contact card.
 USED_OUTSIDE_STORIES = {
     "utter_ask_location",
     "utter_ask_rephrase",
     "utter_default",
     "utter_which_role",
+    "utter_ask_feedback",
 }
 
 
