@@ -1,0 +1,172 @@
+"""A real Rasa server with the SQL tracker store: a restart keeps the conversation."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, func, select
+
+from bot.tracker_store import events_table, tracker_store_settings
+
+pytestmark = pytest.mark.server
+
+PROJECT_ROOT = Path(__file__).parents[2]
+BIN = Path(sys.executable).parent
+START_TIMEOUT = 240
+# The lines bot/staff proposes for endpoints.yml (see the report of issue 5).
+TRACKER_STORE_LINES = """
+tracker_store:
+  type: SQL
+  dialect: ${WIJKWIJZER_TRACKER_DIALECT}
+  url: ${WIJKWIJZER_TRACKER_HOST}
+  port: ${WIJKWIJZER_TRACKER_PORT}
+  db: ${WIJKWIJZER_TRACKER_DB}
+  username: ${WIJKWIJZER_TRACKER_USERNAME}
+  password: ${WIJKWIJZER_TRACKER_PASSWORD}
+"""
+WHATSAPP = ("VERIFY_TOKEN", "APP_SECRET", "ACCESS_TOKEN", "PHONE_NUMBER_ID", "API_URL")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _say(port: int, sender: str, text: str) -> list[dict[str, Any]]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+        data=json.dumps({"sender": sender, "message": text}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        result: list[dict[str, Any]] = json.loads(response.read())
+        return result
+
+
+def _cards(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        m["custom"]["contact_card"] for m in messages if "contact_card" in (m.get("custom") or {})
+    ]
+
+
+class Bot:
+    """`wijkwijzer serve` once wired; before that Rasa and the action server with the lines."""
+
+    def __init__(self, workdir: Path, tracker_url: str, wired: bool) -> None:
+        self.workdir, self.wired = workdir, wired
+        self.env = dict(os.environ, WIJKWIJZER_DATABASE_URL=f"sqlite:///{workdir / 'nb.db'}")
+        self.env["WIJKWIJZER_TRACKER_STORE_URL"] = tracker_url
+        for name in WHATSAPP:
+            self.env.setdefault(f"WHATSAPP_{name}", "")
+        self.processes: list[subprocess.Popen[bytes]] = []
+        self.port = 0
+
+    def start(self) -> None:
+        self.port, actions = _free_port(), _free_port()
+        log = (self.workdir / f"serve-{self.port}.log").open("w")
+        if self.wired:
+            commands = [[str(BIN / "wijkwijzer"), "serve", "--port", str(self.port),
+                         "--actions-port", str(actions)]]  # fmt: skip
+            env = self.env
+        else:
+            endpoints = self.workdir / "endpoints.yml"
+            endpoints.write_text((PROJECT_ROOT / "endpoints.yml").read_text() + TRACKER_STORE_LINES)
+            env = dict(
+                self.env,
+                WIJKWIJZER_ACTIONS_URL=f"http://127.0.0.1:{actions}/webhook",
+                SANIC_HOST="127.0.0.1",
+                **tracker_store_settings(self.env["WIJKWIJZER_TRACKER_STORE_URL"]),
+            )
+            commands = [
+                [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions)],
+                [str(BIN / "rasa"), "run", "--model", "models", "--port", str(self.port),
+                 "--interface", "127.0.0.1",
+                 "--endpoints", str(endpoints), "--credentials", "credentials.yml"],
+            ]  # fmt: skip
+        for command in commands:
+            self.processes.append(
+                subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log)
+            )
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if any(p.poll() is not None for p in self.processes):
+                pytest.fail(log.name + ":\n" + Path(log.name).read_text()[-3000:])
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/", timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.5)
+        pytest.fail(f"not ready in {START_TIMEOUT} s: {Path(log.name).read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.processes = []
+
+
+@pytest.fixture(params=["endpoints-lines", "wijkwijzer-serve"])
+def bot(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Bot]:
+    if not list((PROJECT_ROOT / "models").glob("*.tar.gz")):
+        pytest.skip("no trained model in models/")
+    wired = request.param == "wijkwijzer-serve"
+    if wired and "tracker_store" not in (PROJECT_ROOT / "endpoints.yml").read_text():
+        pytest.skip("endpoints.yml has no tracker_store yet (wiring of issue 5)")
+    running = Bot(tmp_path, f"sqlite:///{tmp_path / 'trackers.db'}", wired)
+    subprocess.run(
+        [str(BIN / "wijkwijzer"), "import", str(PROJECT_ROOT / "demo")],
+        env=running.env, check=True, capture_output=True,
+    )  # fmt: skip
+    yield running
+    running.stop()
+
+
+def test_a_restart_keeps_the_conversation(bot: Bot, tmp_path: Path) -> None:
+    bot.start()
+    _say(bot.port, "inwoner-herstart", "Wie is de wijkagent in mijn buurt?")
+    [card] = _cards(_say(bot.port, "inwoner-herstart", "9281 AA"))
+    assert card["role"] == "wijkagent"
+    bot.stop()
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'trackers.db'}", future=True)
+    with engine.connect() as connection:
+        stored = connection.execute(
+            select(func.count()).where(
+                events_table.c.sender_id == "inwoner-herstart", events_table.c.type_name == "user"
+            )
+        ).scalar()
+    assert stored == 2
+
+    bot.start()
+    # The location given before the restart is still known: the card comes at once.
+    [again] = _cards(_say(bot.port, "inwoner-herstart", "en wie is de wijkagent?"))
+    assert again["area"] == card["area"]
+    bot.stop()
+    with engine.connect() as connection:
+        texts = [
+            json.loads(row.data)["text"]
+            for row in connection.execute(
+                select(events_table.c.data)
+                .where(events_table.c.type_name == "user")
+                .order_by(events_table.c.id)
+            )
+        ]
+    engine.dispose()
+    assert texts == ["Wie is de wijkagent in mijn buurt?", "9281 AA", "en wie is de wijkagent?"]
