@@ -163,7 +163,14 @@ class RateLimiter:
         return len(self._recent(key, now)) >= self.limit
 
     def fail(self, key: str, now: float | None = None) -> None:
-        self._recent(key, now).append(time.monotonic() if now is None else now)
+        now = time.monotonic() if now is None else now
+        if len(self._failures) > 10_000:
+            # Many made-up names or addresses: forget the keys whose failures have expired.
+            for old in [
+                k for k, v in self._failures.items() if not v or v[-1] <= now - self.window
+            ]:
+                del self._failures[old]
+        self._recent(key, now).append(now)
 
     def reset(self, key: str) -> None:
         self._failures.pop(key, None)

@@ -89,3 +89,11 @@ def test_short_secret_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
         staff_secret()
     monkeypatch.setenv("WIJKWIJZER_STAFF_SECRET", "x" * 40)
     assert staff_secret() == b"x" * 40
+
+
+def test_rate_limiter_forgets_expired_keys() -> None:
+    limiter = RateLimiter(limit=3, window=60)
+    for number in range(10_001):
+        limiter.fail(f"naam{number}", now=0)
+    limiter.fail("nieuw", now=100)
+    assert limiter._failures.keys() == {"nieuw"}
