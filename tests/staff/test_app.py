@@ -211,3 +211,14 @@ def test_staff_user_add_asks_twice(session_factory: sessionmaker) -> None:
     assert (
         cmd_staff_user_add(short, session_factory=session_factory, stdin=io.StringIO("kort\n")) == 1
     )
+
+
+def test_command_line_parsers() -> None:
+    from bot.staff.commands import add_staff_parsers, cmd_staff
+
+    parser = argparse.ArgumentParser(prog="wijkwijzer")
+    add_staff_parsers(parser.add_subparsers(dest="command", required=True))
+    staff = parser.parse_args(["staff", "--port", "8091"])
+    assert (staff.port, staff.host, staff.handler) == (8091, "127.0.0.1", cmd_staff)
+    user = parser.parse_args(["staff-user", "add", "anna", "--password-stdin"])
+    assert (user.name, user.password_stdin, user.handler) == ("anna", True, cmd_staff_user_add)
