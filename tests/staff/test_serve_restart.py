@@ -17,6 +17,9 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, func, select
 
+import bot.staff.models  # noqa: F401  (staff tables before create_schema)
+from bot.db.session import create_schema, make_engine, make_session_factory
+from bot.staff.review import REASON_NOT_HELPED, ReviewInbox
 from bot.tracker_store import events_table, tracker_store_settings
 
 pytestmark = pytest.mark.server
@@ -123,7 +126,7 @@ class Bot:
 
 
 @pytest.fixture(params=["endpoints-lines", "wijkwijzer-serve"])
-def bot(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Bot]:
+def rasa_bot(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Bot]:
     if not list((PROJECT_ROOT / "models").glob("*.tar.gz")):
         pytest.skip("no trained model in models/")
     wired = request.param == "wijkwijzer-serve"
@@ -138,12 +141,13 @@ def bot(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Bot]:
     running.stop()
 
 
-def test_a_restart_keeps_the_conversation(bot: Bot, tmp_path: Path) -> None:
-    bot.start()
-    _say(bot.port, "inwoner-herstart", "Wie is de wijkagent in mijn buurt?")
-    [card] = _cards(_say(bot.port, "inwoner-herstart", "9281 AA"))
+def test_a_restart_keeps_the_conversation(rasa_bot: Bot, tmp_path: Path) -> None:
+    rasa_bot.start()
+    _say(rasa_bot.port, "inwoner-herstart", "Wie is de wijkagent in mijn buurt?")
+    [card] = _cards(_say(rasa_bot.port, "inwoner-herstart", "9281 AA"))
     assert card["role"] == "wijkagent"
-    bot.stop()
+    _say(rasa_bot.port, "inwoner-herstart", "/deny")  # the "Nee" button of "Heeft dit u geholpen?"
+    rasa_bot.stop()
 
     engine = create_engine(f"sqlite:///{tmp_path / 'trackers.db'}", future=True)
     with engine.connect() as connection:
@@ -152,13 +156,13 @@ def test_a_restart_keeps_the_conversation(bot: Bot, tmp_path: Path) -> None:
                 events_table.c.sender_id == "inwoner-herstart", events_table.c.type_name == "user"
             )
         ).scalar()
-    assert stored == 2
+    assert stored == 3
 
-    bot.start()
+    rasa_bot.start()
     # The location given before the restart is still known: the card comes at once.
-    [again] = _cards(_say(bot.port, "inwoner-herstart", "en wie is de wijkagent?"))
+    [again] = _cards(_say(rasa_bot.port, "inwoner-herstart", "en wie is de wijkagent?"))
     assert again["area"] == card["area"]
-    bot.stop()
+    rasa_bot.stop()
     with engine.connect() as connection:
         texts = [
             json.loads(row.data)["text"]
@@ -168,5 +172,19 @@ def test_a_restart_keeps_the_conversation(bot: Bot, tmp_path: Path) -> None:
                 .order_by(events_table.c.id)
             )
         ]
+    assert texts == [
+        "Wie is de wijkagent in mijn buurt?",
+        "9281 AA",
+        "/deny",
+        "en wie is de wijkagent?",
+    ]
+    # What Rasa wrote is what the review inbox reads: the question did not help.
+    staff_engine = make_engine(f"sqlite:///{tmp_path / 'staff.db'}")
+    create_schema(staff_engine)
+    items = ReviewInbox(engine, make_session_factory(staff_engine)).items()
+    assert [(item.text, item.reasons) for item in items] == [
+        ("Wie is de wijkagent in mijn buurt?", [REASON_NOT_HELPED])
+    ]
+    assert items[0].route == "wijkagent"
+    staff_engine.dispose()
     engine.dispose()
-    assert texts == ["Wie is de wijkagent in mijn buurt?", "9281 AA", "en wie is de wijkagent?"]
