@@ -9,10 +9,11 @@ WW := $(BIN)/wijkwijzer
 PORT ?= 5005
 ACTIONS_PORT ?= 5055
 WEB_PORT ?= 8080
+STAFF_PORT ?= 8090
 export WIJKWIJZER_DATABASE_URL ?= sqlite:///$(CURDIR)/wijkwijzer.db
 
 .PHONY: help install run serve train db test test-unit test-stories validate lint bench eval clean \
-	widget web-deps screenshots
+	widget web-deps screenshots staff-user
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -51,7 +52,10 @@ train: $(VENV)/.installed ## Train a model into models/ (skipped when nothing ch
 	$(WW) train
 
 run: install db train widget ## Set up everything and serve the bot, the action server and the demo page
-	$(WW) serve --port $(PORT) --actions-port $(ACTIONS_PORT) --web-port $(WEB_PORT)
+	$(WW) serve --port $(PORT) --actions-port $(ACTIONS_PORT) --web-port $(WEB_PORT) --staff-port $(STAFF_PORT)
+
+staff-user: $(VENV)/.installed ## Add a staff account for the workspace: make staff-user NAME=...
+	$(WW) staff-user add $(NAME)
 
 validate: $(VENV)/.installed ## Check the training data and domain (tests/data enforces it is clean)
 	$(BIN)/rasa data validate --domain domain.yml --data data --config config.yml

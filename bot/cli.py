@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--actions-port", type=int, default=5055)
     serve.add_argument("--host", default=os.environ.get("WIJKWIJZER_HOST", "127.0.0.1"))
     serve.add_argument("--web-port", type=int, default=None, help="also serve the demo page")
+    serve.add_argument(
+        "--staff-port", type=int, default=None, help="also serve the staff workspace"
+    )
     serve.add_argument("--model", type=Path, default=MODELS_DIR)
     serve.set_defaults(handler=_cmd_serve)
 
@@ -65,6 +68,10 @@ def _parser() -> argparse.ArgumentParser:
 
     nlp = commands.add_parser("build-nlp", help="build the Dutch spaCy pipeline")
     nlp.set_defaults(handler=_cmd_build_nlp)
+
+    from bot.staff.commands import add_staff_parsers  # its imports stay lazy
+
+    add_staff_parsers(commands)
     return parser
 
 
@@ -127,7 +134,14 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from bot.db.session import create_schema, make_engine
 
     create_schema(make_engine())
+    from bot.tracker_store import tracker_store_settings
+
     env = dict(os.environ)
+    try:
+        env.update(tracker_store_settings())
+    except ValueError as error:
+        print(f"Gesprekken kunnen niet bewaard worden: {error}", file=sys.stderr)
+        return 2
     env["WIJKWIJZER_ACTIONS_URL"] = f"http://127.0.0.1:{args.actions_port}/webhook"
     # WHATSAPP_API_URL is optional (the channel has a default); the other four switch it on.
     missing = [name for name in WHATSAPP_VARIABLES[:4] if not env.get(name)]
@@ -167,6 +181,13 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             "--bot-url", f"http://{_public_host(args.host)}:{args.port}",
         ]  # fmt: skip
         processes.append(subprocess.Popen(web_command, cwd=PROJECT_ROOT, env=env))
+    if args.staff_port:
+        staff_command = [
+            sys.executable, "-m", "bot.staff",
+            "--host", args.host,
+            "--port", str(args.staff_port),
+        ]  # fmt: skip
+        processes.append(subprocess.Popen(staff_command, cwd=PROJECT_ROOT, env=env))
     return _supervise(processes, args)
 
 
@@ -199,6 +220,8 @@ def _supervise(processes: list[subprocess.Popen], args: argparse.Namespace) -> i
             print(f"Wijkwijzer is klaar: http://{host}:{args.port}/webhooks/rest/webhook")
             if args.web_port:
                 print(f"Demopagina: http://{host}:{args.web_port}/")
+            if args.staff_port:
+                print(f"Werkplek medewerkers: http://{host}:{args.staff_port}/")
             sys.stdout.flush()
         time.sleep(0.2)
     for process in processes:
