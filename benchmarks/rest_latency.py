@@ -72,7 +72,11 @@ def main() -> None:
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="wijkwijzer-bench-"))
-    env = dict(os.environ, WIJKWIJZER_DATABASE_URL=f"sqlite:///{workdir / 'bench.db'}")
+    env = dict(
+        os.environ,
+        WIJKWIJZER_DATABASE_URL=f"sqlite:///{workdir / 'bench.db'}",
+        WIJKWIJZER_TRACKER_STORE_URL=f"sqlite:///{workdir / 'trackers.db'}",
+    )
     wijkwijzer = str(Path(sys.executable).with_name("wijkwijzer"))
     subprocess.run(
         [wijkwijzer, "import", str(ROOT / "demo")], env=env, check=True, stdout=subprocess.DEVNULL

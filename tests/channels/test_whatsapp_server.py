@@ -139,6 +139,7 @@ def bot(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
     env = dict(
         os.environ,
         WIJKWIJZER_DATABASE_URL=f"sqlite:///{workdir / 'wijkwijzer.db'}",
+        WIJKWIJZER_TRACKER_STORE_URL=f"sqlite:///{workdir / 'trackers.db'}",
         WHATSAPP_VERIFY_TOKEN=VERIFY_TOKEN,
         WHATSAPP_APP_SECRET=APP_SECRET,
         WHATSAPP_ACCESS_TOKEN="e2e-access-token",

@@ -47,7 +47,11 @@ class RunningBot:
 def start_bot(workdir: Path, env_extra: dict[str, str] | None = None) -> RunningBot:
     """Import the sample municipality and the demo into a fresh SQLite file and serve."""
     require_model()
-    env = dict(os.environ, WIJKWIJZER_DATABASE_URL=f"sqlite:///{workdir / 'e2e.db'}")
+    env = dict(
+        os.environ,
+        WIJKWIJZER_DATABASE_URL=f"sqlite:///{workdir / 'e2e.db'}",
+        WIJKWIJZER_TRACKER_STORE_URL=f"sqlite:///{workdir / 'trackers.db'}",
+    )
     env.update(env_extra or {})
     for directory in (VOORBEELD_DIR, PROJECT_ROOT / "demo"):
         subprocess.run(

@@ -61,6 +61,7 @@ def real_site(widget_bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     env = {
         **os.environ,
         "WIJKWIJZER_DATABASE_URL": f"sqlite:///{logs / 'wijkwijzer.db'}",
+        "WIJKWIJZER_TRACKER_STORE_URL": f"sqlite:///{logs / 'trackers.db'}",
         "WIJKWIJZER_ALLOWED_ORIGINS": demo_origin,
     }
     subprocess.run([WIJKWIJZER, "import", str(DEMO_DATA)], cwd=ROOT, env=env, check=True)
