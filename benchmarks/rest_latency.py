@@ -69,6 +69,7 @@ def percentile(values: list[float], fraction: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=300)
+    parser.add_argument("--model", type=Path, default=ROOT / "models", help="model file or folder")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="wijkwijzer-bench-"))
@@ -83,7 +84,16 @@ def main() -> None:
     )
     port, actions_port = free_port(), free_port()
     process = subprocess.Popen(
-        [wijkwijzer, "serve", "--port", str(port), "--actions-port", str(actions_port)],
+        [
+            wijkwijzer,
+            "serve",
+            "--port",
+            str(port),
+            "--actions-port",
+            str(actions_port),
+            "--model",
+            str(args.model),
+        ],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
