@@ -64,6 +64,7 @@ async def evaluate(model: str, questions: Path) -> dict:
                 "confidence": float(top["confidence"]),
                 "margin": float(top["confidence"]) - float(second["confidence"] if second else 0.0),
                 "right": is_right(case, top["name"]),
+                "fallback": parsed["intent"]["name"] == "nlu_fallback",
             }
         )
     elapsed = time.perf_counter() - started
@@ -91,6 +92,10 @@ def report(result: dict) -> None:
         lost = sum(r["right"] and r["confidence"] < t for r in rows)
         caught = sum((not r["right"]) and r["confidence"] < t for r in rows)
         print(f"  {t:.2f}: lost {lost}, caught {caught}")
+    in_model = [r for r in rows if r["fallback"]]
+    if in_model:
+        print(f"this model's FallbackClassifier sent {len(in_model)} to the two-stage fallback "
+              f"({sum(r['right'] for r in in_model)} of them would have been right)")
     print(f"parse time {1000 * result['seconds_per_message']:.1f} ms/message")
 
 
