@@ -27,6 +27,7 @@ from bot.emergency import EmergencyVerdict, Level, assess
 # Key under which the guard records its decision in the message's data (and parse data).
 GUARD_KEY = "emergency_guard"
 DEMOTE_NOT_ACUTE_KEY = "demote_not_acute"
+FALLBACK_THRESHOLD_KEY = "fallback_threshold"
 
 ACTION_OVERRIDE = "override"
 ACTION_DEMOTE = "demote"
@@ -55,6 +56,9 @@ class EmergencyGuard(GraphComponent, IntentClassifier):
             # When the classifier says `emergency` but the message clearly speaks of the
             # past, of prevention or of a hypothetical, use the next intent instead.
             DEMOTE_NOT_ACUTE_KEY: True,
+            # The FallbackClassifier's threshold (config.yml keeps the two equal, a test checks
+            # it): it ran before the guard, so a demoted intent must meet it here again.
+            FALLBACK_THRESHOLD_KEY: 0.40,
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
@@ -103,7 +107,8 @@ class EmergencyGuard(GraphComponent, IntentClassifier):
         ):
             alternative = _next_intent(message)
             if alternative is not None:
-                _set_top_intent(message, alternative)
+                _set_top_intent(message, self._demoted(message, alternative))
+                _rank_emergency_last(message)
                 action = ACTION_DEMOTE
 
         if action != ACTION_KEEP:
@@ -112,6 +117,28 @@ class EmergencyGuard(GraphComponent, IntentClassifier):
                 f"'{_intent_name(message.get(INTENT))}' ({verdict.reason})."
             )
         message.set(GUARD_KEY, _record(verdict, action, predicted), add_to_output=True)
+
+
+    def _demoted(self, message: Message, alternative: dict[str, Any]) -> dict[str, Any]:
+        """The alternative, with its confidence among the non-emergency intents, or fallback.
+
+        The classifier's raw confidence in the alternative is small because most of the mass
+        went to `emergency`; what counts is how sure it is among the rest. Below the fallback
+        threshold the resident gets the fallback's clarifying question, as for any unsure
+        prediction, instead of a confident-looking guess.
+        """
+        skip = {INTENT_EMERGENCY, DEFAULT_NLU_FALLBACK_INTENT_NAME}
+        rest = sum(
+            float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+            for entry in message.get(INTENT_RANKING_KEY) or []
+            if entry.get(INTENT_NAME_KEY) not in skip
+        )
+        raw = float(alternative.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+        confidence = raw / rest if rest > 0 else 0.0
+        threshold = float(self.component_config.get(FALLBACK_THRESHOLD_KEY, 0.0))
+        if confidence < threshold:
+            return _intent(DEFAULT_NLU_FALLBACK_INTENT_NAME, threshold)
+        return _intent(alternative[INTENT_NAME_KEY], confidence)
 
 
 def _intent(name: str, confidence: float) -> dict[str, Any]:
@@ -140,6 +167,15 @@ def _set_top_intent(message: Message, intent: dict[str, Any]) -> None:
     ]
     message.set(INTENT, intent, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [dict(intent), *ranking], add_to_output=True)
+
+
+def _rank_emergency_last(message: Message) -> None:
+    """After a demotion, `emergency` is the least likely reading; fallback buttons follow suit."""
+    ranking = message.get(INTENT_RANKING_KEY) or []
+    head, rest = ranking[:1], ranking[1:]
+    others = [entry for entry in rest if entry.get(INTENT_NAME_KEY) != INTENT_EMERGENCY]
+    emergency = [entry for entry in rest if entry.get(INTENT_NAME_KEY) == INTENT_EMERGENCY]
+    message.set(INTENT_RANKING_KEY, [*head, *others, *emergency], add_to_output=True)
 
 
 def _record(verdict: EmergencyVerdict, action: str, predicted: str | None) -> dict[str, Any]:

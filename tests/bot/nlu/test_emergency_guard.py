@@ -30,6 +30,7 @@ from bot.nlu.emergency_guard import (
     ACTION_KEEP,
     ACTION_OVERRIDE,
     DEMOTE_NOT_ACUTE_KEY,
+    FALLBACK_THRESHOLD_KEY,
     GUARD_KEY,
     EmergencyGuard,
 )
@@ -130,8 +131,9 @@ def test_emergency_for_past_or_prevention_is_demoted(guard: EmergencyGuard, text
     message = classified(text, ("emergency", 0.88), ("ask_safety", 0.1), ("liveability", 0.02))
     guard.process([message])
 
-    assert intent_of(message) == ("ask_safety", 0.1)
-    assert ranking_names(message) == ["ask_safety", "emergency", "liveability"]
+    # 0.1 of the 0.12 left besides `emergency`: the classifier is sure among the rest.
+    assert intent_of(message) == ("ask_safety", pytest.approx(0.1 / 0.12))
+    assert ranking_names(message) == ["ask_safety", "liveability", "emergency"]
     assert message.get(GUARD_KEY)["action"] == ACTION_DEMOTE
     assert message.get(GUARD_KEY)["level"] == "not_acute"
 
@@ -146,6 +148,50 @@ def test_demotion_skips_nlu_fallback(guard: EmergencyGuard) -> None:
     guard.process([message])
 
     assert intent_of(message)[0] == "ask_safety"
+
+
+def test_unsure_demotion_becomes_the_fallback(guard: EmergencyGuard) -> None:
+    message = classified(
+        "vorige maand was er brand in de schuur van de buren",
+        ("emergency", 0.7),
+        ("ask_safety", 0.1),
+        ("liveability", 0.1),
+        ("neighbour_conflict", 0.1),
+    )
+    guard.process([message])
+
+    # A third among the rest is below the fallback threshold: ask, don't guess.
+    assert intent_of(message) == ("nlu_fallback", 0.40)
+    assert ranking_names(message) == [
+        "nlu_fallback",
+        "ask_safety",
+        "liveability",
+        "neighbour_conflict",
+        "emergency",
+    ]
+    assert message.get(GUARD_KEY)["action"] == ACTION_DEMOTE
+
+
+def test_fallback_threshold_follows_the_config(tmp_path: Path) -> None:
+    guard = make_guard(tmp_path, **{FALLBACK_THRESHOLD_KEY: 0.2})
+    message = classified(
+        "vorige maand was er brand",
+        ("emergency", 0.7),
+        ("youth", 0.1),
+        ("ask_safety", 0.1),
+        ("liveability", 0.1),
+    )
+    guard.process([message])
+
+    # A third among the rest: enough for a threshold of 0.2 (not for config.yml's 0.40).
+    assert intent_of(message) == ("youth", pytest.approx(1 / 3))
+
+
+def test_config_keeps_guard_and_fallback_thresholds_equal() -> None:
+    pipeline = yaml.safe_load((PROJECT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
+    by_name = {component["name"]: component for component in pipeline}
+    fallback = by_name["FallbackClassifier"]["threshold"]
+    assert by_name[GUARD_PATH][FALLBACK_THRESHOLD_KEY] == fallback
 
 
 def test_demotion_needs_an_alternative(guard: EmergencyGuard) -> None:
