@@ -59,7 +59,26 @@ def _parser() -> argparse.ArgumentParser:
         "--staff-port", type=int, default=None, help="also serve the staff workspace"
     )
     serve.add_argument("--model", type=Path, default=MODELS_DIR)
+    serve.add_argument(
+        "--rasa-only",
+        action="store_true",
+        help="run no action server of its own; use the one at --actions-url",
+    )
+    serve.add_argument(
+        "--actions-url",
+        default=os.environ.get("WIJKWIJZER_ACTIONS_URL", ""),
+        help="webhook of a separate action server, e.g. http://10.0.0.5:5055/webhook",
+    )
     serve.set_defaults(handler=_cmd_serve)
+
+    actions = commands.add_parser("actions", help="run only the action server")
+    actions.add_argument("--port", type=int, default=5055)
+    actions.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on; only an internal one (the Rasa servers' network)",
+    )
+    actions.set_defaults(handler=_cmd_actions)
 
     evaluate = commands.add_parser("eval", help="send a question file to a running bot")
     evaluate.add_argument("file", type=Path)
@@ -132,9 +151,14 @@ def allowed_origins(web_port: int | None) -> list[str]:
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     from bot.db.session import create_schema, make_engine
-
-    create_schema(make_engine())
     from bot.tracker_store import tracker_store_settings
+
+    if args.rasa_only and not args.actions_url:
+        print("--rasa-only heeft --actions-url nodig (de webhook van de actieserver).")
+        return 2
+    if not args.rasa_only or args.staff_port:
+        # A Rasa-only server never reads the neighbourhood database; the others do.
+        create_schema(make_engine())
 
     env = dict(os.environ)
     try:
@@ -142,18 +166,17 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"Gesprekken kunnen niet bewaard worden: {error}", file=sys.stderr)
         return 2
-    env["WIJKWIJZER_ACTIONS_URL"] = f"http://127.0.0.1:{args.actions_port}/webhook"
+    env["WIJKWIJZER_ACTIONS_URL"] = (
+        args.actions_url if args.rasa_only else f"http://127.0.0.1:{args.actions_port}/webhook"
+    )
     # WHATSAPP_API_URL is optional (the channel has a default); the other four switch it on.
     missing = [name for name in WHATSAPP_VARIABLES[:4] if not env.get(name)]
     if missing:
         print(f"WhatsApp-kanaal staat uit: niet ingesteld: {', '.join(missing)}")
     for name in WHATSAPP_VARIABLES:
         env.setdefault(name, "")
-    actions_env = dict(env, SANIC_HOST="127.0.0.1")
-
     actions_command = [
-        sys.executable, "-m", "rasa_sdk",
-        "--actions", "actions",
+        sys.executable, "-m", "bot.cli", "actions",
         "--port", str(args.actions_port),
     ]  # fmt: skip
     rasa_command = [
@@ -171,7 +194,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     if token:
         rasa_command += ["--enable-api", "--auth-token", token]
 
-    processes = [subprocess.Popen(actions_command, cwd=PROJECT_ROOT, env=actions_env)]
+    processes = []
+    if not args.rasa_only:
+        processes.append(subprocess.Popen(actions_command, cwd=PROJECT_ROOT, env=env))
     processes.append(subprocess.Popen(rasa_command, cwd=PROJECT_ROOT, env=env))
     if args.web_port:
         web_command = [
@@ -189,6 +214,17 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         ]  # fmt: skip
         processes.append(subprocess.Popen(staff_command, cwd=PROJECT_ROOT, env=env))
     return _supervise(processes, args)
+
+
+def _cmd_actions(args: argparse.Namespace) -> int:
+    """The action server in this process, so that its pid is the server's."""
+    # rasa-sdk listens on SANIC_HOST, and on every interface when it is unset.
+    os.environ["SANIC_HOST"] = args.host
+    from rasa_sdk.endpoint import run
+
+    os.chdir(PROJECT_ROOT)
+    run("actions", port=args.port, cors_origins=None)  # no browser ever calls it
+    return 0
 
 
 def _public_host(host: str) -> str:
