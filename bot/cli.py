@@ -13,6 +13,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SPACY_DIR = PROJECT_ROOT / "build" / "spacy_nl"
@@ -32,6 +33,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # Alembic logs each plugin and context it sets up; bot.db.migrate logs the upgrades.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         return int(args.handler(args) or 0)
     except KeyboardInterrupt:
@@ -85,6 +88,29 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--url", default="http://127.0.0.1:5005")
     evaluate.set_defaults(handler=_cmd_eval)
 
+    migrate = commands.add_parser(
+        "migrate", help="schema migrations of the database at WIJKWIJZER_DATABASE_URL"
+    )
+    steps = migrate.add_subparsers(dest="step", required=True)
+    upgrade = steps.add_parser("upgrade", help="bring the database to a revision (default: head)")
+    upgrade.add_argument("revision", nargs="?", default="head")
+    upgrade.set_defaults(handler=_cmd_migrate_upgrade)
+    downgrade = steps.add_parser("downgrade", help="go back to an older revision")
+    downgrade.add_argument("revision")
+    downgrade.set_defaults(handler=_cmd_migrate_downgrade)
+    current = steps.add_parser("current", help="the database's revision and the newest one")
+    current.set_defaults(handler=_cmd_migrate_current)
+    history = steps.add_parser("history", help="all revisions, newest first")
+    history.set_defaults(handler=_cmd_migrate_history)
+    revision = steps.add_parser(
+        "revision", help="write a new revision from the difference between models and head"
+    )
+    revision.add_argument("-m", "--message", required=True)
+    revision.add_argument(
+        "--empty", action="store_true", help="an empty revision, e.g. for a data migration"
+    )
+    revision.set_defaults(handler=_cmd_migrate_revision)
+
     nlp = commands.add_parser("build-nlp", help="build the Dutch spaCy pipeline")
     nlp.set_defaults(handler=_cmd_build_nlp)
 
@@ -108,6 +134,68 @@ def _cmd_import(args: argparse.Namespace) -> int:
             print(f"  {problem}")
         return 1
     print(report)
+    return 0
+
+
+def _cmd_migrate_upgrade(args: argparse.Namespace) -> int:
+    from bot.db.session import create_schema, make_engine
+
+    engine = make_engine()
+    try:
+        if args.revision == "head":
+            # The same path as import and serve take: migrations plus the default roles.
+            create_schema(engine)
+        else:
+            from bot.db.migrate import upgrade
+
+            upgrade(engine, args.revision)
+        return _cmd_migrate_current(args, engine)
+    finally:
+        engine.dispose()
+
+
+def _cmd_migrate_downgrade(args: argparse.Namespace) -> int:
+    from bot.db.migrate import downgrade
+    from bot.db.session import make_engine
+
+    engine = make_engine()
+    try:
+        downgrade(engine, args.revision)
+        return _cmd_migrate_current(args, engine)
+    finally:
+        engine.dispose()
+
+
+def _cmd_migrate_current(args: argparse.Namespace, engine: Any = None) -> int:
+    from bot.db.migrate import current_revision, head_revision
+    from bot.db.session import make_engine
+
+    own_engine = engine is None
+    engine = engine or make_engine()
+    try:
+        with engine.connect() as connection:
+            current = current_revision(connection)
+    finally:
+        if own_engine:
+            engine.dispose()
+    head = head_revision()
+    state = "bijgewerkt" if current == head else "niet bijgewerkt: wijkwijzer migrate upgrade"
+    print(f"Database: {current or 'geen migraties'}; nieuwste: {head} ({state})")
+    return 0
+
+
+def _cmd_migrate_history(args: argparse.Namespace) -> int:
+    from bot.db.migrate import history
+
+    print("\n".join(history()))
+    return 0
+
+
+def _cmd_migrate_revision(args: argparse.Namespace) -> int:
+    from bot.db.migrate import new_revision
+
+    path = new_revision(args.message, autogenerate=not args.empty)
+    print(f"Nieuwe migratie: {path.relative_to(PROJECT_ROOT)} (lees en test hem voor u commit)")
     return 0
 
 

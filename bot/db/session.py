@@ -1,4 +1,4 @@
-"""Engine and session factory from WIJKWIJZER_DATABASE_URL; schema creation and default seeding."""
+"""Engine and session factory from WIJKWIJZER_DATABASE_URL; schema migration and default seeding."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from bot.constants import DEFAULT_TOPIC_ROUTES, ENV_DATABASE_URL
-from bot.db.models import Role, RouteRule, metadata
+from bot.db.migrate import locked_connection, upgrade_connection
+from bot.db.models import Role, RouteRule
 from bot.roles import DEFAULT_ROLES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -63,15 +64,24 @@ SCHEMA_ATTEMPTS = 6
 
 
 def create_schema(engine: Engine) -> None:
-    """Create missing tables, then add the default roles and topic routes that are missing."""
-    # The bot and the action server start together: when both create or seed at once, the
-    # loser fails on what the winner just added (or on SQLite's lock while the winner
-    # writes), and a later look finds it all there. A loaded machine needs a few looks.
+    """Bring the database to the newest migration, then add missing default roles and routes.
+
+    A fresh database gets every revision; one made before migrations is adopted at the
+    baseline and upgraded, keeping its data (bot.db.migrate). Migrating and seeding run in
+    one transaction under a lock, so the bot, the action server and other instances that
+    start together take turns.
+    """
+    # The lock covers PostgreSQL and SQLite; a loaded machine can still make SQLite's wait
+    # for the lock run out, or another database refuse the loser of a race, and a later
+    # look finds it all there.
     for attempt in range(1, SCHEMA_ATTEMPTS + 1):
         try:
-            metadata.create_all(engine)
-            with Session(engine, future=True) as session, session.begin():
-                seed_defaults(session)
+            with locked_connection(engine) as connection:
+                upgrade_connection(connection)
+                # Bound to the locked connection, the session joins its transaction.
+                with Session(bind=connection, future=True) as session:
+                    seed_defaults(session)
+                    session.flush()
             return
         except DBAPIError:
             if attempt == SCHEMA_ATTEMPTS:

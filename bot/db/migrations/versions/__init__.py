@@ -1,0 +1,1 @@
+"""Revisions of the neighbourhood database schema, oldest first by number."""
