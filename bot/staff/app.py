@@ -28,6 +28,7 @@ from bot.staff.review import (
     decide,
 )
 from bot.staff.stories import STORIES_DIR, StoryRefused, write_test_story
+from bot.staff.training import TrainingSettings
 from bot.staff.users import check_sign_in, is_active, normalise_name
 from bot.topics import TOPIC_LABELS
 
@@ -67,6 +68,7 @@ class StaffSettings:
     # Failed sign-ins per account and per address within 15 minutes.
     account_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(5, 15 * 60))
     address_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(20, 15 * 60))
+    training: TrainingSettings = field(default_factory=TrainingSettings.from_environment)
 
 
 SETTINGS: Final = web.AppKey("settings", StaffSettings)
@@ -96,6 +98,9 @@ def create_app(settings: StaffSettings) -> web.Application:
     app.router.add_get("/inbox/{event_id:\\d+}", item_page)
     app.router.add_post("/inbox/{event_id:\\d+}/onderwerp", annotate)
     app.router.add_post("/inbox/{event_id:\\d+}/testverhaal", save_test_story)
+    from bot.staff.training_pages import add_training_routes  # it imports this module
+
+    add_training_routes(app)
     app.router.add_static("/static/", HERE / "static", show_index=False)
     return app
 

@@ -1,0 +1,458 @@
+"""Review, annotate, retrain and accept against a real `wijkwijzer serve` and a real training.
+
+One Rasa server (with an API token) and one quick training (configs/training-quick.yml,
+2 folds) are shared by the module: the browser test walks the whole flow, the other test
+checks what the training left behind. The Rasa server swaps the model while a resident's
+conversation goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tarfile
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import yaml
+from aiohttp import web
+from sqlalchemy import create_engine, select
+
+import bot.staff.models  # noqa: F401  (staff tables before create_schema)
+from bot.db.session import create_schema, make_engine, make_session_factory
+from bot.staff.app import StaffSettings, create_app
+from bot.staff.nlu_files import NluData
+from bot.staff.training import (
+    KIND_TRAIN,
+    STAGE_DONE,
+    TrainingRun,
+    TrainingRuns,
+    TrainingSettings,
+    evaluation_path,
+    load_evaluation,
+    persisted_nlu_data,
+)
+from bot.staff.users import add_or_update_user
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from staff_support import (  # noqa: E402
+    CSRF,
+    PROJECT_ROOT,
+    SECRET,
+    STAFF_NAME,
+    STAFF_PASSWORD,
+    conversations,
+)
+from test_browser import CHROMIUM, CHROMIUM_ARGS, _axe  # noqa: E402
+
+pytestmark = [pytest.mark.server, pytest.mark.browser]
+
+BIN = Path(sys.executable).parent
+TOKEN = "een-geheime-api-sleutel"
+START_TIMEOUT = 300
+# A quick training plus 2-fold cross-validation and the conversation tests: a few minutes,
+# more on a loaded machine.
+TRAINING_TIMEOUT = 30 * 60
+QUICK_CONFIG = PROJECT_ROOT / "configs" / "training-quick.yml"
+ANNOTATED = "die lamp bij het speeltuintje doet het niet meer"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class RasaServer:
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def status(self, token: str = TOKEN) -> dict[str, Any]:
+        with urllib.request.urlopen(f"{self.url}/status?token={token}", timeout=30) as answer:
+            result: dict[str, Any] = json.loads(answer.read())
+            return result
+
+    def say(self, sender: str, text: str) -> list[dict[str, Any]]:
+        request = urllib.request.Request(
+            f"{self.url}/webhooks/rest/webhook",
+            data=json.dumps({"sender": sender, "message": text}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=300) as answer:
+            result: list[dict[str, Any]] = json.loads(answer.read())
+            return result
+
+
+@dataclass
+class Workspace:
+    url: str
+    settings: StaffSettings
+    runs: TrainingRuns
+    workdir: Path
+    servers: list[Any] = field(default_factory=list)
+
+    def serve_another(self) -> str:
+        """A second workspace process on the same database: what a restart would show."""
+        url, stop = _serve(self.settings)
+        self.servers.append(stop)
+        return url
+
+
+def _serve(settings: StaffSettings) -> tuple[str, Any]:
+    port = _free_port()
+    loop = asyncio.new_event_loop()
+    runner = web.AppRunner(create_app(settings))
+    loop.run_until_complete(runner.setup())
+    loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=30)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+        loop.close()
+
+    return f"http://127.0.0.1:{port}", stop
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("training-flow")
+
+
+@pytest.fixture(scope="module")
+def rasa(workdir: Path) -> Iterator[RasaServer]:
+    """`wijkwijzer serve` with an API token, running a copy of the project's model."""
+    models = sorted((PROJECT_ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    if not models:
+        message = "no trained model in models/ (run `make train`)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    models_dir = workdir / "models"
+    models_dir.mkdir()
+    shutil.copy2(models[-1], models_dir / models[-1].name)
+    env = dict(
+        os.environ,
+        WIJKWIJZER_DATABASE_URL=f"sqlite:///{workdir / 'nb.db'}",
+        WIJKWIJZER_TRACKER_STORE_URL=f"sqlite:///{workdir / 'rasa-trackers.db'}",
+        WIJKWIJZER_API_TOKEN=TOKEN,
+    )
+    subprocess.run([str(BIN / "wijkwijzer"), "import", str(PROJECT_ROOT / "demo")],
+                   env=env, check=True, capture_output=True)  # fmt: skip
+    port = _free_port()
+    log = workdir / "serve.log"
+    command = [str(BIN / "wijkwijzer"), "serve", "--port", str(port),
+               "--actions-port", str(_free_port()), "--model", str(models_dir)]  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=PROJECT_ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
+    )
+    server = RasaServer(f"http://127.0.0.1:{port}", process, log)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"wijkwijzer serve stopped:\n{log.read_text()[-3000:]}")
+            try:
+                server.status()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"not ready in {START_TIMEOUT} s:\n{log.read_text()[-3000:]}")
+                time.sleep(1)
+        yield server
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.fixture(scope="module")
+def workspace(workdir: Path, rasa: RasaServer) -> Iterator[Workspace]:
+    """The staff workspace with the quick training config, on a copy of data/nlu and stories."""
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    # The review inbox reads conversations as Rasa stores them.
+    store = SQLTrackerStore(
+        Domain.load(str(PROJECT_ROOT / "domain.yml")), dialect="sqlite",
+        db=str(workdir / "review-trackers.db"),
+    )  # fmt: skip
+
+    async def fill() -> None:
+        for sender, events in conversations().items():
+            await store.save(DialogueStateTracker.from_events(sender, events))
+
+    asyncio.run(fill())
+    store.engine.dispose()
+    nlu_dir = workdir / "nlu"
+    shutil.copytree(PROJECT_ROOT / "data" / "nlu", nlu_dir)
+    stories_dir = workdir / "stories"
+    shutil.copytree(PROJECT_ROOT / "tests" / "stories", stories_dir)
+    engine = make_engine(f"sqlite:///{workdir / 'staff.db'}")
+    create_schema(engine)
+    session_factory = make_session_factory(engine)
+    add_or_update_user(session_factory, STAFF_NAME, STAFF_PASSWORD)
+    add_or_update_user(session_factory, "bert", STAFF_PASSWORD)
+    settings = StaffSettings(
+        session_factory=session_factory,
+        tracker_engine=create_engine(f"sqlite:///{workdir / 'review-trackers.db'}", future=True),
+        nlu=NluData(nlu_dir),
+        stories_dir=stories_dir,
+        secret=SECRET,
+        training=TrainingSettings(
+            config=QUICK_CONFIG,
+            folds=2,
+            models_dir=workdir / "models",
+            nlu_dir=nlu_dir,
+            stories_dir=stories_dir,
+            rasa_urls=[rasa.url],
+            api_token=TOKEN,
+        ),
+    )
+    url, stop = _serve(settings)
+    runs = TrainingRuns(session_factory)
+    space = Workspace(url, settings, runs, workdir)
+    yield space
+    for run in runs.recent(100):
+        if run.running:
+            from bot.staff.training import stop_run
+
+            stop_run(run, runs)
+    for stop_other in space.servers:
+        stop_other()
+    stop()
+    engine.dispose()
+
+
+def _signed_in(url: str, name: str = STAFF_NAME) -> requests.Session:
+    session = requests.Session()
+    token = CSRF.search(session.get(f"{url}/aanmelden", timeout=30).text)
+    assert token
+    answer = session.post(
+        f"{url}/aanmelden",
+        data={"naam": name, "wachtwoord": STAFF_PASSWORD, "csrf_token": token.group(1)},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert answer.status_code == 303
+    return session
+
+
+def _csrf(session: requests.Session, url: str) -> str:
+    match = CSRF.search(session.get(url, timeout=60).text)
+    assert match
+    return match.group(1)
+
+
+def _wait_for_the_end(runs: TrainingRuns, run_id: int) -> None:
+    deadline = time.monotonic() + TRAINING_TIMEOUT
+    while time.monotonic() < deadline:
+        run = runs.get(run_id)
+        assert run is not None
+        if not run.running:
+            return
+        time.sleep(5)
+    pytest.fail(f"training {run_id} not finished in {TRAINING_TIMEOUT} s")
+
+
+class Resident(threading.Thread):
+    """Keeps a conversation going, so that we see it is answered while the model swaps."""
+
+    def __init__(self, rasa: RasaServer) -> None:
+        super().__init__(daemon=True)
+        self.rasa = rasa
+        self.answers: list[tuple[float, float, list[dict[str, Any]] | Exception]] = []
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        questions = ["Wie is de wijkagent?", "Mijn buren maken elke nacht lawaai"]
+        turn = 0
+        while not self.stopping.is_set():
+            started = time.monotonic()
+            try:
+                reply: list[dict[str, Any]] | Exception = self.rasa.say(
+                    f"inwoner-wissel-{turn}", questions[turn % 2]
+                )
+            except Exception as error:  # recorded: the test shows what went wrong
+                reply = error
+            self.answers.append((started, time.monotonic(), reply))
+            turn += 1
+            time.sleep(0.3)
+
+
+@pytest.fixture(scope="module")
+def page(workspace: Workspace) -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+        browser_page = context.new_page()
+        csp_errors: list[str] = []
+        browser_page.on(
+            "console",
+            lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None,
+        )
+        browser_page.csp_errors = csp_errors
+        yield browser_page
+        browser.close()
+
+
+def test_review_annotate_retrain_and_accept_in_the_browser(
+    page: Any, workspace: Workspace, rasa: RasaServer
+) -> None:
+    from playwright.sync_api import expect
+
+    url = workspace.url
+    old_model = rasa.status()["model_file"]
+
+    # Review and annotate.
+    page.goto(f"{url}/aanmelden")
+    page.get_by_label("Naam").fill(STAFF_NAME)
+    page.get_by_label("Wachtwoord").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+    expect(page).to_have_url(f"{url}/inbox")
+    page.get_by_role("link", name=ANNOTATED).click()
+    page.get_by_label("Onderwerp").select_option("report_defect")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_role("status")).to_contain_text("toegevoegd")
+
+    # Retrain.
+    page.get_by_role("link", name="Opnieuw trainen").click()
+    expect(page.get_by_role("heading", name="Opnieuw trainen", level=1)).to_be_visible()
+    assert _axe(page) == []
+    page.get_by_role("button", name="Training starten").click()
+    expect(page.get_by_role("status")).to_contain_text("gestart")
+    expect(page.get_by_role("heading", name="Training loopt")).to_be_visible()
+    assert page.locator('meta[http-equiv="refresh"]').count() == 1
+    assert _axe(page) == []
+    run = workspace.runs.latest(KIND_TRAIN)
+    assert run is not None and run.running and run.started_by == STAFF_NAME
+
+    # A colleague who starts one too is refused; nothing new is started.
+    colleague = _signed_in(url, "bert")
+    refused = colleague.post(
+        f"{url}/training/start",
+        data={"csrf_token": _csrf(colleague, f"{url}/training")},
+        allow_redirects=False,
+        timeout=60,
+    )
+    assert refused.status_code == 409
+    assert [r.id for r in workspace.runs.recent(100)] == [run.id]
+
+    # A restarted workspace (another process on the same database) shows the same training.
+    other = workspace.serve_another()
+    shown = _signed_in(other).get(f"{other}/training", timeout=60).text
+    assert f"Training {run.id}:" in shown and 'http-equiv="refresh"' in shown
+
+    # The page refreshes itself until the evaluation is done.
+    expect(page.locator(".run-stage")).to_have_attribute(
+        "data-stage", re.compile("done|failed"), timeout=TRAINING_TIMEOUT * 1000
+    )
+    finished = workspace.runs.get(run.id)
+    assert finished is not None
+    assert finished.stage == STAGE_DONE, finished.message + "\n" + _rasa_log(finished.work_dir)
+    expect(page.get_by_role("heading", name="In gebruik nemen")).to_be_visible()
+    assert page.locator('meta[http-equiv="refresh"]').count() == 0
+    assert _axe(page) == []
+
+    # Accept with a wrong token: a Dutch error, the old model keeps running.
+    workspace.settings.training.api_token = "verkeerde-sleutel"
+    try:
+        page.get_by_role("button", name="In gebruik nemen").click()
+        expect(page.get_by_role("alert")).to_contain_text("weigert de sleutel")
+        assert _axe(page) == []
+    finally:
+        workspace.settings.training.api_token = TOKEN
+    assert rasa.status()["model_file"] == old_model
+
+    # Accept: Rasa swaps the model while the resident's conversation goes on.
+    resident = Resident(rasa)
+    resident.start()
+    time.sleep(2)
+    swap_started = time.monotonic()
+    page.goto(f"{url}/training?run={run.id}")
+    page.get_by_role("button", name="In gebruik nemen").click()
+    expect(page.get_by_role("status")).to_contain_text("in gebruik", timeout=600_000)
+    swap_ended = time.monotonic()
+    time.sleep(2)
+    resident.stopping.set()
+    resident.join(timeout=300)
+    assert _axe(page) == []
+    assert page.csp_errors == []
+
+    assert finished.model is not None
+    assert rasa.status()["model_file"] == finished.model.name != old_model
+    failures = [a for _, _, a in resident.answers if isinstance(a, Exception) or not a]
+    assert failures == []
+    during = [a for start, end, a in resident.answers if end > swap_started and start < swap_ended]
+    assert during, "no message was sent while the model was swapped"
+    accepted = workspace.runs.get(run.id)
+    assert accepted is not None and accepted.accepted_by == STAFF_NAME and accepted.accepted_at
+    # In models/ too, so that a restart of the servers keeps the new model.
+    assert (workspace.settings.training.models_dir / finished.model.name).is_file()
+
+
+def _rasa_log(work_dir: str) -> str:
+    path = Path(work_dir) / "rasa.log"
+    return path.read_text(errors="replace")[-3000:] if path.is_file() else ""
+
+
+def test_the_training_left_a_candidate_and_its_evaluation(workspace: Workspace) -> None:
+    run = next((r for r in workspace.runs.recent(100) if r.stage == STAGE_DONE), None)
+    if run is None:
+        pytest.skip("the browser test made no finished training")
+    assert run.model is not None and run.model.is_file()
+    assert run.model.parent == workspace.settings.training.candidates_dir / f"run-{run.id}"
+    evaluation = load_evaluation(run.model)
+    assert evaluation is not None and evaluation_path(run.model).is_file()
+    assert evaluation["model"] == run.model.name
+
+    nlu = evaluation["nlu"]
+    assert nlu["folds"] == 2
+    assert 0.0 <= nlu["macro_f1"] <= 1.0 and 0.0 <= nlu["accuracy"] <= 1.0
+    assert set(nlu["per_intent"]) >= set(workspace.settings.nlu.intents()) - {"nlu_fallback"}
+
+    stories = workspace.settings.training.stories_dir
+    expected = sum(
+        len((yaml.safe_load(p.read_text(encoding="utf-8")) or {}).get("stories") or [])
+        for p in stories.glob("*.yml")
+    )
+    conversations_result = evaluation["conversations"]
+    assert conversations_result["total"] == expected
+    assert conversations_result["passed"] + conversations_result["failed"] == expected
+    assert len(conversations_result["failed_stories"]) == conversations_result["failed"]
+
+    # The candidate was trained on the annotated example (kept inside the model).
+    persisted = persisted_nlu_data(run.model, workspace.workdir)
+    assert persisted is not None
+    assert ANNOTATED in persisted.read_text(encoding="utf-8")
+
+    with workspace.settings.session_factory() as session:
+        stored = session.scalars(select(TrainingRun).where(TrainingRun.id == run.id)).one()
+        assert stored.started_by == STAFF_NAME and stored.finished_at and stored.active is None
+    with tarfile.open(run.model) as archive:
+        assert any(name.endswith("metadata.json") for name in archive.getnames())
