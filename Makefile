@@ -13,7 +13,7 @@ STAFF_PORT ?= 8090
 export WIJKWIJZER_DATABASE_URL ?= sqlite:///$(CURDIR)/wijkwijzer.db
 
 .PHONY: help install run serve train db test test-unit test-stories validate lint bench eval clean \
-	widget web-deps screenshots staff-user
+	widget web-deps screenshots staff-user interactive
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -56,6 +56,9 @@ run: install db train widget ## Set up everything and serve the bot, the action 
 
 staff-user: $(VENV)/.installed ## Add a staff account for the workspace: make staff-user NAME=...
 	$(WW) staff-user add $(NAME)
+
+interactive: install db ## Write a longer conversation test by talking to the bot (rasa interactive)
+	scripts/interactive.sh
 
 validate: $(VENV)/.installed ## Check the training data and domain (tests/data enforces it is clean)
 	$(BIN)/rasa data validate --domain domain.yml --data data --config config.yml

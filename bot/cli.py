@@ -295,12 +295,17 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         ]  # fmt: skip
         processes.append(subprocess.Popen(web_command, cwd=PROJECT_ROOT, env=env))
     if args.staff_port:
+        # The workspace's "accept" loads new models into this server, from this folder.
+        staff_env = dict(env)
+        staff_env.setdefault("WIJKWIJZER_RASA_URLS", f"http://127.0.0.1:{args.port}")
+        if args.model.is_dir():
+            staff_env.setdefault("WIJKWIJZER_MODELS_DIR", str(args.model.resolve()))
         staff_command = [
             sys.executable, "-m", "bot.staff",
             "--host", args.host,
             "--port", str(args.staff_port),
         ]  # fmt: skip
-        processes.append(subprocess.Popen(staff_command, cwd=PROJECT_ROOT, env=env))
+        processes.append(subprocess.Popen(staff_command, cwd=PROJECT_ROOT, env=staff_env))
     return _supervise(processes, args)
 
 

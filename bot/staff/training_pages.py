@@ -63,6 +63,17 @@ def add_training_routes(app: web.Application) -> None:
     app.router.add_post("/training/start", start_training)
     app.router.add_post("/training/meten", measure_running_model)
     app.router.add_post("/training/{run_id:\\d+}/accepteren", accept_candidate)
+    app.router.add_get("/training/{run_id:\\d+}/stand", run_state)
+    app.on_response_prepare.append(allow_own_script)
+
+
+async def allow_own_script(request: web.Request, response: web.StreamResponse) -> None:
+    """The training page may run its one static script (and ask for the stage); no other page."""
+    csp = response.headers.get("Content-Security-Policy")
+    if csp and request.path == "/training":
+        response.headers["Content-Security-Policy"] = (
+            csp + "; script-src 'self'; connect-src 'self'"
+        )
 
 
 def _staff() -> Any:
@@ -188,6 +199,18 @@ async def training_page(
         topic_label=staff.topic_label,
         token_missing=not training.api_token,
         servers=training.rasa_urls,
+    )
+
+
+async def run_state(request: web.Request) -> web.StreamResponse:
+    """The stage of one run, for static/training.js."""
+    _reap()
+    _, _, runs = _settings(request)
+    run = runs.get(int(request.match_info["run_id"]))
+    if run is None:
+        raise web.HTTPNotFound()
+    return web.json_response(
+        {"stage": run.stage, "running": run.running, "elapsed": format_elapsed(run)}
     )
 
 

@@ -158,3 +158,33 @@ async def sign_in(
         data={"naam": name, "wachtwoord": password, "csrf_token": token},
         allow_redirects=False,
     )
+
+
+def copy_nlu_trimmed(source: Path, target: Path, per_intent: int) -> None:
+    """Copy data/nlu keeping the first `per_intent` examples of each intent, layout unchanged.
+
+    A training on the trimmed copy takes a fraction of the time; tests of the training
+    machinery need a real model, not a good one.
+    """
+    examples_line = re.compile(r"^\s+examples:\s*\|[-+]?\s*$")
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(source.glob("*.yml")):
+        kept: list[str] = []
+        in_examples, count, indent = False, 0, 0
+        for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
+            stripped = line.strip()
+            line_indent = len(line) - len(line.lstrip())
+            if (
+                in_examples
+                and stripped
+                and (line_indent <= indent or not stripped.startswith("- "))
+            ):
+                in_examples = False
+            if in_examples and stripped:
+                count += 1
+                if count > per_intent:
+                    continue
+            if examples_line.match(line):
+                in_examples, count, indent = True, 0, line_indent
+            kept.append(line)
+        (target / path.name).write_text("".join(kept), encoding="utf-8")

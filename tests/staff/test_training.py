@@ -85,7 +85,8 @@ async def test_training_pages_require_sign_in(
     client: TestClient, training: TrainingSettings, session_factory: sessionmaker
 ) -> None:
     paths = ["/training/start", "/training/meten", "/training/1/accepteren"]
-    for method, path in [("GET", "/training"), *(("POST", p) for p in paths)]:
+    gets = [("GET", "/training"), ("GET", "/training/1/stand")]
+    for method, path in [*gets, *(("POST", p) for p in paths)]:
         response = await client.request(method, path, allow_redirects=False)
         assert response.status == 303, path
         assert response.headers["Location"] == "/aanmelden"
@@ -120,10 +121,17 @@ async def test_a_second_training_is_refused_while_one_runs(
     )
     assert response.status == 409
     assert _count(session_factory) == 1
-    # While it runs, the page refreshes itself (no script: the CSP allows none).
-    page = await (await signed_in.get("/training")).text()
-    assert '<meta http-equiv="refresh"' in page
-    assert "<script" not in page
+    # While it runs, the page follows the stage with its one static script, which the CSP
+    # allows on this page only.
+    response = await signed_in.get("/training")
+    page = await response.text()
+    assert '<script src="/static/training.js" defer></script>' in page
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    inbox = await signed_in.get("/inbox")
+    assert "script-src" not in inbox.headers["Content-Security-Policy"]
+    state = await (await signed_in.get(f"/training/{busy.id}/stand")).json()
+    assert state["stage"] == "waiting" and state["running"] is True
+    assert (await signed_in.get("/training/999/stand")).status == 404
     assert runs.running() == runs.get(busy.id)
 
 
@@ -215,7 +223,7 @@ async def test_the_page_compares_both_models_and_offers_to_measure_an_unmeasured
     page = await (await signed_in.get("/training")).text()
     assert "93.0%" in page and "5 van 5 geslaagd" in page
     assert 'action="/training/meten"' in page
-    assert 'http-equiv="refresh"' not in page
+    assert "<script" not in page
 
 
 def test_worse_on_conversations_compares_the_share_that_passes() -> None:
