@@ -39,6 +39,7 @@ def target_metadata() -> MetaData:
     # Each of these modules registers its tables on the shared metadata when imported.
     import bot.db.geometry  # noqa: F401
     import bot.staff.models  # noqa: F401
+    import bot.staff.training  # noqa: F401
     from bot.db.models import metadata
 
     return metadata
