@@ -295,10 +295,13 @@ class ContactDirectory:
             return self._resolve(session, text, parsed, expecting)
 
     def resolve_point(self, latitude: float, longitude: float) -> LocationResult:
-        """A shared location pin (WhatsApp): the buurt whose outline holds the point.
+        """A shared location pin (WhatsApp): the buurt it lies in.
 
-        Outlines come from the optional buurten.geojson of an import; without them every
-        pin is `unknown`, and a pin outside all outlines is `outside`.
+        Buurt outlines (the optional buurten.geojson of an import) decide first. Where a
+        municipality has no outlines, the buurt of the nearest address with coordinates
+        counts, up to NEAREST_ADDRESS_MAX_M away; equally near addresses in different
+        buurten make the pin `ambiguous`. A pin that neither places is `outside`; with
+        neither outlines nor coordinates loaded, every pin is `unknown`.
         """
         try:
             lat, lon = float(latitude), float(longitude)
@@ -309,18 +312,25 @@ class ContactDirectory:
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             return LocationResult(STATUS_UNKNOWN, "")
         query = f"{lat:.5f}, {lon:.5f}"
-        try:
-            from bot.db import geometry
-        except ImportError:
-            return LocationResult(STATUS_UNKNOWN, query)
+        from bot.db import geometry
+
         with self._session() as session:
-            if not geometry.has_geometry(session):
-                return LocationResult(STATUS_UNKNOWN, query)
-            buurt_code = geometry.find_buurt_at(session, lat, lon)
-            areas = self._areas(session, [buurt_code]) if buurt_code else []
-        if areas:
+            outlines = geometry.has_geometry(session)
+            if outlines:
+                buurt_code = geometry.find_buurt_at(session, lat, lon)
+                areas = self._areas(session, [buurt_code]) if buurt_code else []
+                if areas:
+                    return LocationResult(STATUS_FOUND, query, areas[0])
+            coordinates = geometry.has_coordinates(session)
+            nearest = geometry.nearest_address(session, lat, lon) if coordinates else None
+            areas = self._areas(session, nearest.buurt_codes) if nearest else []
+        if len(areas) == 1:
             return LocationResult(STATUS_FOUND, query, areas[0])
-        return LocationResult(STATUS_OUTSIDE, query)
+        if areas:
+            return self._ambiguous(query, areas)
+        if outlines or coordinates:
+            return LocationResult(STATUS_OUTSIDE, query)
+        return LocationResult(STATUS_UNKNOWN, query)
 
     def _resolve(
         self, session: Session, text: str, parsed: ParsedLocation, expecting: bool

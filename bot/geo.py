@@ -88,6 +88,24 @@ def distance_to_shape_m(lat: float, lon: float, shape: Shape) -> float:
     return best
 
 
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres (haversine), exact enough at any distance."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = phi2 - phi1
+    dlambda = math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def box_around(lat: float, lon: float, radius_m: float) -> BoundingBox:
+    """A box that holds every point within `radius_m` of (lat, lon)."""
+    # 0.5% wider than the circle, so rounding never leaves a point just inside it out.
+    dlat = math.degrees(radius_m / EARTH_RADIUS_M) * 1.005
+    # Degrees of longitude shrink towards the poles; the floor keeps the box finite there.
+    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
+    return BoundingBox(lat - dlat, lat + dlat, lon - dlon, lon + dlon)
+
+
 def _distance_to_segment(ax: float, ay: float, bx: float, by: float) -> float:
     """Distance from the origin to the segment a-b."""
     dx, dy = bx - ax, by - ay

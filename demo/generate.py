@@ -21,6 +21,8 @@ GEMEENTE_DETAILS = {
 _LETTERS = "ABCEGHJKLMNPRSTVWXZ"
 # Houses per postcode: about one block of a street.
 _BLOCK = 12
+# Houses stand this far (about 7 m) north or south of the middle of their street.
+_SIDE_DEGREES = 0.00006
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,9 @@ class Buurt:
     name: str
     city: str
     streets: tuple[Street, ...]
+    # (south, west, north, east) in WGS84 degrees: where its houses stand, inside the
+    # buurt's outline in buurten.geojson (clear of enclaves such as the Kloosterbuurt).
+    houses: tuple[float, float, float, float]
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,7 @@ WIJKEN = (
                     Street("Oude Kade", 1, 24, "9281"),
                     Street("Vissersgang", 1, 12, "9281"),
                 ),
+                (53.026, 6.886, 53.034, 6.899),
             ),
             Buurt(
                 "BU92000102",
@@ -73,6 +79,7 @@ WIJKEN = (
                     # The Stationsweg runs on into the Vogelbuurt (numbers 21-40).
                     Street("Stationsweg", 1, 20, "9281"),
                 ),
+                (53.0255, 6.9005, 53.0275, 6.9145),
             ),
             Buurt(
                 "BU92000103",
@@ -82,6 +89,7 @@ WIJKEN = (
                     Street("Kloosterlaan", 1, 30, "9281"),
                     Street("Abdijstraat", 1, 18, "9281"),
                 ),
+                (53.0285, 6.9035, 53.0315, 6.9085),
             ),
         ),
     ),
@@ -99,6 +107,7 @@ WIJKEN = (
                     Street("Spreeuwenhof", 1, 12, "9282"),
                     Street("Stationsweg", 21, 40, "9282"),
                 ),
+                (53.036, 6.886, 53.042, 6.899),
             ),
             Buurt(
                 "BU92000202",
@@ -109,6 +118,7 @@ WIJKEN = (
                     Street("Rozenlaan", 1, 24, "9282"),
                     Street("Irisplein", 1, 10, "9282"),
                 ),
+                (53.036, 6.901, 53.042, 6.914),
             ),
             Buurt(
                 "BU92000203",
@@ -119,6 +129,7 @@ WIJKEN = (
                     Street("Eikenlaan", 1, 20, "9282"),
                     Street("Beukenhof", 1, 10, "9282"),
                 ),
+                (53.044, 6.886, 53.049, 6.914),
             ),
         ),
     ),
@@ -135,6 +146,7 @@ WIJKEN = (
                     Street("Burgemeester de Withstraat", 1, 24, "9283"),
                     Street("Wiekenpad", 1, 10, "9283"),
                 ),
+                (53.011, 6.886, 53.024, 6.899),
             ),
             Buurt(
                 "BU92000302",
@@ -145,6 +157,7 @@ WIJKEN = (
                     Street("Lisdoddestraat", 1, 20, "9283"),
                     Street("Kievitsweg", 1, 16, "9283"),
                 ),
+                (53.011, 6.901, 53.024, 6.914),
             ),
         ),
     ),
@@ -160,6 +173,7 @@ WIJKEN = (
                     Street("Dorpsstraat", 1, 30, "9285"),
                     Street("Schoolstraat", 1, 16, "9285"),
                 ),
+                (53.027, 6.936, 53.033, 6.944),
             ),
             Buurt(
                 "BU92000402",
@@ -169,6 +183,7 @@ WIJKEN = (
                     Street("Veenweg", 1, 20, "9286"),
                     Street("Polderdijk", 1, 10, "9286"),
                 ),
+                (53.012, 6.920, 53.024, 6.958),
             ),
         ),
     ),
@@ -423,14 +438,24 @@ def _postcode_letters() -> list[str]:
     return [pair for pair in pairs if pair not in ("SA", "SD", "SS")]
 
 
-def address_rows() -> list[tuple[str, str, str, str, str]]:
+def house_position(buurt: Buurt, street_index: int, street: Street, number: int) -> tuple[str, str]:
+    """(lat, lon) of a house: streets run west to east across the buurt, one above the
+    other; odd numbers on the north side, even numbers on the south side."""
+    south, west, north, east = buurt.houses
+    lat = south + (street_index + 0.5) * (north - south) / len(buurt.streets)
+    lat += _SIDE_DEGREES if number % 2 else -_SIDE_DEGREES
+    lon = west + (number - street.first + 0.5) * (east - west) / (street.last - street.first + 1)
+    return f"{lat:.6f}", f"{lon:.6f}"
+
+
+def address_rows() -> list[tuple[str, ...]]:
     """One row per address; each block of a street gets the next postcode of its PC4."""
     letters = _postcode_letters()
     next_letter: dict[str, int] = {}
     rows = []
     for wijk in WIJKEN:
         for buurt in wijk.buurten:
-            for street in buurt.streets:
+            for street_index, street in enumerate(buurt.streets):
                 for block_start in range(street.first, street.last + 1, _BLOCK):
                     index = next_letter.get(street.pc4, 0)
                     next_letter[street.pc4] = index + 1
@@ -440,8 +465,12 @@ def address_rows() -> list[tuple[str, str, str, str, str]]:
                         numbers += [
                             a for a in street.additions if a.rstrip("abcdefgh") == str(number)
                         ]
+                        # "12a" stands in the same building as 12.
+                        lat, lon = house_position(buurt, street_index, street, number)
                         for house in numbers:
-                            rows.append((postcode, house, street.name, buurt.city, buurt.code))
+                            rows.append(
+                                (postcode, house, street.name, buurt.city, buurt.code, lat, lon)
+                            )
     return rows
 
 
@@ -463,7 +492,7 @@ def write(directory: Path = HERE) -> None:
     )
     writer(
         "adressen.csv",
-        ("postcode", "huisnummer", "straat", "woonplaats", "buurtcode"),
+        ("postcode", "huisnummer", "straat", "woonplaats", "buurtcode", "lat", "lon"),
         address_rows(),
     )
     writer(

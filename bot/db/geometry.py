@@ -1,4 +1,4 @@
-"""Buurt outlines in the database: the model, the buurten.geojson import and the point lookup."""
+"""Where a location pin lies: buurt outlines (buurten.geojson) and the nearest known address."""
 
 from __future__ import annotations
 
@@ -7,15 +7,28 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Column, Float, ForeignKey, Index, String, Text, delete, inspect, select
+from sqlalchemy import (
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    delete,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, Session
 
-from bot.db.models import CODE_LENGTH, Base
+from bot.db.models import CODE_LENGTH, Address, Base
 from bot.geo import (
     GeometryError,
     Shape,
     bounding_box,
+    box_around,
     declares_rd,
+    distance_m,
     distance_to_shape_m,
     first_position,
     iter_features,
@@ -32,6 +45,15 @@ CODE_PROPERTIES = ("buurtcode", "BU_CODE")
 SNAP_DISTANCE_M = 25.0
 # Bounding boxes are widened by this many degrees (about 30 m) for the snap distance.
 _SNAP_DEGREES = 0.0003
+# Without an outline, a pin counts for the buurt of the nearest address with coordinates,
+# but not from farther than this: a kilometre from any house is no address of ours.
+NEAREST_ADDRESS_MAX_M = 1000.0
+# Boxes of growing half-width: in a town the first box already holds a nearest address
+# and reads a few hundred index entries; only a pin in open country reaches the last.
+NEAREST_SEARCH_STEPS_M = (100.0, 300.0, NEAREST_ADDRESS_MAX_M)
+# Addresses nearer than this to each other's distance from the pin are equally near:
+# a phone's position is not better than a few metres.
+TIE_DISTANCE_M = 1.0
 
 
 class BuurtShape(Base):
@@ -198,3 +220,89 @@ def find_buurt_at(session: Session, lat: float, lon: float) -> str | None:
         if distance <= SNAP_DISTANCE_M and (nearest is None or distance < nearest[0]):
             nearest = (distance, str(code))
     return nearest[1] if nearest else None
+
+
+# --------------------------------------------------------------------------- nearest address
+
+
+@dataclass(frozen=True)
+class NearestAddress:
+    """The buurten of the address(es) nearest to a pin, and how far they are."""
+
+    distance_m: float
+    # More than one only when addresses in different buurten are equally near (a tie).
+    buurt_codes: tuple[str, ...]
+
+
+_COORDINATE_COLUMNS = ("latitude", "longitude")
+_COORDINATE_INDEX = "ix_address_lat_lon"
+
+
+def ensure_address_coordinates(session: Session) -> None:
+    """Adds address.latitude/longitude and their index to databases made before they existed."""
+    connection = session.connection()
+    inspector = inspect(connection)
+    present = {column["name"] for column in inspector.get_columns(Address.__tablename__)}
+    for column in _COORDINATE_COLUMNS:
+        if column not in present:
+            # Plain DDL both SQLite and PostgreSQL accept; nullable, so no table rewrite.
+            connection.execute(text(f"ALTER TABLE address ADD COLUMN {column} FLOAT"))
+    indexes = {index["name"] for index in inspector.get_indexes(Address.__tablename__)}
+    if _COORDINATE_INDEX not in indexes:
+        for index in Address.__table__.indexes:
+            if index.name == _COORDINATE_INDEX:
+                index.create(connection)
+
+
+def has_coordinates(session: Session) -> bool:
+    """Whether any address has coordinates (older databases lack even the columns)."""
+    columns = inspect(session.connection()).get_columns(Address.__tablename__)
+    if not set(_COORDINATE_COLUMNS) <= {column["name"] for column in columns}:
+        return False
+    query = select(Address.id).where(Address.latitude.is_not(None)).limit(1)
+    return session.scalar(query) is not None
+
+
+def nearest_address(
+    session: Session,
+    lat: float,
+    lon: float,
+    *,
+    max_distance_m: float = NEAREST_ADDRESS_MAX_M,
+    steps_m: tuple[float, ...] = NEAREST_SEARCH_STEPS_M,
+) -> NearestAddress | None:
+    """The nearest address with coordinates within `max_distance_m`, in a buurt without outline.
+
+    Buurten with an outline are left out: there the outline has already said the pin is
+    not in them. Each step reads the addresses in a box around the pin through the
+    (latitude, longitude) index; every address within the box's half-width lies inside
+    the box, so a nearest one at most that far away is the nearest of all.
+    """
+    outlined = inspect(session.connection()).has_table(BuurtShape.__tablename__)
+    radii = [radius for radius in steps_m if radius < max_distance_m] + [max_distance_m]
+    for radius in radii:
+        box = box_around(lat, lon, radius)
+        rows = session.execute(
+            select(Address.buurt_code, Address.latitude, Address.longitude).where(
+                Address.latitude.between(box.min_lat, box.max_lat),
+                Address.longitude.between(box.min_lon, box.max_lon),
+            )
+        ).all()
+        candidates = [
+            (distance_m(lat, lon, float(row_lat), float(row_lon)), str(code))
+            for code, row_lat, row_lon in rows
+        ]
+        if outlined and candidates:
+            codes = {code for _, code in candidates}
+            shaped = set(
+                session.scalars(
+                    select(BuurtShape.buurt_code).where(BuurtShape.buurt_code.in_(codes))
+                )
+            )
+            candidates = [item for item in candidates if item[1] not in shaped]
+        within = [item for item in candidates if item[0] <= radius]
+        if within:
+            best = min(distance for distance, _ in within)
+            tied = {code for distance, code in within if distance <= best + TIE_DISTANCE_M}
+            return NearestAddress(best, tuple(sorted(tied)))
+    return None

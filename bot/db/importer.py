@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -36,6 +37,8 @@ PC6HNR_PATTERN = "pc6hnr*.csv"
 
 BUURTEN_COLUMNS = ("buurtcode", "buurtnaam", "wijkcode", "wijknaam", "gemeentecode", "gemeentenaam")
 ADRESSEN_COLUMNS = ("postcode", "huisnummer", "straat", "woonplaats", "buurtcode")
+# Optional WGS84 coordinates of each address, for location pins without buurt outlines.
+ADRESSEN_COORDINATE_COLUMNS = ("lat", "lon")
 CONTACTEN_COLUMNS = ("naam", "rol", "organisatie", "telefoon", "email", "spreekuur", "gebied")
 GEMEENTEN_COLUMNS = ("gemeentecode", "telefoon", "website", "meldingen_url", "openingstijden")
 # CBS names the area columns after the year of the division: Buurt2023, Wijk2023, ...
@@ -48,6 +51,9 @@ MAX_PROBLEMS_PER_FILE = 1000
 # CBS code shapes: BU + 8, WK + 6, GM + 4 characters; recent buurt/wijk codes hold letters.
 _CODE_SHAPES = {"BU": (8, LEVEL_BUURT), "WK": (6, LEVEL_WIJK), "GM": (4, LEVEL_GEMEENTE)}
 _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# Where Dutch latitudes and longitudes lie (with a margin), to notice swapped columns.
+_NL_LAT = (50.5, 53.8)
+_NL_LON = (3.0, 7.5)
 
 
 @dataclass(frozen=True)
@@ -84,13 +90,16 @@ class ImportReport:
     addresses: int
     contacts: int
     shapes: int = 0
+    # Addresses with coordinates (the optional lat,lon columns of adressen.csv).
+    located: int = 0
 
     def __str__(self) -> str:
         shapes = f", {self.shapes} buurtgrenzen" if self.shapes else ""
+        located = f" ({self.located} met coördinaten)" if self.located else ""
         return (
             f"Import gelukt voor {', '.join(self.gemeenten)}: {self.wijken} wijken, "
-            f"{self.buurten} buurten, {self.addresses} adressen, {self.contacts} contacten"
-            f"{shapes}."
+            f"{self.buurten} buurten, {self.addresses} adressen{located}, "
+            f"{self.contacts} contacten{shapes}."
         )
 
 
@@ -219,11 +228,15 @@ def _read_rows(
     problems: _Problems,
     *,
     delimiter: str | None = ",",
+    optional: tuple[str, ...] = (),
 ) -> Iterator[tuple[int, dict[str, str]]]:
-    """Rows as dicts of `columns` with their line numbers."""
-    records = _read_records(path, name, columns, problems, delimiter=delimiter)
+    """Rows as dicts of `columns` (and of the `optional` ones present) with their line numbers."""
+    present: list[str] = []
+    records = _read_records(
+        path, name, columns, problems, delimiter=delimiter, optional=optional, present=present
+    )
     for line, values in records:
-        yield line, dict(zip(columns, values, strict=True))
+        yield line, dict(zip((*columns, *present), values, strict=True))
 
 
 def _read_records(
@@ -234,10 +247,13 @@ def _read_records(
     *,
     delimiter: str | None = ",",
     canonical: Callable[[str], str] = _canonical,
+    optional: tuple[str, ...] = (),
+    present: list[str] | None = None,
 ) -> Iterator[tuple[int, list[str]]]:
     """Values of `columns` in that order, with line numbers; other columns are ignored.
 
-    Problems with the header, the encoding or the number of fields are recorded.
+    Those of the `optional` columns that the header has follow, and are listed in
+    `present`. Problems with the header, the encoding or the number of fields are recorded.
     """
     try:
         lines = _decoded_lines(path, name, problems)
@@ -272,7 +288,10 @@ def _read_records(
 
         reader = csv.reader(with_first(), delimiter=delimiter)
         next(reader)
-        positions = [header.index(column) for column in columns]
+        found_optional = [column for column in optional if column in header]
+        if present is not None:
+            present.extend(found_optional)
+        positions = [header.index(column) for column in (*columns, *found_optional)]
         try:
             for row in reader:
                 if not "".join(row).strip():
@@ -415,10 +434,67 @@ def _buurt_problem(raw: str, plan: _Plan) -> tuple[str | None, str | None]:
     return None, f"buurtcode {parsed[0]} staat niet in {BUURTEN_FILE}."
 
 
+def _degrees(raw: str) -> float | None:
+    """A number of degrees as a spreadsheet writes it ("52.0907" or "52,0907")."""
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _coordinates(row: dict[str, str]) -> tuple[float | None, float | None, str | None]:
+    """(latitude, longitude, None) from the optional lat,lon fields, or a Dutch problem.
+
+    Both empty is fine (no coordinates for this address); one of them is not.
+    """
+    raw_lat, raw_lon = row.get("lat", ""), row.get("lon", "")
+    if not raw_lat and not raw_lon:
+        return None, None, None
+    if not raw_lat or not raw_lon:
+        return None, None, "vul lat en lon allebei in, of laat ze allebei leeg."
+    lat, lon = _degrees(raw_lat), _degrees(raw_lon)
+    if lat is None or lon is None:
+        bad = raw_lat if lat is None else raw_lon
+        return None, None, f"ongeldige coördinaat '{bad}' (verwacht een getal zoals 53.03)."
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return (
+            None,
+            None,
+            (
+                f"de coördinaten ({raw_lat}, {raw_lon}) zijn geen graden. Gebruik WGS84: "
+                "lat is de breedtegraad (zoals 52.09), lon de lengtegraad (zoals 5.12)."
+            ),
+        )
+    if _NL_LAT[0] <= lon <= _NL_LAT[1] and _NL_LON[0] <= lat <= _NL_LON[1]:
+        return (
+            None,
+            None,
+            (
+                f"lat {raw_lat} en lon {raw_lon} lijken verwisseld: in Nederland is lat "
+                "ongeveer 51 tot 53,5 en lon ongeveer 3,5 tot 7."
+            ),
+        )
+    return lat, lon, None
+
+
 def _check_adressen(path: Path, plan: _Plan, problems: _Problems) -> None:
     name = ADRESSEN_FILE
     first_line: dict[tuple[str, int, str], int] = {}
-    for line, row in _read_rows(path, name, ADRESSEN_COLUMNS, problems):
+    reported_half_pair = False
+    rows = _read_rows(path, name, ADRESSEN_COLUMNS, problems, optional=ADRESSEN_COORDINATE_COLUMNS)
+    for line, row in rows:
+        if ("lat" in row) != ("lon" in row):
+            # A header with one coordinate column: say so once, not on every line.
+            if not reported_half_pair:
+                reported_half_pair = True
+                problems.add(
+                    name,
+                    1,
+                    "de kopregel heeft lat of lon, maar niet allebei. Voeg de "
+                    "andere kolom toe of laat ze allebei weg.",
+                )
+            continue
         if not _required(
             row, ("postcode", "huisnummer", "straat", "buurtcode"), name, line, problems
         ):
@@ -439,6 +515,9 @@ def _check_adressen(path: Path, plan: _Plan, problems: _Problems) -> None:
         buurt_code, buurt_message = _buurt_problem(row["buurtcode"], plan)
         if buurt_message:
             messages.append(buurt_message)
+        latitude, longitude, coordinate_message = _coordinates(row)
+        if coordinate_message:
+            messages.append(coordinate_message)
         if messages:
             problems.add(name, line, " ".join(messages))
             continue
@@ -464,6 +543,8 @@ def _check_adressen(path: Path, plan: _Plan, problems: _Problems) -> None:
                 "street_norm": normalize_street(row["straat"]),
                 "city": row["woonplaats"] or plan.gemeenten[gemeente_code].name,
                 "buurt_code": buurt_code,
+                "latitude": latitude,
+                "longitude": longitude,
             }
         )
 
@@ -511,6 +592,8 @@ def _pc6hnr_addresses(path: Path, plan: _Plan, problems: _Problems) -> Iterator[
             "street_norm": "",
             "city": "",
             "buurt_code": buurt[0],
+            "latitude": None,
+            "longitude": None,
         }
 
 
@@ -678,6 +761,9 @@ def check_directory(path: Path | str, session: Session) -> _Plan:
 
 def _replace(session: Session, plan: _Plan) -> tuple[int, int]:
     """Replace the municipalities' data; the caller owns the transaction. (addresses, shapes)"""
+    from bot.db import geometry
+
+    geometry.ensure_address_coordinates(session)
     codes = list(plan.gemeenten)
     old_buurten = select(Buurt.code).where(Buurt.gemeente_code.in_(codes))
     old_wijken = select(Wijk.code).where(Wijk.gemeente_code.in_(codes))
@@ -806,4 +892,5 @@ def import_directory(path: Path | str, session_factory: Callable[[], Session]) -
         addresses=addresses,
         contacts=len(plan.contacts),
         shapes=shapes,
+        located=sum(1 for address in plan.addresses if address["latitude"] is not None),
     )

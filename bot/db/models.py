@@ -6,6 +6,7 @@ from sqlalchemy import (
     CHAR,
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -75,6 +76,9 @@ class Address(Base):
         Index("ix_address_postcode_number", "postcode", "house_number"),
         Index("ix_address_street_number", "street_norm", "house_number"),
         Index("ix_address_buurt_code", "buurt_code"),
+        # A range on latitude, then longitude read from the same index: the bounding box
+        # of the nearest-address search for location pins (bot/db/geometry.py).
+        Index("ix_address_lat_lon", "latitude", "longitude"),
     )
 
     id: Mapped[int] = Column(Integer, primary_key=True, autoincrement=True)
@@ -85,6 +89,9 @@ class Address(Base):
     street_norm: Mapped[str] = Column(String(200), nullable=False, default="")
     city: Mapped[str] = Column(String(200), nullable=False, default="")
     buurt_code: Mapped[str] = Column(String(CODE_LENGTH), ForeignKey("buurt.code"), nullable=False)
+    # WGS84 degrees from the optional lat,lon columns of adressen.csv; NULL when not given.
+    latitude: Mapped[float | None] = Column(Float, nullable=True)
+    longitude: Mapped[float | None] = Column(Float, nullable=True)
 
 
 class Role(Base):
