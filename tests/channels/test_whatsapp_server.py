@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from bot.channels.whatsapp import MEDIA_REPLY, sign_body
 
@@ -32,6 +34,8 @@ STARTUP_SECONDS = 300
 REPLY_SECONDS = 60
 # A point in the demo's Vogelbuurt (wijk Weidehaven-Noord, wijkagent Mehmet Yilmaz).
 VOGELBUURT = (53.0400, 6.8900)
+# A point among the houses of the Molenhoek (wijk Zuiderpolder, wijkagent Peter van Dijk).
+MOLENHOEK = (53.0150, 6.8905)
 
 
 def _skip_reason() -> str | None:
@@ -75,6 +79,7 @@ class Bot:
     graph: Any
     log: Path
     process: subprocess.Popen
+    env: dict[str, str]
 
     @property
     def webhook_url(self) -> str:
@@ -161,7 +166,7 @@ def bot(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    server = Bot(port, module_graph_api, log, process)
+    server = Bot(port, module_graph_api, log, process, env)
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
         query = urllib.parse.urlencode(
@@ -281,3 +286,55 @@ def test_full_conversation_question_pin_contact_card(bot: Bot, hooks: Any) -> No
     sent = bot.wait_for(hooks.phone, lambda s: "Mehmet Yilmaz" in _texts(s))
     card = _texts(sent)
     assert "0900-8844" in card and "mehmet.yilmaz@politie.example" in card
+
+
+def _import(bot: Bot, directory: Path) -> str:
+    done = subprocess.run(
+        [str(WIJKWIJZER), "import", str(directory)],
+        cwd=PROJECT,
+        env=bot.env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+@pytest.fixture
+def without_outlines(bot: Bot, tmp_path: Path) -> Iterator[None]:
+    """The served database re-imported from the demo CSVs alone: addresses with
+    coordinates, no buurten.geojson (a municipality that has no map); restored after."""
+    csv_only = tmp_path / "weidehaven-csv"
+    csv_only.mkdir()
+    for path in (PROJECT / "demo").glob("*.csv"):
+        shutil.copy(path, csv_only / path.name)
+    report = _import(bot, csv_only)
+    assert "met coördinaten" in report and "buurtgrenzen" not in report
+    try:
+        yield
+    finally:
+        _import(bot, PROJECT / "demo")
+
+
+def test_location_pin_without_outlines_finds_the_nearest_address(
+    bot: Bot, hooks: Any, without_outlines: None
+) -> None:
+    engine = sa.create_engine(bot.env["WIJKWIJZER_DATABASE_URL"], future=True)
+    try:
+        with engine.connect() as connection:
+            outlines = connection.scalar(sa.text("SELECT count(*) FROM buurt_shape"))
+    finally:
+        engine.dispose()
+    assert outlines == 0
+
+    assert bot.post(hooks.text("Wie is de wijkagent?")) == 200
+    bot.wait_for(
+        hooks.phone,
+        lambda s: any(
+            body.get("interactive", {}).get("type") == "location_request_message" for body in s
+        ),
+    )
+    assert bot.post(hooks.location(*MOLENHOEK)) == 200
+    sent = bot.wait_for(hooks.phone, lambda s: "Peter van Dijk" in _texts(s))
+    card = _texts(sent)
+    assert "0900-8844" in card and "peter.vandijk@politie.example" in card
