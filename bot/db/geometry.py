@@ -17,7 +17,6 @@ from sqlalchemy import (
     delete,
     inspect,
     select,
-    text,
 )
 from sqlalchemy.orm import Mapped, Session
 
@@ -235,27 +234,14 @@ class NearestAddress:
 
 
 _COORDINATE_COLUMNS = ("latitude", "longitude")
-_COORDINATE_INDEX = "ix_address_lat_lon"
-
-
-def ensure_address_coordinates(session: Session) -> None:
-    """Adds address.latitude/longitude and their index to databases made before they existed."""
-    connection = session.connection()
-    inspector = inspect(connection)
-    present = {column["name"] for column in inspector.get_columns(Address.__tablename__)}
-    for column in _COORDINATE_COLUMNS:
-        if column not in present:
-            # Plain DDL both SQLite and PostgreSQL accept; nullable, so no table rewrite.
-            connection.execute(text(f"ALTER TABLE address ADD COLUMN {column} FLOAT"))
-    indexes = {index["name"] for index in inspector.get_indexes(Address.__tablename__)}
-    if _COORDINATE_INDEX not in indexes:
-        for index in Address.__table__.indexes:
-            if index.name == _COORDINATE_INDEX:
-                index.create(connection)
 
 
 def has_coordinates(session: Session) -> bool:
-    """Whether any address has coordinates (older databases lack even the columns)."""
+    """Whether any address has coordinates.
+
+    A database not yet migrated to revision 0002 lacks even the columns: then no pin can
+    use addresses, but nothing fails.
+    """
     columns = inspect(session.connection()).get_columns(Address.__tablename__)
     if not set(_COORDINATE_COLUMNS) <= {column["name"] for column in columns}:
         return False

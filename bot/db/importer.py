@@ -761,9 +761,6 @@ def check_directory(path: Path | str, session: Session) -> _Plan:
 
 def _replace(session: Session, plan: _Plan) -> tuple[int, int]:
     """Replace the municipalities' data; the caller owns the transaction. (addresses, shapes)"""
-    from bot.db import geometry
-
-    geometry.ensure_address_coordinates(session)
     codes = list(plan.gemeenten)
     old_buurten = select(Buurt.code).where(Buurt.gemeente_code.in_(codes))
     old_wijken = select(Wijk.code).where(Wijk.gemeente_code.in_(codes))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import sessionmaker
 from bot.constants import STATUS_AMBIGUOUS, STATUS_FOUND, STATUS_OUTSIDE, STATUS_UNKNOWN
 from bot.db import geometry
 from bot.db.importer import import_directory
+from bot.db.migrate import downgrade
 from bot.db.models import Address
 from bot.directory import ContactDirectory
 from bot.geo import distance_m, iter_features, parse_geometry, point_in_shape
@@ -195,17 +196,22 @@ def test_without_outlines_or_coordinates_a_pin_is_unknown(
     assert directory.resolve_point(52.09, 5.12).status == STATUS_UNKNOWN
 
 
-def test_a_database_made_before_coordinates_existed_works_and_gains_them(
+def test_a_database_from_before_coordinates_works_and_gains_them_on_upgrade(
     session_factory: sessionmaker, demo_without_outlines: Path
 ) -> None:
     import_directory(demo_without_outlines, session_factory)
-    with session_factory() as session, session.begin():
-        session.execute(text("DROP INDEX ix_address_lat_lon"))
-        session.execute(text("ALTER TABLE address DROP COLUMN latitude"))
-        session.execute(text("ALTER TABLE address DROP COLUMN longitude"))
+    engine = session_factory.kw["bind"]
+    downgrade(engine, "0001")
+    with session_factory() as session:
+        columns = {
+            column["name"] for column in inspect(session.connection()).get_columns("address")
+        }
+    assert "latitude" not in columns
     directory = ContactDirectory(session_factory)
+    # A bot still running on the old schema: no coordinates, but no failure either.
     assert directory.resolve_point(53.0400, 6.8900).status == STATUS_UNKNOWN
 
+    # The import upgrades the database (revision 0002) and keeps the addresses.
     import_directory(demo_without_outlines, session_factory)
     with session_factory() as session:
         inspector = inspect(session.connection())

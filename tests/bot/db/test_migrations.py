@@ -97,8 +97,12 @@ def make_pre_alembic_database(engine: Engine) -> None:
             )
         )
         session.flush()
-        session.add(
-            Address(postcode="9901AA", house_number=1, street="Markt", buurt_code="BU99010101")
+        # Spelled out: the model has columns of later revisions (address coordinates, 0002).
+        session.execute(
+            text(
+                "INSERT INTO address (postcode, house_number, addition, street, street_norm, "
+                "city, buurt_code) VALUES ('9901AA', 1, '', 'Markt', 'markt', '', 'BU99010101')"
+            )
         )
         # A role as staff edited it and a municipality's own route: both must survive.
         session.add(Role(code="wijkagent", name="de buurtagent", description="Eigen tekst"))
