@@ -111,6 +111,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     revision.set_defaults(handler=_cmd_migrate_revision)
 
+    purge = commands.add_parser(
+        "purge", help="delete conversations without activity in the retention period"
+    )
+    purge.add_argument(
+        "--older-than",
+        metavar="DAYS",
+        default=None,
+        help="retention in days (default: WIJKWIJZER_RETENTION_DAYS, else 90)",
+    )
+    purge.add_argument("--dry-run", action="store_true", help="only count, delete nothing")
+    purge.set_defaults(handler=_cmd_purge)
+
     nlp = commands.add_parser("build-nlp", help="build the Dutch spaCy pipeline")
     nlp.set_defaults(handler=_cmd_build_nlp)
 
@@ -199,6 +211,18 @@ def _cmd_migrate_revision(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_purge(args: argparse.Namespace) -> int:
+    from bot.retention import RetentionError, purge_from_environment, retention_days
+
+    try:
+        days = retention_days(args.older_than)
+    except RetentionError as error:
+        print(f"Niet gestart: {error}", file=sys.stderr)
+        return 2
+    print(purge_from_environment(days=days, dry_run=args.dry_run))
+    return 0
+
+
 def _cmd_build_nlp(args: argparse.Namespace) -> int:
     from bot.nlp import build_pipeline
 
@@ -239,6 +263,7 @@ def allowed_origins(web_port: int | None) -> list[str]:
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     from bot.db.session import create_schema, make_engine
+    from bot.retention import RetentionError, retention_days, start_daily_purge
     from bot.tracker_store import tracker_store_settings
 
     if args.rasa_only and not args.actions_url:
@@ -250,13 +275,19 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     env = dict(os.environ)
     try:
+        retention_days()
         env.update(tracker_store_settings())
+    except RetentionError as error:
+        print(f"Niet gestart: {error}", file=sys.stderr)
+        return 2
     except ValueError as error:
         print(f"Gesprekken kunnen niet bewaard worden: {error}", file=sys.stderr)
         return 2
     env["WIJKWIJZER_ACTIONS_URL"] = (
         args.actions_url if args.rasa_only else f"http://127.0.0.1:{args.actions_port}/webhook"
     )
+    # Conversations older than the retention period go at start and then once a day.
+    start_daily_purge()
     # WHATSAPP_API_URL is optional (the channel has a default); the other four switch it on.
     missing = [name for name in WHATSAPP_VARIABLES[:4] if not env.get(name)]
     if missing:
