@@ -201,7 +201,7 @@ def test_a_database_from_before_coordinates_works_and_gains_them_on_upgrade(
 ) -> None:
     import_directory(demo_without_outlines, session_factory)
     engine = session_factory.kw["bind"]
-    downgrade(engine, "0001")
+    downgrade(engine, "0002")
     with session_factory() as session:
         columns = {
             column["name"] for column in inspect(session.connection()).get_columns("address")
@@ -211,7 +211,7 @@ def test_a_database_from_before_coordinates_works_and_gains_them_on_upgrade(
     # A bot still running on the old schema: no coordinates, but no failure either.
     assert directory.resolve_point(53.0400, 6.8900).status == STATUS_UNKNOWN
 
-    # The import upgrades the database (revision 0002) and keeps the addresses.
+    # The import upgrades the database (revision 0003) and keeps the addresses.
     import_directory(demo_without_outlines, session_factory)
     with session_factory() as session:
         inspector = inspect(session.connection())

@@ -97,7 +97,7 @@ def make_pre_alembic_database(engine: Engine) -> None:
             )
         )
         session.flush()
-        # Spelled out: the model has columns of later revisions (address coordinates, 0002).
+        # Spelled out: the model has columns of later revisions (address coordinates, 0003).
         session.execute(
             text(
                 "INSERT INTO address (postcode, house_number, addition, street, street_norm, "
