@@ -239,7 +239,7 @@ _COORDINATE_COLUMNS = ("latitude", "longitude")
 def has_coordinates(session: Session) -> bool:
     """Whether any address has coordinates.
 
-    A database not yet migrated to revision 0002 lacks even the columns: then no pin can
+    A database not yet migrated to revision 0003 lacks even the columns: then no pin can
     use addresses, but nothing fails.
     """
     columns = inspect(session.connection()).get_columns(Address.__tablename__)
