@@ -13,12 +13,16 @@ from rasa_sdk.types import DomainDict
 
 from bot import replies
 from bot.constants import (
+    CARD_GEMEENTE,
+    DEFAULT_TOPIC_ROUTES,
     INTENT_ASK_ROLE_CONTACT,
     INTENT_EMERGENCY,
     INTENT_EXPLAIN_ALL_ROLES,
+    METADATA_GEMEENTE,
     PAYLOAD_CONTACT_CARD,
     PAYLOAD_EXPLAIN,
     PAYLOAD_LOCATION,
+    PAYLOAD_ROLE_NAME,
     PAYLOAD_ROUTE,
     QUESTION_INTENTS,
     SLOT_AREA_CODE,
@@ -30,6 +34,7 @@ from bot.constants import (
     SLOT_LOCATION_OPTIONS,
     SLOT_LOCATION_STATUS,
     SLOT_ROLE,
+    SLOT_SESSION_STARTED_METADATA,
     SLOT_TOPIC,
     STATUS_AMBIGUOUS,
     STATUS_FOUND,
@@ -37,7 +42,7 @@ from bot.constants import (
     STATUS_UNKNOWN,
 )
 from bot.directory import ContactCard, ContactDirectory, LocationResult, RoleInfo
-from bot.roles import find_role_mentions
+from bot.roles import ROLES_BY_CODE, find_role_mentions
 from bot.topics import TOPIC_LABELS, top_topics
 
 # An unrecognised answer gets one more chance; then the bot gives the general number.
@@ -86,13 +91,64 @@ def _pin(tracker: Tracker) -> tuple[float, float] | None:
         return None
 
 
+def serving_gemeente(directory: ContactDirectory, tracker: Tracker) -> str | None:
+    """The municipality the channel serves: the widget's setting or the WhatsApp number's,
+    sent with each message (or with the first of the session); in a deployment for one
+    municipality, that one."""
+    candidates = [
+        tracker.latest_message.get("metadata"),
+        tracker.get_slot(SLOT_SESSION_STARTED_METADATA),
+    ]
+    for metadata in candidates:
+        if isinstance(metadata, dict) and metadata.get(METADATA_GEMEENTE):
+            area = directory.find_gemeente(metadata[METADATA_GEMEENTE])
+            if area is not None:
+                return area.code
+    only = directory.gemeente(None)
+    return (only.code or None) if only is not None else None
+
+
+def current_gemeente(directory: ContactDirectory, tracker: Tracker) -> str | None:
+    """Whose routing table and role texts apply: where the resident lives, once known."""
+    return tracker.get_slot(SLOT_GEMEENTE_CODE) or serving_gemeente(directory, tracker)
+
+
 def resolve(
     directory: ContactDirectory, tracker: Tracker, text: str, *, expecting: bool
 ) -> LocationResult:
     pin = _pin(tracker)
     if pin is not None:
         return directory.resolve_point(*pin)
-    return directory.resolve_location(text, expecting=expecting)
+    return directory.resolve_location(
+        text, expecting=expecting, prefer_gemeente=serving_gemeente(directory, tracker)
+    )
+
+
+def routed_role(
+    directory: ContactDirectory, tracker: Tracker, gemeente_code: str | None
+) -> RoleInfo | None:
+    """The role for the conversation's topic in this municipality (its table, its texts).
+
+    A topic routed by the table is routed again where the resident turns out to live; a
+    role the resident named keeps its code.
+    """
+    topic = tracker.get_slot(SLOT_TOPIC)
+    role_code = tracker.get_slot(SLOT_ROLE)
+    if topic in DEFAULT_TOPIC_ROUTES:
+        role_code = directory.role_for_topic(topic, gemeente_code) or role_code
+    return directory.role(role_code, gemeente_code) if role_code else None
+
+
+def gemeente_to_mention(
+    directory: ContactDirectory, tracker: Tracker, gemeente_code: str
+) -> str | None:
+    """The municipality's name when the resident should be told it: another municipality
+    than the one the channel serves, or any one when a deployment serves several."""
+    serving = serving_gemeente(directory, tracker)
+    if serving == gemeente_code or (serving is None and directory.gemeente_count() <= 1):
+        return None
+    gemeente = directory.gemeente(gemeente_code)
+    return gemeente.name if gemeente is not None else None
 
 
 def found_slots(result: LocationResult) -> dict[str, Any]:
@@ -121,6 +177,14 @@ def precise_enough(
     return LocationResult(STATUS_AMBIGUOUS, result.query)
 
 
+def role_payload(role: RoleInfo, payload: dict[str, Any]) -> dict[str, Any]:
+    """A payload with the role's own name added when the municipality renamed the role."""
+    default = ROLES_BY_CODE.get(role.code)
+    if default is not None and default.name != role.name:
+        payload[PAYLOAD_ROLE_NAME] = role.name
+    return payload
+
+
 def slot_events(values: dict[str, Any]) -> list[EventType]:
     return [SlotSet(key, value) for key, value in values.items()]
 
@@ -129,8 +193,8 @@ def location_buttons(options: list[str]) -> list[dict[str, str]]:
     return [{"title": name, "payload": name} for name in options[:10]]
 
 
-def option_names(result: LocationResult) -> list[str]:
-    return [area.name for area in result.options]
+def option_names(directory: ContactDirectory, result: LocationResult) -> list[str]:
+    return directory.option_labels(result.options)
 
 
 class ActionRouteQuestion(DirectoryAction):
@@ -144,20 +208,26 @@ class ActionRouteQuestion(DirectoryAction):
     ) -> list[EventType]:
         topic = _latest_intent(tracker) or ""
         text = _latest_text(tracker)
-        gemeente_code = tracker.get_slot(SLOT_GEMEENTE_CODE)
+        # A place in the question decides whose routing table applies, so it is read first.
+        located = resolve(self.directory, tracker, text, expecting=False)
+        gemeente_code = (
+            located.area.gemeente_code
+            if located.status == STATUS_FOUND and located.area is not None
+            else current_gemeente(self.directory, tracker)
+        )
         if topic == INTENT_ASK_ROLE_CONTACT:
             mentions = find_role_mentions(text)
             role_code = mentions[0] if mentions else None
         else:
             role_code = self.directory.role_for_topic(topic, gemeente_code)
-        role = self.directory.role(role_code) if role_code else None
+        role = self.directory.role(role_code, gemeente_code) if role_code else None
         if role is None:
             dispatcher.utter_message(response="utter_which_role")
             return [SlotSet(SLOT_ROLE, None), SlotSet(SLOT_TOPIC, topic)]
 
         dispatcher.utter_message(
             text=replies.route_text(role),
-            json_message={PAYLOAD_ROUTE: {"role": role.code, "topic": topic}},
+            json_message={PAYLOAD_ROUTE: role_payload(role, {"role": role.code, "topic": topic})},
         )
         slots: dict[str, Any] = {
             SLOT_ROLE: role.code,
@@ -166,13 +236,12 @@ class ActionRouteQuestion(DirectoryAction):
             SLOT_LOCATION_STATUS: STATUS_FOUND if tracker.get_slot(SLOT_AREA_CODE) else None,
         }
         if role.needs_location:
-            slots.update(self._location_in_question(dispatcher, tracker, text, role.code))
+            slots.update(self._location_in_question(dispatcher, located, role.code))
         return slot_events(slots)
 
     def _location_in_question(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str, role_code: str
+        self, dispatcher: CollectingDispatcher, result: LocationResult, role_code: str
     ) -> dict[str, Any]:
-        result = resolve(self.directory, tracker, text, expecting=False)
         result = precise_enough(self.directory, role_code, result)
         if result.status == STATUS_UNKNOWN:
             return {}
@@ -184,7 +253,7 @@ class ActionRouteQuestion(DirectoryAction):
         if result.status == STATUS_OUTSIDE:
             return {SLOT_LOCATION_STATUS: STATUS_OUTSIDE}
         # Ambiguous: the form asks, offering the options; a known location is kept.
-        return {SLOT_LOCATION_OPTIONS: option_names(result) or None}
+        return {SLOT_LOCATION_OPTIONS: option_names(self.directory, result) or None}
 
     def _problem_text(self, result: LocationResult) -> str:
         return replies.location_problem_text(result, self.directory.gemeente_names())
@@ -263,7 +332,8 @@ class ValidateLocationForm(FormValidationAction):
         if result.status == STATUS_OUTSIDE:
             text = replies.location_problem_text(result, self.directory.gemeente_names())
         elif attempts >= MAX_LOCATION_ATTEMPTS:
-            text = replies.location_given_up_text(self.directory.gemeente(None))
+            gemeente = self.directory.gemeente(current_gemeente(self.directory, tracker))
+            text = replies.location_given_up_text(gemeente)
         elif result.options:
             text = ""  # action_ask_location offers the options next
         else:
@@ -274,7 +344,7 @@ class ValidateLocationForm(FormValidationAction):
             SLOT_LOCATION: None,
             SLOT_LOCATION_STATUS: result.status,
             SLOT_LOCATION_ATTEMPTS: attempts,
-            SLOT_LOCATION_OPTIONS: option_names(result) or None,
+            SLOT_LOCATION_OPTIONS: option_names(self.directory, result) or None,
         }
 
 
@@ -306,32 +376,58 @@ class ActionGiveContact(DirectoryAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        role_code = tracker.get_slot(SLOT_ROLE)
-        role = self.directory.role(role_code) if role_code else None
+        gemeente_code = current_gemeente(self.directory, tracker)
+        role = routed_role(self.directory, tracker, gemeente_code)
         if role is None:
             return []
-        gemeente = self.directory.gemeente(tracker.get_slot(SLOT_GEMEENTE_CODE))
+        # Routed again for the municipality where the resident lives: its table may differ.
+        events: list[EventType] = []
+        if role.code != tracker.get_slot(SLOT_ROLE):
+            events.append(SlotSet(SLOT_ROLE, role.code))
+        gemeente = self.directory.gemeente(gemeente_code)
         if not role.needs_location:
             dispatcher.utter_message(text=replies.general_route_text(role.code, gemeente))
-            return []
+            return events
         area_code = tracker.get_slot(SLOT_AREA_CODE)
         status = tracker.get_slot(SLOT_LOCATION_STATUS)
         if status != STATUS_FOUND or not area_code:
-            return []
+            return events
         card = self.directory.find_contacts(role.code, area_code)
         if card is None or not card.contacts:
             area_name = tracker.get_slot(SLOT_AREA_NAME) or area_code
             dispatcher.utter_message(text=replies.no_contact_text(role, area_name, gemeente))
-            return []
-        send_card(dispatcher, role, card)
-        return []
+            return events
+        send_card(
+            dispatcher,
+            role,
+            card,
+            gemeente_to_mention(self.directory, tracker, gemeente_code or card.area.gemeente_code),
+            self.directory,
+        )
+        return events
 
 
-def send_card(dispatcher: CollectingDispatcher, role: RoleInfo, card: ContactCard) -> None:
-    """The contact card, then the question whether it helped (feeds the staff's inbox)."""
+def send_card(
+    dispatcher: CollectingDispatcher,
+    role: RoleInfo,
+    card: ContactCard,
+    gemeente_name: str | None = None,
+    directory: ContactDirectory | None = None,
+) -> None:
+    """The contact card, then the question whether it helped (feeds the staff's inbox).
+
+    In a deployment for several municipalities the card also names its municipality, in an
+    extra key beside `area` (whose shape the contract fixes); the text says it when the
+    resident lives in another municipality than the channel serves.
+    """
+    payload = role_payload(role, card.to_payload())
+    if directory is not None and directory.gemeente_count() > 1:
+        gemeente = directory.gemeente(card.area.gemeente_code)
+        if gemeente is not None:
+            payload[CARD_GEMEENTE] = {"code": gemeente.code, "name": gemeente.name}
     dispatcher.utter_message(
-        text=replies.contact_text(role, card),
-        json_message={PAYLOAD_CONTACT_CARD: card.to_payload()},
+        text=replies.contact_text(role, card, gemeente_name),
+        json_message={PAYLOAD_CONTACT_CARD: payload},
     )
     dispatcher.utter_message(response="utter_ask_feedback")
 
@@ -348,23 +444,26 @@ class ActionSetLocation(DirectoryAction):
         result = resolve(self.directory, tracker, _latest_text(tracker), expecting=True)
         dispatcher.utter_message(json_message={PAYLOAD_LOCATION: result.to_payload()})
         if result.status != STATUS_FOUND:
-            buttons = location_buttons(option_names(result))
+            buttons = location_buttons(option_names(self.directory, result))
             dispatcher.utter_message(
                 text=replies.location_problem_text(result, self.directory.gemeente_names()),
                 buttons=buttons,
             )
             return []
         slots = found_slots(result)
-        role_code = tracker.get_slot(SLOT_ROLE)
-        role = self.directory.role(role_code) if role_code else None
+        assert result.area is not None
+        gemeente_code = result.area.gemeente_code
+        role = routed_role(self.directory, tracker, gemeente_code)
         card = (
             self.directory.find_contacts(role.code, result.area.code)
-            if role is not None and role.needs_location and result.area is not None
+            if role is not None and role.needs_location
             else None
         )
         if role is not None and card is not None and card.contacts:
-            # Answer the last question again, now for the new place.
-            send_card(dispatcher, role, card)
+            # Answer the last question again, now for the new place (and its municipality).
+            slots[SLOT_ROLE] = role.code
+            mention = gemeente_to_mention(self.directory, tracker, gemeente_code)
+            send_card(dispatcher, role, card, mention, self.directory)
         else:
             dispatcher.utter_message(text=replies.location_saved_text(result))
         return slot_events(slots)
@@ -380,10 +479,12 @@ class ActionExplainRoles(DirectoryAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         mentions = find_role_mentions(_latest_text(tracker))
+        gemeente_code = current_gemeente(self.directory, tracker)
         if _latest_intent(tracker) == INTENT_EXPLAIN_ALL_ROLES or not mentions:
-            roles = [role for role in self.directory.roles() if role.needs_location]
+            roles = [role for role in self.directory.roles(gemeente_code) if role.needs_location]
         else:
-            roles = [r for r in (self.directory.role(code) for code in mentions[:2]) if r]
+            found = (self.directory.role(code, gemeente_code) for code in mentions[:2])
+            roles = [role for role in found if role]
         if not roles:
             dispatcher.utter_message(text=replies.which_role_text())
             return []

@@ -92,3 +92,13 @@ SLOT_GEMEENTE_CODE: Final = "gemeente_code"
 
 # Settings.
 ENV_DATABASE_URL: Final = "WIJKWIJZER_DATABASE_URL"
+
+# Message metadata key naming the municipality a channel serves (widget setting, WhatsApp
+# number); a CBS code ("GM0344") or a name.
+METADATA_GEMEENTE: Final = "gemeente"
+# Rasa fills this slot with the metadata of the message that started the session.
+SLOT_SESSION_STARTED_METADATA: Final = "session_started_metadata"
+# Extra key of the contact_card payload in deployments for several municipalities.
+CARD_GEMEENTE: Final = "gemeente"
+# Extra key of route and contact_card payloads when a municipality renamed the role.
+PAYLOAD_ROLE_NAME: Final = "role_name"

@@ -6,7 +6,7 @@ import math
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -22,6 +22,7 @@ from bot.constants import (
     STATUS_OUTSIDE,
     STATUS_UNKNOWN,
 )
+from bot.db.models import Gemeente
 from bot.db.repositories import (
     AddressRepository,
     AreaRepository,
@@ -281,18 +282,22 @@ class ContactDirectory:
 
     # -- location resolution ------------------------------------------------------------------
 
-    def resolve_location(self, text: str | None, *, expecting: bool = False) -> LocationResult:
+    def resolve_location(
+        self, text: str | None, *, expecting: bool = False, prefer_gemeente: str | None = None
+    ) -> LocationResult:
         """Where `text` says the resident lives: found, outside, ambiguous or unknown.
 
         `expecting` means the text answers "where do you live?": then a four-digit number
-        that is no postcode here counts as `outside` instead of being ignored.
+        that is no postcode here counts as `outside` instead of being ignored. Every
+        municipality in the database counts; when a name or street exists in several,
+        the one in `prefer_gemeente` (the municipality the channel serves) wins.
         """
         if not isinstance(text, str) or not text.strip():
             return _unknown(text)
         text = text[:MAX_PARSE_CHARS]
         parsed = parse_location(text)
         with self._session() as session:
-            return self._resolve(session, text, parsed, expecting)
+            return self._resolve(session, text, parsed, expecting, prefer_gemeente)
 
     def resolve_point(self, latitude: float, longitude: float) -> LocationResult:
         """A shared location pin (WhatsApp): the buurt it lies in.
@@ -333,7 +338,12 @@ class ContactDirectory:
         return LocationResult(STATUS_UNKNOWN, query)
 
     def _resolve(
-        self, session: Session, text: str, parsed: ParsedLocation, expecting: bool
+        self,
+        session: Session,
+        text: str,
+        parsed: ParsedLocation,
+        expecting: bool,
+        prefer: str | None = None,
     ) -> LocationResult:
         addresses = AddressRepository(session)
         # Stages from most to least precise; the first `found` wins, otherwise the most
@@ -353,7 +363,7 @@ class ContactDirectory:
         for postcode in parsed.postcodes:
             codes = addresses.buurt_codes_for_postcode(postcode.postcode)
             if codes:
-                result = keep(self._from_buurten(session, codes, postcode.text, parsed))
+                result = keep(self._from_buurten(session, codes, postcode.text, parsed, prefer))
             elif postcode.certain:
                 result = keep(LocationResult(STATUS_OUTSIDE, _query(postcode.text)))
             else:
@@ -362,7 +372,7 @@ class ContactDirectory:
                 return result
 
         for street in parsed.streets:
-            result = keep(self._from_street(session, street, parsed))
+            result = keep(self._from_street(session, street, parsed, prefer))
             if result:
                 return result
 
@@ -374,7 +384,7 @@ class ContactDirectory:
                 continue
             codes = addresses.buurt_codes_for_pc4(pc4.pc4)
             if codes:
-                result = keep(self._from_buurten(session, codes, pc4.text, parsed))
+                result = keep(self._from_buurten(session, codes, pc4.text, parsed, prefer))
             elif expecting:
                 result = keep(LocationResult(STATUS_OUTSIDE, _query(pc4.text)))
             else:
@@ -382,18 +392,23 @@ class ContactDirectory:
             if result:
                 return result
 
-        result = keep(self._from_names(session, parsed.names))
+        result = keep(self._from_names(session, parsed.names, prefer))
         if result:
             return result
 
-        result = keep(self._from_street_names(session, parsed))
+        result = keep(self._from_street_names(session, parsed, prefer))
         if result:
             return result
 
         return fallback or _unknown(text)
 
     def _from_buurten(
-        self, session: Session, codes: Sequence[str], query: str, parsed: ParsedLocation
+        self,
+        session: Session,
+        codes: Sequence[str],
+        query: str,
+        parsed: ParsedLocation,
+        prefer: str | None = None,
     ) -> LocationResult:
         areas = self._areas(session, codes)
         if len(areas) > 1:
@@ -406,15 +421,24 @@ class ContactDirectory:
             return LocationResult(STATUS_FOUND, _query(query), areas[0])
         if not areas:
             return LocationResult(STATUS_UNKNOWN, _query(query))
-        return self._ambiguous(query, areas)
+        return self._ambiguous(query, areas, prefer)
 
     @staticmethod
-    def _ambiguous(query: str, areas: Sequence[Area]) -> LocationResult:
+    def _ambiguous(query: str, areas: Sequence[Area], prefer: str | None = None) -> LocationResult:
+        """Several areas fit: the one in the serving municipality if there is one, else a choice."""
+        own = [area for area in areas if prefer and area.gemeente_code == prefer]
+        if len(own) == 1:
+            return LocationResult(STATUS_FOUND, _query(query), own[0])
+        areas = own or areas
         options = tuple(sorted(areas, key=lambda area: (area.name.casefold(), area.code)))
         return LocationResult(STATUS_AMBIGUOUS, _query(query), None, options[:MAX_OPTIONS])
 
     def _from_street(
-        self, session: Session, street: StreetCandidate, parsed: ParsedLocation
+        self,
+        session: Session,
+        street: StreetCandidate,
+        parsed: ParsedLocation,
+        prefer: str | None = None,
     ) -> LocationResult | None:
         addresses = AddressRepository(session)
         norms = [norm for norm, _raw in street.streets]
@@ -439,7 +463,7 @@ class ContactDirectory:
             in_place = [hit for hit in hits if name_key(hit.city) in mentioned]
             if in_place:
                 codes = sorted({hit.buurt_code for hit in in_place})
-        return self._from_buurten(session, codes, query, parsed)
+        return self._from_buurten(session, codes, query, parsed, prefer)
 
     def _named_areas(self, session: Session, names: Sequence[NameCandidate]) -> set[str]:
         index = self._name_index(session)
@@ -450,7 +474,7 @@ class ContactDirectory:
         return found
 
     def _from_names(
-        self, session: Session, names: Sequence[NameCandidate]
+        self, session: Session, names: Sequence[NameCandidate], prefer: str | None = None
     ) -> LocationResult | None:
         index = self._name_index(session)
         # One extra word for names written apart: "Kade kwartier" for "Kadekwartier".
@@ -488,7 +512,7 @@ class ContactDirectory:
         query = top.candidate.text
         if len(areas) == 1:
             return LocationResult(STATUS_FOUND, _query(query), areas[0])
-        return self._ambiguous(query, areas)
+        return self._ambiguous(query, areas, prefer)
 
     @staticmethod
     def _fuzzy(index: _NameIndex, candidate: NameCandidate) -> list[_NameMatch]:
@@ -507,7 +531,9 @@ class ContactDirectory:
                     found.append(_NameMatch(distance, candidate, entry.area))
         return found
 
-    def _from_street_names(self, session: Session, parsed: ParsedLocation) -> LocationResult | None:
+    def _from_street_names(
+        self, session: Session, parsed: ParsedLocation, prefer: str | None = None
+    ) -> LocationResult | None:
         """A street without a number ("aan de Parklaan"): found when the street is in one buurt."""
         streets: dict[str, str] = {}
         for candidate in parsed.names:
@@ -521,7 +547,7 @@ class ContactDirectory:
             return None
         best = max({hit.street_norm for hit in hits}, key=len)
         codes = sorted({hit.buurt_code for hit in hits if hit.street_norm == best})
-        return self._from_buurten(session, codes, streets[best], parsed)
+        return self._from_buurten(session, codes, streets[best], parsed, prefer)
 
     # -- contacts, roles and routes -----------------------------------------------------------
 
@@ -565,21 +591,25 @@ class ContactDirectory:
             found = RouteRepository(session).role_for_topic(topic, gemeente_code)
         return found or DEFAULT_TOPIC_ROUTES.get(topic)
 
-    def role(self, code: str) -> RoleInfo | None:
-        """A role as stored; accepts a Dutch name or synonym too."""
+    def role(self, code: str, gemeente_code: str | None = None) -> RoleInfo | None:
+        """A role as stored, with the municipality's own name and description if it has them.
+
+        Accepts a Dutch name or synonym too.
+        """
         if not isinstance(code, str):
             return None
         with self._session() as session:
             repository = RoleRepository(session)
             stored = repository.get(code) or repository.get(normalize_role(code) or "")
             if stored is not None:
-                return RoleInfo(
+                role = RoleInfo(
                     stored.code,
                     stored.name,
                     stored.description,
                     stored.organisation_type,
                     bool(stored.needs_location),
                 )
+                return self._localised([role], session, gemeente_code)[0]
         default = ROLES_BY_CODE.get(normalize_role(code) or code)
         if default is None:
             return None
@@ -591,7 +621,7 @@ class ContactDirectory:
             default.needs_location,
         )
 
-    def roles(self) -> list[RoleInfo]:
+    def roles(self, gemeente_code: str | None = None) -> list[RoleInfo]:
         """All roles: the route codes in their fixed order, then roles staff added."""
         with self._session() as session:
             stored = {
@@ -604,20 +634,39 @@ class ContactDirectory:
                 )
                 for role in RoleRepository(session).all()
             }
-        for code in ROUTE_CODES:
-            if code not in stored:
-                default = ROLES_BY_CODE[code]
-                stored[code] = RoleInfo(
-                    code,
-                    default.name,
-                    default.description,
-                    default.organisation_type,
-                    default.needs_location,
-                )
+            for code in ROUTE_CODES:
+                if code not in stored:
+                    default = ROLES_BY_CODE[code]
+                    stored[code] = RoleInfo(
+                        code,
+                        default.name,
+                        default.description,
+                        default.organisation_type,
+                        default.needs_location,
+                    )
+            roles = self._localised(list(stored.values()), session, gemeente_code)
         order = {code: position for position, code in enumerate(ROUTE_CODES)}
-        return sorted(
-            stored.values(), key=lambda role: (order.get(role.code, len(order)), role.name)
-        )
+        return sorted(roles, key=lambda role: (order.get(role.code, len(order)), role.name))
+
+    @staticmethod
+    def _localised(
+        roles: list[RoleInfo], session: Session, gemeente_code: str | None
+    ) -> list[RoleInfo]:
+        """The roles with the municipality's own names and descriptions where it set them."""
+        if not isinstance(gemeente_code, str) or not gemeente_code:
+            return roles
+        overrides = RoleRepository(session).overrides(gemeente_code.strip().upper())
+        localised = []
+        for role in roles:
+            override = overrides.get(role.code)
+            if override is not None:
+                role = replace(
+                    role,
+                    name=override.name or role.name,
+                    description=override.description or role.description,
+                )
+            localised.append(role)
+        return localised
 
     def gemeente_names(self) -> list[str]:
         """Names of the municipalities in the database, for "I only know ..." answers."""
@@ -629,21 +678,75 @@ class ContactDirectory:
         )
 
     def gemeente(self, code: str | None = None) -> GemeenteInfo | None:
-        """A municipality's general details; without a code, the first (usually only) one."""
+        """A municipality's general details, empty fields filled from the deployment default.
+
+        Without a code: the only municipality, or, when the deployment serves several, the
+        default details under no name (None when there are none).
+        """
         with self._session() as session:
             areas = AreaRepository(session)
+            stored: Gemeente | None = None
             if code:
                 stored = areas.gemeente(code.strip().upper()) if isinstance(code, str) else None
+                if stored is None:
+                    return None
             else:
                 all_gemeenten = areas.gemeenten()
-                stored = all_gemeenten[0] if all_gemeenten else None
-            if stored is None:
+                if len(all_gemeenten) == 1:
+                    stored = all_gemeenten[0]
+            default = areas.general_default()
+            if stored is None and default is None:
                 return None
+
+            def field_value(name: str) -> str:
+                own = getattr(stored, name, "") if stored is not None else ""
+                return str(own or (getattr(default, name, "") if default is not None else ""))
+
             return GemeenteInfo(
-                code=stored.code,
-                name=stored.name,
-                phone=stored.phone or "",
-                website=stored.website or "",
-                report_url=stored.report_url or "",
-                hours=stored.hours or "",
+                code=stored.code if stored is not None else "",
+                name=stored.name if stored is not None else "",
+                phone=field_value("phone"),
+                website=field_value("website"),
+                report_url=field_value("report_url"),
+                hours=field_value("hours"),
             )
+
+    def gemeente_count(self) -> int:
+        """How many municipalities this deployment serves."""
+        with self._session() as session:
+            index = self._name_index(session)
+        return sum(1 for area in index.areas.values() if area.level == LEVEL_GEMEENTE)
+
+    def find_gemeente(self, value: object) -> Area | None:
+        """A served municipality by CBS code ('GM0344', '0344') or by name ('Rivierstad')."""
+        if not isinstance(value, str) or not value.strip():
+            return None
+        text = value.strip()[:MAX_QUERY_CHARS]
+        with self._session() as session:
+            index = self._name_index(session)
+        code = text.upper()
+        if code.isdigit():
+            code = f"GM{code.zfill(4)}"
+        area = index.areas.get(code)
+        if area is not None and area.level == LEVEL_GEMEENTE:
+            return area
+        key = normalize_name(text).replace(" ", "")
+        for entry in index.by_key.get(key, ()):
+            if entry.area.level == LEVEL_GEMEENTE:
+                return entry.area
+        return None
+
+    def option_labels(self, options: Sequence[Area]) -> list[str]:
+        """Names to choose from; with places in several municipalities, each says which."""
+        if len({area.gemeente_code for area in options}) <= 1:
+            return [area.name for area in options]
+        with self._session() as session:
+            index = self._name_index(session)
+        labels = []
+        for area in options:
+            gemeente = index.areas.get(area.gemeente_code)
+            if area.level == LEVEL_GEMEENTE or gemeente is None:
+                labels.append(area.name)
+            else:
+                labels.append(f"{area.name} ({gemeente.name})")
+        return labels

@@ -17,13 +17,19 @@ def route_text(role: RoleInfo) -> str:
     return f"Hiervoor kunt u het beste terecht bij {role.name}. {role.description}".strip()
 
 
-def contact_text(role: RoleInfo, card: ContactCard) -> str:
+def contact_text(role: RoleInfo, card: ContactCard, gemeente_name: str | None = None) -> str:
     """Lead-in to a contact card; the card itself (names, phone, e-mail) comes as payload,
-    which every channel renders in its own way (a card in the widget, text on WhatsApp)."""
+    which every channel renders in its own way (a card in the widget, text on WhatsApp).
+
+    `gemeente_name`: the municipality to name, when the resident lives in another one
+    than the channel serves.
+    """
     if card.area.level == "gemeente":
         where = f"in de gemeente {card.area.name}"
     else:
         where = f"voor {_LEVEL_WORDS[card.area.level]} {card.area.name}"
+        if gemeente_name:
+            where += f" in de gemeente {gemeente_name}"
     count = len(card.contacts)
     if count == 1:
         return f"Dit is {role.name} {where}:"
@@ -39,7 +45,7 @@ def general_contact_text(gemeente: GemeenteInfo | None) -> str:
     """How to reach the municipality in general: 14 + area code, website."""
     if gemeente is None or not (gemeente.phone or gemeente.website):
         return "Bel de gemeente op 14 en daarna het netnummer van uw gemeente."
-    parts = [f"Bel de gemeente {gemeente.name}"]
+    parts = [f"Bel de gemeente {gemeente.name}".strip()]
     if gemeente.phone:
         parts.append(f"op {gemeente.phone}")
     text = " ".join(parts)

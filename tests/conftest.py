@@ -153,12 +153,14 @@ def make_tracker() -> Callable[..., Tracker]:
         entities: list[dict[str, Any]] | None = None,
         intent_ranking: list[dict[str, Any]] | None = None,
         active_loop: str | None = None,
+        metadata: dict[str, Any] | None = None,
     ) -> Tracker:
         latest_message = {
             "text": text,
             "intent": {"name": intent, "confidence": 1.0} if intent else {},
             "entities": entities or [],
             "intent_ranking": intent_ranking or [],
+            "metadata": metadata or {},
         }
         return Tracker.from_dict(
             {
@@ -174,3 +176,45 @@ def make_tracker() -> Callable[..., Tracker]:
         )
 
     return make
+
+
+# =============================================================================================
+# Two municipalities in one deployment: Rivierstad as it is, Weidehaven with its own routing
+# table, role texts and a deployment default for the general contact details.
+# =============================================================================================
+
+WEIDEHAVEN_ROUTES = (
+    "onderwerp,rol\nliveability,wijkregisseur\n"
+    "Buren ontmoeten of vrijwilligerswerk,Opbouwwerker\n"
+)
+WEIDEHAVEN_ROLLEN = (
+    "rol,naam,beschrijving\n"
+    "Wijkregisseur,de gebiedsregisseur,Werkt bij de gemeente Weidehaven en zorgt voor een "
+    "prettige wijk.\n"
+)
+
+
+@pytest.fixture
+def weidehaven_dir(tmp_path: Path) -> Path:
+    """The demo municipality with routes.csv, rollen.csv and a `standaard` gemeenten.csv row."""
+    target = tmp_path / "weidehaven"
+    target.mkdir()
+    for name in ("buurten.csv", "adressen.csv", "contacten.csv"):
+        (target / name).write_bytes((DEMO_DIR / name).read_bytes())
+    (target / "gemeenten.csv").write_text(
+        (DEMO_DIR / "gemeenten.csv").read_text(encoding="utf-8")
+        + "standaard,14 0000,https://www.regio.example,,werkdagen 9.00-17.00 uur\n",
+        encoding="utf-8",
+    )
+    (target / "routes.csv").write_text(WEIDEHAVEN_ROUTES, encoding="utf-8")
+    (target / "rollen.csv").write_text(WEIDEHAVEN_ROLLEN, encoding="utf-8")
+    return target
+
+
+@pytest.fixture
+def two_gemeenten_directory(
+    session_factory: sessionmaker, voorbeeld_dir: Path, weidehaven_dir: Path
+) -> ContactDirectory:
+    import_directory(voorbeeld_dir, session_factory)
+    import_directory(weidehaven_dir, session_factory)
+    return ContactDirectory(session_factory)

@@ -15,8 +15,19 @@ from typing import Any
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
-from bot.constants import LEVEL_BUURT, LEVEL_GEMEENTE, LEVEL_WIJK
-from bot.db.models import Address, Buurt, Contact, ContactArea, Gemeente, Wijk
+from bot.constants import DEFAULT_TOPIC_ROUTES, LEVEL_BUURT, LEVEL_GEMEENTE, LEVEL_WIJK
+from bot.db.models import (
+    DEFAULT_CONTACT_ID,
+    Address,
+    Buurt,
+    Contact,
+    ContactArea,
+    Gemeente,
+    GeneralContactDefault,
+    RoleOverride,
+    RouteRule,
+    Wijk,
+)
 from bot.db.repositories import RoleRepository
 from bot.db.session import create_schema
 from bot.location import (
@@ -26,11 +37,15 @@ from bot.location import (
     parse_house_number,
 )
 from bot.roles import normalize_role, role_key
+from bot.topics import TOPIC_LABELS
 
 BUURTEN_FILE = "buurten.csv"
 ADRESSEN_FILE = "adressen.csv"
 CONTACTEN_FILE = "contacten.csv"
 GEMEENTEN_FILE = "gemeenten.csv"
+# Optional: the municipalities' own routing table and role names (docs/import.md).
+ROUTES_FILE = "routes.csv"
+ROLLEN_FILE = "rollen.csv"
 # Optional buurt outlines for location pins, read by bot.db.geometry.
 GEOJSON_FILE = "buurten.geojson"
 PC6HNR_PATTERN = "pc6hnr*.csv"
@@ -41,6 +56,10 @@ ADRESSEN_COLUMNS = ("postcode", "huisnummer", "straat", "woonplaats", "buurtcode
 ADRESSEN_COORDINATE_COLUMNS = ("lat", "lon")
 CONTACTEN_COLUMNS = ("naam", "rol", "organisatie", "telefoon", "email", "spreekuur", "gebied")
 GEMEENTEN_COLUMNS = ("gemeentecode", "telefoon", "website", "meldingen_url", "openingstijden")
+# A gemeenten.csv row with this code holds the deployment's default general contact details.
+DEFAULT_GEMEENTE_CODE = "standaard"
+ROUTES_COLUMNS = ("onderwerp", "rol")
+ROLLEN_COLUMNS = ("rol", "naam", "beschrijving")
 # CBS names the area columns after the year of the division: Buurt2023, Wijk2023, ...
 PC6HNR_COLUMNS = ("pc6", "huisnummer", "buurt", "wijk", "gemeente")
 
@@ -164,6 +183,11 @@ class _Plan:
     # buurten.csv could not be read at all: codes elsewhere cannot be checked against it.
     areas_unknown: bool = False
     gemeente_details: dict[str, dict[str, str]] = field(default_factory=dict)
+    # The `standaard` row of gemeenten.csv, for every municipality that leaves a field empty.
+    default_details: dict[str, str] | None = None
+    # routes.csv and rollen.csv apply to every municipality of the import; None: no file.
+    routes: dict[str, str] | None = None
+    role_texts: dict[str, tuple[str, str]] | None = None
     addresses: list[dict[str, Any]] = field(default_factory=list)
     address_keys: set[tuple[str, int]] = field(default_factory=set)
     pc6hnr_files: list[Path] = field(default_factory=list)
@@ -398,6 +422,20 @@ def _check_gemeenten(path: Path, plan: _Plan, problems: _Problems) -> None:
     for line, row in _read_rows(path, name, GEMEENTEN_COLUMNS, problems):
         if not _required(row, ("gemeentecode",), name, line, problems):
             continue
+        details = {
+            "phone": row["telefoon"],
+            "website": row["website"],
+            "report_url": row["meldingen_url"],
+            "hours": row["openingstijden"],
+        }
+        if row["gemeentecode"].strip().casefold() == DEFAULT_GEMEENTE_CODE:
+            if DEFAULT_GEMEENTE_CODE in lines:
+                previous = lines[DEFAULT_GEMEENTE_CODE]
+                problems.add(name, line, f"de standaardregel staat al op regel {previous}.")
+                continue
+            lines[DEFAULT_GEMEENTE_CODE] = line
+            plan.default_details = details
+            continue
         parsed = parse_area_code(row["gemeentecode"], "GM")
         if parsed is None:
             problems.add(name, line, f"ongeldige gemeentecode '{row['gemeentecode']}'.")
@@ -410,12 +448,66 @@ def _check_gemeenten(path: Path, plan: _Plan, problems: _Problems) -> None:
             problems.add(name, line, f"gemeente {code} staat al op regel {lines[code]}.")
             continue
         lines[code] = line
-        plan.gemeente_details[code] = {
-            "phone": row["telefoon"],
-            "website": row["website"],
-            "report_url": row["meldingen_url"],
-            "hours": row["openingstijden"],
-        }
+        plan.gemeente_details[code] = details
+
+
+def _topic_lookup() -> dict[str, str]:
+    """Topics by intent name and by their Dutch label, compared like role names."""
+    lookup = {role_key(topic): topic for topic in DEFAULT_TOPIC_ROUTES}
+    for topic, label in TOPIC_LABELS.items():
+        if topic in DEFAULT_TOPIC_ROUTES:
+            lookup.setdefault(role_key(label), topic)
+    return lookup
+
+
+def _check_routes(path: Path, plan: _Plan, roles: dict[str, str], problems: _Problems) -> None:
+    name = ROUTES_FILE
+    topics = _topic_lookup()
+    lines: dict[str, int] = {}
+    plan.routes = {}
+    for line, row in _read_rows(path, name, ROUTES_COLUMNS, problems):
+        if not _required(row, ROUTES_COLUMNS, name, line, problems):
+            continue
+        topic = topics.get(role_key(row["onderwerp"]))
+        role_code = roles.get(role_key(row["rol"]))
+        messages = []
+        if topic is None:
+            known = ", ".join(sorted(DEFAULT_TOPIC_ROUTES))
+            messages.append(f"onbekend onderwerp '{row['onderwerp']}' (bekend: {known}).")
+        if role_code is None:
+            known = ", ".join(sorted(set(roles.values())))
+            messages.append(f"onbekende rol '{row['rol']}' (bekend: {known}).")
+        if messages:
+            problems.add(name, line, " ".join(messages))
+            continue
+        assert topic is not None and role_code is not None
+        if topic in lines:
+            problems.add(name, line, f"onderwerp {topic} staat al op regel {lines[topic]}.")
+            continue
+        lines[topic] = line
+        plan.routes[topic] = role_code
+
+
+def _check_rollen(path: Path, plan: _Plan, roles: dict[str, str], problems: _Problems) -> None:
+    name = ROLLEN_FILE
+    lines: dict[str, int] = {}
+    plan.role_texts = {}
+    for line, row in _read_rows(path, name, ROLLEN_COLUMNS, problems):
+        if not _required(row, ("rol",), name, line, problems):
+            continue
+        role_code = roles.get(role_key(row["rol"]))
+        if role_code is None:
+            known = ", ".join(sorted(set(roles.values())))
+            problems.add(name, line, f"onbekende rol '{row['rol']}' (bekend: {known}).")
+            continue
+        if role_code in lines:
+            problems.add(name, line, f"rol {role_code} staat al op regel {lines[role_code]}.")
+            continue
+        if not row["naam"] and not row["beschrijving"]:
+            problems.add(name, line, "vul een naam, een beschrijving of allebei in.")
+            continue
+        lines[role_code] = line
+        plan.role_texts[role_code] = (row["naam"], row["beschrijving"])
 
 
 def _buurt_problem(raw: str, plan: _Plan) -> tuple[str | None, str | None]:
@@ -744,11 +836,18 @@ def check_directory(path: Path | str, session: Session) -> _Plan:
         problems.add(ADRESSEN_FILE, 0, "het bestand ontbreekt.")
 
     plan.geojson_file = present(GEOJSON_FILE)
+    roles = _role_lookup(session)
     contacten = present(CONTACTEN_FILE)
     if contacten is None:
         problems.add(CONTACTEN_FILE, 0, "het bestand ontbreekt.")
     else:
-        _check_contacten(contacten, plan, _role_lookup(session), problems)
+        _check_contacten(contacten, plan, roles, problems)
+    routes = present(ROUTES_FILE)
+    if routes is not None:
+        _check_routes(routes, plan, roles, problems)
+    rollen = present(ROLLEN_FILE)
+    if rollen is not None:
+        _check_rollen(rollen, plan, roles, problems)
 
     if problems:
         # Otherwise the CBS file is checked while it is written, in one pass.
@@ -798,7 +897,15 @@ def _replace(session: Session, plan: _Plan) -> tuple[int, int]:
         # Without gemeenten.csv the general contact details stay as they were.
         for attribute, value in plan.gemeente_details.get(code, {}).items():
             setattr(gemeente, attribute, value)
+    if plan.default_details is not None:
+        default = session.get(GeneralContactDefault, DEFAULT_CONTACT_ID)
+        if default is None:
+            default = GeneralContactDefault(id=DEFAULT_CONTACT_ID)
+            session.add(default)
+        for attribute, value in plan.default_details.items():
+            setattr(default, attribute, value)
     session.flush()
+    _replace_routes_and_roles(session, plan, codes)
 
     session.execute(
         insert(Wijk),
@@ -856,6 +963,32 @@ def _replace(session: Session, plan: _Plan) -> tuple[int, int]:
         )
     session.flush()
     return addresses, _import_shapes(session, plan)
+
+
+def _replace_routes_and_roles(session: Session, plan: _Plan, codes: list[str]) -> None:
+    """The municipalities' own routes and role texts; without the file they stay as they were."""
+    no_sync = {"synchronize_session": False}
+    if plan.routes is not None:
+        session.execute(
+            delete(RouteRule).where(RouteRule.gemeente_code.in_(codes)).execution_options(**no_sync)
+        )
+        session.add_all(
+            RouteRule(topic=topic, role_code=role_code, gemeente_code=code)
+            for code in codes
+            for topic, role_code in plan.routes.items()
+        )
+    if plan.role_texts is not None:
+        session.execute(
+            delete(RoleOverride)
+            .where(RoleOverride.gemeente_code.in_(codes))
+            .execution_options(**no_sync)
+        )
+        session.add_all(
+            RoleOverride(gemeente_code=code, role_code=role_code, name=name, description=text)
+            for code in codes
+            for role_code, (name, text) in plan.role_texts.items()
+        )
+    session.flush()
 
 
 def _import_shapes(session: Session, plan: _Plan) -> int:

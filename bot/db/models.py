@@ -150,4 +150,35 @@ class RouteRule(Base):
     )
 
 
+class RoleOverride(Base):
+    """A municipality's own name or description of a role; empty fields keep the shared one."""
+
+    __tablename__ = "role_override"
+
+    gemeente_code: Mapped[str] = Column(
+        String(CODE_LENGTH), ForeignKey("gemeente.code", ondelete="CASCADE"), primary_key=True
+    )
+    role_code: Mapped[str] = Column(
+        String(64), ForeignKey("role.code", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = Column(String(200), nullable=False, default="")
+    description: Mapped[str] = Column(Text, nullable=False, default="")
+
+
+class GeneralContactDefault(Base):
+    """The deployment's general contact details, for municipalities that leave a field empty."""
+
+    __tablename__ = "general_contact_default"
+
+    # One row, id 1 (DEFAULT_CONTACT_ID).
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    phone: Mapped[str] = Column(String(100), nullable=False, default="")
+    website: Mapped[str] = Column(String(500), nullable=False, default="")
+    report_url: Mapped[str] = Column(String(500), nullable=False, default="")
+    hours: Mapped[str] = Column(String(500), nullable=False, default="")
+
+
+DEFAULT_CONTACT_ID = 1
+
+
 metadata = Base.metadata

@@ -8,7 +8,19 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Address, Buurt, Contact, ContactArea, Gemeente, Role, RouteRule, Wijk
+from bot.db.models import (
+    DEFAULT_CONTACT_ID,
+    Address,
+    Buurt,
+    Contact,
+    ContactArea,
+    Gemeente,
+    GeneralContactDefault,
+    Role,
+    RoleOverride,
+    RouteRule,
+    Wijk,
+)
 
 
 class BuurtRow(NamedTuple):
@@ -57,6 +69,10 @@ class AreaRepository:
 
     def gemeente(self, code: str) -> Gemeente | None:
         return self.session.get(Gemeente, code)
+
+    def general_default(self) -> GeneralContactDefault | None:
+        """The deployment's general contact details for fields a municipality left empty."""
+        return self.session.get(GeneralContactDefault, DEFAULT_CONTACT_ID)
 
     def buurt(self, code: str) -> Buurt | None:
         return self.session.get(Buurt, code)
@@ -153,6 +169,11 @@ class RoleRepository:
 
     def all(self) -> list[Role]:
         return list(self.session.scalars(select(Role).order_by(Role.code)))
+
+    def overrides(self, gemeente_code: str) -> dict[str, RoleOverride]:
+        """The municipality's own names and descriptions, by role code."""
+        query = select(RoleOverride).where(RoleOverride.gemeente_code == gemeente_code)
+        return {override.role_code: override for override in self.session.scalars(query)}
 
 
 class RouteRepository:
