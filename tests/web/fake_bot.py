@@ -18,6 +18,7 @@ POSTCODE = re.compile(r"\b(\d{4})\s?([A-Za-z]{2})\b")
 OUTSIDE_POSTCODES = {"1012"}  # Amsterdam: a real postcode outside Weidehaven
 
 AREA = {"code": "BU09990101", "name": "Vogelbuurt", "level": "buurt"}
+GEMEENTE = {"code": "GM9200", "name": "Weidehaven"}
 CONTACTS = {
     "buurtbemiddeling": [
         {
@@ -65,7 +66,7 @@ class FakeBrain:
             _custom("ask_location", {}),
         ]
 
-    def answer(self, sender: str, message: str) -> list[dict]:
+    def answer(self, sender: str, message: str, metadata: dict | None = None) -> list[dict]:
         lowered = message.lower()
         if lowered in ("/greet", "hallo", "hoi", "goedendag"):
             return [
@@ -111,10 +112,14 @@ class FakeBrain:
                     _text("Dit adres ligt niet in de gemeente Weidehaven."),
                 ]
             role = self.role_by_sender.get(sender, "wijkagent")
+            card = {"role": role, "area": AREA, "contacts": CONTACTS[role]}
+            if metadata and metadata.get("gemeente"):
+                # Like the real bot in a deployment for several municipalities.
+                card["gemeente"] = GEMEENTE
             return [
                 _custom("location", {"status": "found", "query": query, "area": AREA}),
                 _text("Dank u. Dit is uw contactpersoon in de Vogelbuurt:"),
-                _custom("contact_card", {"role": role, "area": AREA, "contacts": CONTACTS[role]}),
+                _custom("contact_card", card),
             ]
         return [_text("Dat begrijp ik nog niet. Kunt u het anders zeggen?")]
 
@@ -170,7 +175,8 @@ class FakeBot:
                 sender, message = request["sender"], request["message"]
                 time.sleep(bot.delay)
                 replies = [
-                    {"recipient_id": sender, **reply} for reply in bot.brain.answer(sender, message)
+                    {"recipient_id": sender, **reply}
+                    for reply in bot.brain.answer(sender, message, request.get("metadata"))
                 ]
                 body = json.dumps(replies).encode()
                 self.send_response(200)

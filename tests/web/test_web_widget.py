@@ -359,3 +359,74 @@ def test_settings_object_and_english_interface(
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("attributes", "serving", "card_gemeente"),
+    [
+        # A widget for Rivierstad gets a card of neighbouring Weidehaven: the card says so.
+        ('data-gemeente="GM9100" data-gemeente-name="Rivierstad"', "Rivierstad", True),
+        # A widget for Weidehaven itself: no extra line on the card.
+        ('data-gemeente="Weidehaven"', "Weidehaven", False),
+    ],
+)
+def test_widget_serves_a_municipality_and_sends_it_with_every_message(
+    page: Page,
+    fake_bot: FakeBot,
+    widget_bundle: Path,
+    tmp_path: Path,
+    attributes: str,
+    serving: str,
+    card_gemeente: bool,
+) -> None:
+    snippet = (
+        f'<script src="/widget/wijkwijzer-widget.js" data-bot-url="{{{{ bot_url }}}}" {attributes} '
+        "defer></script>"
+    )
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><html lang="nl"><head><title>Test</title></head><body>'
+        f"<main><h1>Test</h1></main>{snippet}</body></html>"
+    )
+    server = make_server(
+        "127.0.0.1",
+        0,
+        SiteConfig(bot_url=fake_bot.url, demo_dir=tmp_path, widget_dir=widget_bundle),
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    fake_bot.allowed_origins.add(origin)
+    try:
+        page.goto(origin + "/")
+        page.locator(".ww-launcher").click()
+        expect(page.locator(".ww-gemeente")).to_have_text(f"Gemeente {serving}")
+        expect(page.locator(".ww-msg--bot").first).to_contain_text(f"gemeente {serving}")
+        ask(page, "Er wordt vaak ingebroken in mijn straat")
+        wait_until_idle(page)
+        ask(page, "9281 AA")
+        expect(page.locator(".ww-card")).to_have_count(1)
+        wait_until_idle(page)
+
+        expected = attributes.split('"')[1]
+        assert [request.get("metadata") for request in fake_bot.requests] == [
+            {"gemeente": expected},
+            {"gemeente": expected},
+        ]
+        line = page.locator(".ww-card__gemeente")
+        if card_gemeente:
+            expect(line).to_have_text("Gemeente Weidehaven")
+        else:
+            expect(line).to_have_count(0)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_widget_without_a_municipality_sends_no_metadata(
+    page: Page, demo_url: str, fake_bot: FakeBot
+) -> None:
+    page.goto(demo_url)
+    page.locator(".ww-launcher").click()
+    expect(page.locator(".ww-gemeente")).to_have_count(0)
+    ask(page, "Er wordt vaak ingebroken in mijn straat")
+    wait_until_idle(page)
+    assert fake_bot.requests and all("metadata" not in request for request in fake_bot.requests)

@@ -2,7 +2,8 @@
 
 export class BotUnreachable extends Error {}
 
-export async function sendToBot(botUrl, sender, message, { timeout = 20000 } = {}) {
+// `metadata` travels with the message (Rasa passes it to the actions), e.g. the gemeente.
+export async function sendToBot(botUrl, sender, message, { timeout = 20000, metadata = null } = {}) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeout);
   let response;
@@ -10,7 +11,7 @@ export async function sendToBot(botUrl, sender, message, { timeout = 20000 } = {
     response = await fetch(`${botUrl}/webhooks/rest/webhook`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender, message }),
+      body: JSON.stringify(metadata ? { sender, message, metadata } : { sender, message }),
       credentials: "omit",
       cache: "no-store",
       referrerPolicy: "no-referrer",

@@ -39,6 +39,19 @@ function link(href, text, extraClass = "") {
   return h("a", { class: `utrecht-link utrecht-link--html-a ${extraClass}`.trim(), href }, text);
 }
 
+// The municipality's own name of the role when the bot sends one, else the usual name.
+function shownRoleName(payload, lang) {
+  const own = payload && typeof payload.role_name === "string" ? payload.role_name.trim() : "";
+  return own || roleName(payload.role, lang);
+}
+
+// Whether a card's municipality is another one than the widget serves (code or name).
+function otherGemeente(gemeente, settings) {
+  if (!gemeente || typeof gemeente.name !== "string" || !gemeente.name) return false;
+  const served = [settings.gemeente, settings.gemeenteName].map((value) => String(value || "").toLowerCase());
+  return !served.includes(String(gemeente.code || "").toLowerCase()) && !served.includes(gemeente.name.toLowerCase());
+}
+
 function route(payload, t, lang) {
   const code = payload && payload.role;
   if (!code) return null;
@@ -55,7 +68,7 @@ function route(payload, t, lang) {
     { class: "ww-route", "data-role": code },
     h("span", { class: "ww-route__label" }, t.routeIntro),
     " ",
-    h("strong", { class: "ww-route__role" }, roleName(code, lang)),
+    h("strong", { class: "ww-route__role" }, shownRoleName(payload, lang)),
   );
 }
 
@@ -67,12 +80,13 @@ function areaLine(prefixes, area) {
 
 let cardCounter = 0;
 
-function contactCard(payload, t, lang) {
+function contactCard(payload, t, lang, settings) {
   if (!payload || !payload.role) return null;
   const headingId = `ww-card-${++cardCounter}`;
   const contacts = Array.isArray(payload.contacts) ? payload.contacts : [];
-  const role = roleName(payload.role, lang);
+  const role = shownRoleName(payload, lang);
   const area = areaLine(t.cardFor, payload.area);
+  const gemeente = otherGemeente(payload.gemeente, settings) ? t.serves(payload.gemeente.name) : null;
   const items = contacts.map((contact) => {
     const rows = [];
     const row = (label, value) => rows.push(h("dt", { text: label }), h("dd", {}, value));
@@ -92,6 +106,7 @@ function contactCard(payload, t, lang) {
     { class: "ww-card", "data-role": payload.role, "aria-labelledby": headingId },
     h("h3", { class: "ww-card__title", id: headingId }, capitalize(role)),
     area ? h("p", { class: "ww-card__area" }, area) : null,
+    gemeente ? h("p", { class: "ww-card__gemeente" }, gemeente) : null,
     items.length
       ? h("ul", { class: "ww-card__contacts" }, items)
       : h("p", { class: "ww-text" }, t.noContacts),
@@ -130,13 +145,13 @@ const CUSTOM_RENDERERS = {
 };
 
 // Renders one bot message's body parts; returns [] when there is nothing visible.
-export function botParts(message, t, lang) {
+export function botParts(message, t, lang, settings = {}) {
   const parts = [];
   if (message.text) parts.push(h("div", { class: "ww-bubble" }, richText(message.text)));
   if (message.custom) {
     for (const [key, value] of Object.entries(message.custom)) {
       const renderer = CUSTOM_RENDERERS[key];
-      const part = renderer ? renderer(value, t, lang) : null;
+      const part = renderer ? renderer(value, t, lang, settings) : null;
       if (part) parts.push(part);
     }
   }

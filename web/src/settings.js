@@ -4,6 +4,11 @@ export const DEFAULTS = Object.freeze({
   // Base URL of the Rasa server; "" means the page's own origin (a reverse proxy).
   botUrl: "",
   title: "Wijkwijzer",
+  // The municipality this widget serves: a CBS code ("GM0344") or a name. Sent with every
+  // message, so the bot uses that municipality's routing table and contacts.
+  gemeente: "",
+  // Shown in the header and the opening text; defaults to `gemeente` when that is a name.
+  gemeenteName: "",
   lang: "nl",
   // null: the interface language's default opening text.
   openingText: null,
@@ -22,6 +27,8 @@ export const DEFAULTS = Object.freeze({
 const ATTRIBUTES = {
   "bot-url": "botUrl",
   title: "title",
+  gemeente: "gemeente",
+  "gemeente-name": "gemeenteName",
   lang: "lang",
   "opening-text": "openingText",
   "launcher-text": "launcherText",
@@ -73,6 +80,11 @@ export function readSettings(script, override) {
   settings.lang = settings.lang === "en" ? "en" : "nl";
   settings.position = settings.position === "left" ? "left" : "right";
   settings.botUrl = settings.botUrl.replace(/\/+$/, "");
+  settings.gemeente = settings.gemeente.slice(0, 100);
+  if (!settings.gemeenteName && settings.gemeente && !/^(GM)?\d{1,4}$/i.test(settings.gemeente)) {
+    settings.gemeenteName = settings.gemeente;
+  }
+  settings.gemeenteName = settings.gemeenteName.slice(0, 100);
   if (settings.botUrl && !isHttpUrl(settings.botUrl)) {
     console.warn("Wijkwijzer: botUrl must be an http(s) URL; using this site's own origin.");
     settings.botUrl = "";

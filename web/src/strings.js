@@ -5,6 +5,9 @@ export const STRINGS = {
     launcher: "Stel uw vraag",
     opening:
       "Hallo! Ik ben Wijkwijzer. Ik zoek voor u uit wie in uw wijk kan helpen. Waar gaat uw vraag over?",
+    openingFor: (name) =>
+      `Hallo! Ik ben Wijkwijzer van de gemeente ${name}. Ik zoek voor u uit wie in uw wijk kan helpen. Waar gaat uw vraag over?`,
+    serves: (name) => `Gemeente ${name}`,
     restart: "Opnieuw beginnen",
     close: "Sluiten",
     logLabel: "Gesprek",
@@ -40,6 +43,9 @@ export const STRINGS = {
     launcher: "Ask your question",
     opening:
       "Hello! I am Wijkwijzer. I find out who in your neighbourhood can help you. What is your question about? The answers are in Dutch.",
+    openingFor: (name) =>
+      `Hello! I am Wijkwijzer of the municipality of ${name}. I find out who in your neighbourhood can help you. What is your question about? The answers are in Dutch.`,
+    serves: (name) => `Municipality of ${name}`,
     restart: "Start over",
     close: "Close",
     logLabel: "Conversation",

@@ -118,7 +118,14 @@ class ChatWidget {
     const header = h(
       "div",
       { class: "ww-header" },
-      h("h2", { id: "ww-title", class: "ww-title", text: settings.title }),
+      h(
+        "div",
+        { class: "ww-header__titles" },
+        h("h2", { id: "ww-title", class: "ww-title", text: settings.title }),
+        settings.gemeenteName
+          ? h("p", { class: "ww-gemeente", text: t.serves(settings.gemeenteName) })
+          : null,
+      ),
       h(
         "div",
         { class: "ww-header__actions" },
@@ -205,7 +212,7 @@ class ChatWidget {
       "div",
       { class: "ww-msg ww-msg--bot" },
       h("span", { class: "ww-sr", text: this.t.bot }),
-      h("div", { class: "ww-bubble" }, richText(this.settings.openingText || this.t.opening)),
+      h("div", { class: "ww-bubble" }, richText(this.openingText())),
     );
     this.log.replaceChildren(opening);
     for (const entry of this.store.entries) {
@@ -216,6 +223,12 @@ class ChatWidget {
     if (this.failedEntries().length) this.showUnreachable();
     else this.alert.replaceChildren();
     this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  openingText() {
+    const { settings, t } = this;
+    if (settings.openingText) return settings.openingText;
+    return settings.gemeenteName ? t.openingFor(settings.gemeenteName) : t.opening;
   }
 
   entryNode(entry) {
@@ -236,7 +249,7 @@ class ChatWidget {
 
   botNode(entry) {
     const message = entry.msg;
-    const parts = botParts(message, this.t, this.settings.lang);
+    const parts = botParts(message, this.t, this.settings.lang, this.settings);
     const choices = message.buttons && !entry.answered ? this.choicesNode(message.buttons) : null;
     if (!parts.length && !choices) return null;
     return h(
@@ -410,6 +423,7 @@ class ChatWidget {
       try {
         messages = await sendToBot(this.settings.botUrl, this.store.sender, entry.message, {
           timeout: this.settings.requestTimeout,
+          metadata: this.settings.gemeente ? { gemeente: this.settings.gemeente } : null,
         });
       } catch (error) {
         if (generation !== this.generation) return;
