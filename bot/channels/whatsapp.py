@@ -22,7 +22,7 @@ import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import aiohttp
@@ -38,6 +38,7 @@ from sanic.response import HTTPResponse
 
 from bot.constants import (
     INTENT_INFORM_LOCATION,
+    METADATA_GEMEENTE,
     PAYLOAD_ASK_LOCATION,
     PAYLOAD_CONTACT_CARD,
     PAYLOAD_EXPLAIN,
@@ -62,6 +63,9 @@ ENV_ACCESS_TOKEN = "WHATSAPP_ACCESS_TOKEN"
 ENV_PHONE_NUMBER_ID = "WHATSAPP_PHONE_NUMBER_ID"
 ENV_API_URL = "WHATSAPP_API_URL"
 ENV_SENDER_KEY = "WHATSAPP_SENDER_KEY"
+# Which municipality each business number serves: "PHONE_ID:GM0344,PHONE_ID:GM0345", or
+# one code for every number. Other numbers listed here are served too (docs/whatsapp.md).
+ENV_GEMEENTEN = "WHATSAPP_GEMEENTEN"
 
 # Limits of the Cloud API (docs/whatsapp.md lists the sources).
 MAX_TEXT_LENGTH = 4096
@@ -111,6 +115,8 @@ class WhatsAppSettings:
     phone_number_id: str = ""
     api_url: str = DEFAULT_API_URL
     sender_key: str = ""
+    # phone_number_id -> gemeente; "" as key: the gemeente of every other number.
+    gemeenten: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any] | None) -> WhatsAppSettings:
@@ -129,7 +135,18 @@ class WhatsAppSettings:
             phone_number_id=text("phone_number_id"),
             api_url=text("api_url").rstrip("/") or DEFAULT_API_URL,
             sender_key=text("sender_key") or os.environ.get(ENV_SENDER_KEY, "").strip(),
+            gemeenten=parse_gemeenten(text("gemeenten") or os.environ.get(ENV_GEMEENTEN, "")),
         )
+
+    def gemeente_for(self, phone_number_id: str) -> str:
+        """The municipality the business number serves ("" when none is configured)."""
+        mapping = dict(self.gemeenten)
+        return mapping.get(phone_number_id) or mapping.get("", "")
+
+    @property
+    def phone_number_ids(self) -> frozenset[str]:
+        """Every business number this channel answers for."""
+        return frozenset({self.phone_number_id} | {key for key, _ in self.gemeenten if key})
 
     @property
     def missing(self) -> list[str]:
@@ -151,6 +168,17 @@ class WhatsAppSettings:
 
 
 _HEX_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
+
+
+def parse_gemeenten(value: str) -> tuple[tuple[str, str], ...]:
+    """'111:GM0344, 222:Rivierstad' -> (('111', 'GM0344'), ('222', 'Rivierstad')); a value
+    without a colon is the municipality of every number."""
+    pairs = []
+    for item in value.split(","):
+        number, _, gemeente = item.strip().rpartition(":")
+        if gemeente.strip():
+            pairs.append((number.strip(), gemeente.strip()))
+    return tuple(pairs)
 
 
 def sign_body(app_secret: str, body: bytes) -> str:
@@ -226,6 +254,8 @@ class IncomingMessage:
     # "text": `text` goes to Rasa; "media": answered by the channel itself.
     kind: str
     text: str = ""
+    # The business number (phone_number_id) the resident wrote to; replies go out from it.
+    receiver: str = ""
 
     def __repr__(self) -> str:
         # Keeps phone numbers and message text out of logs and test output.
@@ -296,7 +326,9 @@ def parse_message(message: Any) -> IncomingMessage | None:
     return None
 
 
-def parse_webhook(payload: Any, phone_number_id: str = "") -> list[IncomingMessage]:
+def parse_webhook(
+    payload: Any, phone_number_id: str = "", other_numbers: Iterable[str] = ()
+) -> list[IncomingMessage]:
     """The resident messages in a webhook body, in order.
 
     Raises MalformedPayload when the body is not a notification at all; parts that are
@@ -317,14 +349,15 @@ def parse_webhook(payload: Any, phone_number_id: str = "") -> list[IncomingMessa
                 continue
             metadata = value.get("metadata")
             receiver = metadata.get("phone_number_id") if isinstance(metadata, dict) else None
-            if phone_number_id and receiver is not None and str(receiver) != phone_number_id:
+            ours = {phone_number_id, *other_numbers}
+            if phone_number_id and receiver is not None and str(receiver) not in ours:
                 logger.info("WhatsApp webhook for another business number ignored.")
                 continue
             items = value.get("messages")
             for item in items if isinstance(items, list) else []:
                 parsed = parse_message(item)
                 if parsed is not None:
-                    messages.append(parsed)
+                    messages.append(replace(parsed, receiver=str(receiver or phone_number_id)))
     return messages
 
 
@@ -482,7 +515,13 @@ def format_contact_card(card: Any) -> str:
     """A contact_card payload (CONTRACT.md section 2) as readable WhatsApp text."""
     if not isinstance(card, dict):
         return ""
-    role = _role_label(str(card.get("role") or ""))
+    own_name = card.get("role_name")
+    # A municipality's own name of the role, when the bot sent one.
+    role = (
+        own_name
+        if isinstance(own_name, str) and own_name
+        else _role_label(str(card.get("role") or ""))
+    )
     area = card.get("area")
     area = area if isinstance(area, dict) else {}
     heading = role[:1].upper() + role[1:]
@@ -518,7 +557,8 @@ class GraphApiClient:
         backoff: float = 0.5,
         timeout: float = 10.0,
     ) -> None:
-        self._url = f"{settings.api_url.rstrip('/')}/{settings.phone_number_id}/messages"
+        self._api_url = settings.api_url.rstrip("/")
+        self._phone_number_id = settings.phone_number_id
         self._headers = {"Authorization": f"Bearer {settings.access_token}"}
         self._attempts = max(1, attempts)
         self._backoff = backoff
@@ -539,15 +579,16 @@ class GraphApiClient:
             await self._session.close()
         self._session = None
 
-    async def send(self, phone: str, message: Mapping[str, Any]) -> bool:
-        """Sends one message; True when the Graph API accepted it."""
+    async def send(self, phone: str, message: Mapping[str, Any], phone_number_id: str = "") -> bool:
+        """Sends one message from the business number; True when the Graph API accepted it."""
+        url = f"{self._api_url}/{phone_number_id or self._phone_number_id}/messages"
         body = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": phone}
         body.update(message)
         kind = str(message.get("type"))
         for attempt in range(1, self._attempts + 1):
             retry = True
             try:
-                async with self._client().post(self._url, json=body, headers=self._headers) as resp:
+                async with self._client().post(url, json=body, headers=self._headers) as resp:
                     if resp.status < 300:
                         return True
                     retry = resp.status == 429 or resp.status >= 500
@@ -621,11 +662,17 @@ class WhatsAppOutput(OutputChannel):
         return CHANNEL_NAME
 
     def __init__(
-        self, client: GraphApiClient, codec: SenderIdCodec, choices: ChoiceMemory | None = None
+        self,
+        client: GraphApiClient,
+        codec: SenderIdCodec,
+        choices: ChoiceMemory | None = None,
+        phone_number_id: str = "",
     ) -> None:
         self._client = client
         self._codec = codec
         self._choices = choices or ChoiceMemory()
+        # The number the resident wrote to; "" means the configured one.
+        self._phone_number_id = phone_number_id
 
     async def _send(self, recipient_id: str, messages: Iterable[Mapping[str, Any]]) -> None:
         try:
@@ -634,7 +681,7 @@ class WhatsAppOutput(OutputChannel):
             logger.error("WhatsApp reply dropped: the recipient is not a WhatsApp sender id.")
             return
         for message in messages:
-            await self._client.send(phone, message)
+            await self._client.send(phone, message, self._phone_number_id)
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         message = dict(message)
@@ -900,7 +947,9 @@ class WhatsAppInput(InputChannel):
             logger.warning("WhatsApp webhook refused: missing or wrong X-Hub-Signature-256.")
             return response.text("Forbidden", status=403)
         try:
-            messages = parse_webhook(json.loads(body), self.settings.phone_number_id)
+            messages = parse_webhook(
+                json.loads(body), self.settings.phone_number_id, self.settings.phone_number_ids
+            )
         except (ValueError, UnicodeDecodeError):
             # json.JSONDecodeError and MalformedPayload are both ValueErrors.
             logger.warning("WhatsApp webhook refused: the body is not a WhatsApp notification.")
@@ -965,7 +1014,7 @@ class WhatsAppInput(InputChannel):
         if not await self._claim(message.message_id):
             logger.info("WhatsApp message %s was delivered again; ignored.", message.message_id)
             return
-        output = WhatsAppOutput(self.client, self._codec(), self.choices)
+        output = WhatsAppOutput(self.client, self._codec(), self.choices, message.receiver)
         if message.kind == "media":
             await output.send_text_message(sender_id, MEDIA_REPLY)
             return
@@ -977,9 +1026,18 @@ class WhatsAppInput(InputChannel):
                 sender_id,
                 input_channel=self.name(),
                 message_id=message.message_id,
-                metadata={"whatsapp_type": message.message_type},
+                metadata=self._metadata(message),
             )
         )
+
+    def _metadata(self, message: IncomingMessage) -> dict[str, str]:
+        """What the actions learn about the message: its type, and the municipality the
+        number serves (METADATA_GEMEENTE), so they use its routing table and contacts."""
+        metadata = {"whatsapp_type": message.message_type}
+        gemeente = self.settings.gemeente_for(message.receiver)
+        if gemeente:
+            metadata[METADATA_GEMEENTE] = gemeente
+        return metadata
 
     def _codec(self) -> SenderIdCodec:
         assert self.codec is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import socket
@@ -23,6 +24,7 @@ from bot.channels.whatsapp import (
     WhatsAppInput,
     WhatsAppOutput,
     WhatsAppSettings,
+    parse_gemeenten,
     processed_message_table,
     sign_body,
 )
@@ -565,3 +567,64 @@ def test_store_remembers_across_a_restart_on_every_database(db_url: str) -> None
     assert not before.claim("wamid.Y")
     for engine in engines:
         engine.dispose()
+
+
+# --------------------------------------------------------------------------- municipalities
+
+
+async def test_each_business_number_serves_its_own_municipality(
+    settings: WhatsAppSettings,
+    make_store: Callable,
+    channel_server: Callable,
+    bot_reply: list,
+    webhooks: Any,
+    graph_api: Any,
+) -> None:
+    second_number = "222000333444555"
+    mapped = dataclasses.replace(
+        settings,
+        gemeenten=parse_gemeenten(f"{settings.phone_number_id}:GM9100, {second_number}:GM9200"),
+    )
+    channel = WhatsAppInput(mapped, store=make_store())
+
+    async def bot(message: UserMessage) -> None:
+        await bot_reply[0](message)
+
+    async with channel_server(channel, bot) as served:
+        to_first = webhooks.text("Hallo")
+        to_second = webhooks.text("Hallo")
+        to_second["entry"][0]["changes"][0]["value"]["metadata"]["phone_number_id"] = second_number
+        to_unknown = webhooks.text("Hallo")
+        to_unknown["entry"][0]["changes"][0]["value"]["metadata"]["phone_number_id"] = "999"
+        for payload in (to_first, to_second, to_unknown):
+            assert (await served.post(payload)).status == 200
+        await served.channel.wait_idle()
+
+    assert [message.metadata for message in served.received] == [
+        {"whatsapp_type": "text", "gemeente": "GM9100"},
+        {"whatsapp_type": "text", "gemeente": "GM9200"},
+    ]
+    # Each answer goes out from the number the resident wrote to.
+    assert [request.path for request in graph_api.requests] == [
+        f"/v21.0/{settings.phone_number_id}/messages",
+        f"/v21.0/{second_number}/messages",
+    ]
+
+
+def test_gemeenten_setting_with_one_default() -> None:
+    settings = WhatsAppSettings(phone_number_id="111", gemeenten=parse_gemeenten("GM9100"))
+    assert settings.gemeente_for("111") == "GM9100"
+    assert settings.phone_number_ids == frozenset({"111"})
+    mixed = WhatsAppSettings(
+        phone_number_id="111", gemeenten=parse_gemeenten("Rivierstad, 222:GM9200,  ")
+    )
+    assert mixed.gemeente_for("111") == "Rivierstad"
+    assert mixed.gemeente_for("222") == "GM9200"
+    assert WhatsAppSettings(phone_number_id="111").gemeente_for("111") == ""
+
+
+def test_gemeenten_setting_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WHATSAPP_GEMEENTEN", "111:GM9100,222:GM9200")
+    settings = WhatsAppSettings.from_mapping({"phone_number_id": "111"})
+    assert settings.phone_number_ids == frozenset({"111", "222"})
+    assert settings.gemeente_for("222") == "GM9200"
