@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.constants import (
@@ -27,6 +28,7 @@ from bot.db.repositories import (
     AddressRepository,
     AreaRepository,
     ContactRepository,
+    DataVersionRepository,
     RoleRepository,
     RouteRepository,
 )
@@ -46,8 +48,11 @@ from bot.roles import ROLES_BY_CODE, normalize_role
 MAX_QUERY_CHARS = 200
 # An ambiguous answer lists at most this many areas to choose from.
 MAX_OPTIONS = 12
-# How long the name index may be out of date after an import.
+# How long the name index may be out of date when the data version cannot be read.
 NAME_INDEX_TTL_SECONDS = 60.0
+# How often the cached name index is compared with the data version: staff edits in the
+# workspace (another process) reach the bot within this time, for one cheap query.
+VERSION_CHECK_SECONDS = 1.0
 
 _LEVEL_RANK = {LEVEL_BUURT: 0, LEVEL_WIJK: 1, LEVEL_GEMEENTE: 2}
 
@@ -150,6 +155,9 @@ class _NameIndex:
     buckets: dict[tuple[str, int], list[_NameEntry]] = field(default_factory=dict)
     max_words: int = 1
     loaded_at: float = 0.0
+    # The data version the index was loaded at; None when it could not be read.
+    version: int | None = None
+    checked_at: float = 0.0
 
     def add(self, area: Area, name_norm: str) -> None:
         key = name_norm.replace(" ", "")
@@ -209,9 +217,11 @@ class ContactDirectory:
         session_factory: Callable[[], Session] | None = None,
         *,
         name_index_ttl: float = NAME_INDEX_TTL_SECONDS,
+        version_check_interval: float = VERSION_CHECK_SECONDS,
     ) -> None:
         self._session_factory = session_factory
         self._name_index_ttl = name_index_ttl
+        self._version_check_interval = version_check_interval
         self._index: _NameIndex | None = None
         self._lock = threading.Lock()
 
@@ -233,19 +243,37 @@ class ContactDirectory:
     def _name_index(self, session: Session, *, refresh: bool = False) -> _NameIndex:
         with self._lock:
             index = self._index
-            fresh = index is not None and (
-                time.monotonic() - index.loaded_at < self._name_index_ttl
-            )
-            if index is not None and fresh and not refresh:
+            if index is not None and not refresh and self._still_current(session, index):
                 return index
             index = self._load_name_index(session)
             self._index = index
             return index
 
+    def _still_current(self, session: Session, index: _NameIndex) -> bool:
+        now = time.monotonic()
+        if now - index.loaded_at >= self._name_index_ttl:
+            return False
+        if index.version is None or now - index.checked_at < self._version_check_interval:
+            return True
+        index.checked_at = now
+        return self._data_version(session) == index.version
+
     @staticmethod
-    def _load_name_index(session: Session) -> _NameIndex:
+    def _data_version(session: Session) -> int | None:
+        """The data version, or None for a database without the counter (then the TTL rules)."""
+        try:
+            return DataVersionRepository(session).current()
+        except SQLAlchemyError:
+            # Only reads ran in this transaction; PostgreSQL needs it ended after an error.
+            session.rollback()
+            return None
+
+    @classmethod
+    def _load_name_index(cls, session: Session) -> _NameIndex:
+        # The version first: a change during loading makes the next check reload again.
+        version = cls._data_version(session)
         areas = AreaRepository(session)
-        index = _NameIndex()
+        index = _NameIndex(version=version)
         for gemeente in areas.gemeenten():
             area = Area(gemeente.code, gemeente.name, LEVEL_GEMEENTE, gemeente.code)
             index.areas[area.code] = area
@@ -261,7 +289,7 @@ class ContactDirectory:
             index.areas[area.code] = area
             index.parents[area.code] = (buurt.wijk_code, buurt.gemeente_code)
             index.add(area, buurt.name_norm)
-        index.loaded_at = time.monotonic()
+        index.loaded_at = index.checked_at = time.monotonic()
         return index
 
     def _areas(self, session: Session, codes: Iterable[str]) -> list[Area]:

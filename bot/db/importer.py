@@ -16,6 +16,7 @@ from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from bot.constants import DEFAULT_TOPIC_ROUTES, LEVEL_BUURT, LEVEL_GEMEENTE, LEVEL_WIJK
+from bot.db.contact_fields import email_problem, length_problems, phone_problem
 from bot.db.models import (
     DEFAULT_CONTACT_ID,
     Address,
@@ -28,7 +29,7 @@ from bot.db.models import (
     RouteRule,
     Wijk,
 )
-from bot.db.repositories import RoleRepository
+from bot.db.repositories import AreaRepository, DataVersionRepository, RoleRepository
 from bot.db.session import create_schema
 from bot.location import (
     normalize_name,
@@ -69,10 +70,13 @@ MAX_PROBLEMS_PER_FILE = 1000
 
 # CBS code shapes: BU + 8, WK + 6, GM + 4 characters; recent buurt/wijk codes hold letters.
 _CODE_SHAPES = {"BU": (8, LEVEL_BUURT), "WK": (6, LEVEL_WIJK), "GM": (4, LEVEL_GEMEENTE)}
-_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # Where Dutch latitudes and longitudes lie (with a margin), to notice swapped columns.
 _NL_LAT = (50.5, 53.8)
 _NL_LON = (3.0, 7.5)
+# Column sizes of the area and address tables (PostgreSQL refuses longer values).
+MAX_NAME_LENGTH = 200
+MAX_GEMEENTE_DETAIL_LENGTHS = {"telefoon": 100, "website": 500, "meldingen_url": 500,
+                               "openingstijden": 500}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -193,6 +197,8 @@ class _Plan:
     pc6hnr_files: list[Path] = field(default_factory=list)
     contacts: list[_Contact] = field(default_factory=list)
     geojson_file: Path | None = None
+    # Where known area codes come from, for messages about unknown ones.
+    area_source: str = BUURTEN_FILE
 
 
 class _StopFile(Exception):
@@ -346,11 +352,25 @@ def _required(
     return not empty
 
 
+def _too_long(row: dict[str, str], limits: dict[str, int]) -> list[str]:
+    return [
+        f"{column} is te lang ({len(row[column])} tekens, hooguit {limit})."
+        for column, limit in limits.items()
+        if len(row.get(column, "")) > limit
+    ]
+
+
 def _check_buurten(path: Path, plan: _Plan, problems: _Problems) -> None:
     name = BUURTEN_FILE
     for line, row in _read_rows(path, name, BUURTEN_COLUMNS, problems):
         plan.seen_buurt_codes.add(row["buurtcode"].strip().upper())
         if not _required(row, BUURTEN_COLUMNS, name, line, problems):
+            continue
+        too_long = _too_long(
+            row, dict.fromkeys(("buurtnaam", "wijknaam", "gemeentenaam"), MAX_NAME_LENGTH)
+        )
+        if too_long:
+            problems.add(name, line, " ".join(too_long))
             continue
         buurt = parse_area_code(row["buurtcode"], "BU")
         wijk = parse_area_code(row["wijkcode"], "WK")
@@ -446,6 +466,10 @@ def _check_gemeenten(path: Path, plan: _Plan, problems: _Problems) -> None:
             continue
         if code in lines:
             problems.add(name, line, f"gemeente {code} staat al op regel {lines[code]}.")
+            continue
+        too_long = _too_long(row, MAX_GEMEENTE_DETAIL_LENGTHS)
+        if too_long:
+            problems.add(name, line, " ".join(too_long))
             continue
         lines[code] = line
         plan.gemeente_details[code] = details
@@ -591,7 +615,7 @@ def _check_adressen(path: Path, plan: _Plan, problems: _Problems) -> None:
             row, ("postcode", "huisnummer", "straat", "buurtcode"), name, line, problems
         ):
             continue
-        messages = []
+        messages = _too_long(row, dict.fromkeys(("straat", "woonplaats"), MAX_NAME_LENGTH))
         postcode = normalize_postcode(row["postcode"])
         if postcode is None:
             messages.append(
@@ -763,7 +787,7 @@ def _check_contacten(path: Path, plan: _Plan, roles: dict[str, str], problems: _
                 # A buurt whose own row was refused already has its problem reported.
                 if not plan.areas_unknown and code not in plan.seen_buurt_codes:
                     messages.append(
-                        f"onbekend gebied '{code}': deze code staat niet in {BUURTEN_FILE}."
+                        f"onbekend gebied '{code}': deze code staat niet in {plan.area_source}."
                     )
                 continue
             if (code, level) not in areas:
@@ -771,8 +795,18 @@ def _check_contacten(path: Path, plan: _Plan, roles: dict[str, str], problems: _
         if not areas and not messages and not plan.areas_unknown:
             messages.append("verplicht veld leeg: gebied.")
         email = row["email"]
-        if email and not _EMAIL_RE.fullmatch(email):
-            messages.append(f"ongeldig e-mailadres '{email}'.")
+        for problem in (email_problem(email), phone_problem(row["telefoon"])):
+            if problem:
+                messages.append(problem)
+        messages += length_problems(
+            {
+                "name": row["naam"],
+                "organisation": row["organisatie"],
+                "phone": row["telefoon"],
+                "email": email,
+                "hours": row["spreekuur"],
+            }
+        )
         if messages:
             problems.add(name, line, " ".join(messages))
             continue
@@ -858,6 +892,33 @@ def check_directory(path: Path | str, session: Session) -> _Plan:
     return plan
 
 
+def check_contacts_file(path: Path | str, session: Session) -> _Plan:
+    """Check a contacten.csv on its own against the areas already in the database.
+
+    Raises ImportFailed with every problem; the plan holds the contacts, nothing else.
+    """
+    problems = _Problems()
+    plan = _Plan(area_source="de gebieden die bekend zijn (upload ook buurten.csv als de "
+                 "indeling is veranderd)")  # fmt: skip
+    areas = AreaRepository(session)
+    for gemeente in areas.gemeenten():
+        plan.gemeenten[gemeente.code] = _Area(gemeente.code, gemeente.name, "", gemeente.code, 0)
+    for wijk in areas.wijken():
+        plan.wijken[wijk.code] = _Area(wijk.code, wijk.name, wijk.gemeente_code,
+                                       wijk.gemeente_code, 0)  # fmt: skip
+    for buurt in areas.buurten():
+        plan.buurten[buurt.code] = _Area(buurt.code, buurt.name, buurt.wijk_code,
+                                         buurt.gemeente_code, 0)  # fmt: skip
+    if not Path(path).is_file():
+        raise ImportFailed([ImportProblem(CONTACTEN_FILE, 0, "het bestand ontbreekt.")])
+    _check_contacten(Path(path), plan, _role_lookup(session), problems)
+    if not plan.contacts and not problems:
+        problems.add(CONTACTEN_FILE, 1, "het bestand bevat geen contacten, alleen een kopregel.")
+    if problems:
+        raise ImportFailed(problems.finished())
+    return plan
+
+
 def _replace(session: Session, plan: _Plan) -> tuple[int, int]:
     """Replace the municipalities' data; the caller owns the transaction. (addresses, shapes)"""
     codes = list(plan.gemeenten)
@@ -880,6 +941,33 @@ def _replace(session: Session, plan: _Plan) -> tuple[int, int]:
     session.execute(
         delete(Contact).where(Contact.gemeente_code.in_(codes)).execution_options(**no_sync)
     )
+    addresses = replace_areas(session, plan)
+    for contact in plan.contacts:
+        session.add(
+            Contact(
+                gemeente_code=contact.gemeente_code,
+                name=contact.name,
+                role_code=contact.role_code,
+                organisation=contact.organisation,
+                phone=contact.phone,
+                email=contact.email,
+                hours=contact.hours,
+                active=True,
+                areas=[ContactArea(area_code=code, level=level) for code, level in contact.areas],
+            )
+        )
+    session.flush()
+    return addresses, import_shapes(session, plan)
+
+
+def replace_areas(session: Session, plan: _Plan) -> int:
+    """Replace the municipalities' wijken, buurten and addresses; contacts are left alone.
+
+    The caller owns the transaction. Returns the number of addresses written.
+    """
+    codes = list(plan.gemeenten)
+    old_buurten = select(Buurt.code).where(Buurt.gemeente_code.in_(codes))
+    no_sync = {"synchronize_session": False}
     session.execute(
         delete(Address).where(Address.buurt_code.in_(old_buurten)).execution_options(**no_sync)
     )
@@ -946,23 +1034,7 @@ def _replace(session: Session, plan: _Plan) -> tuple[int, int]:
         addresses += _scan_pc6hnr(path, plan, problems, insert_batch)
     if problems:
         raise ImportFailed(problems.finished())
-
-    for contact in plan.contacts:
-        session.add(
-            Contact(
-                gemeente_code=contact.gemeente_code,
-                name=contact.name,
-                role_code=contact.role_code,
-                organisation=contact.organisation,
-                phone=contact.phone,
-                email=contact.email,
-                hours=contact.hours,
-                active=True,
-                areas=[ContactArea(area_code=code, level=level) for code, level in contact.areas],
-            )
-        )
-    session.flush()
-    return addresses, _import_shapes(session, plan)
+    return addresses
 
 
 def _replace_routes_and_roles(session: Session, plan: _Plan, codes: list[str]) -> None:
@@ -991,7 +1063,7 @@ def _replace_routes_and_roles(session: Session, plan: _Plan, codes: list[str]) -
     session.flush()
 
 
-def _import_shapes(session: Session, plan: _Plan) -> int:
+def import_shapes(session: Session, plan: _Plan) -> int:
     """Buurt outlines from buurten.geojson; its checks run here, inside the transaction."""
     if plan.geojson_file is None:
         return 0
@@ -1006,6 +1078,26 @@ def _import_shapes(session: Session, plan: _Plan) -> int:
     return int(report.shapes)
 
 
+def _record_import(session: Session, path: Path | str, plan: _Plan, addresses: int) -> None:
+    """One line in the contacts' audit trail: a command-line import replaced the contacts."""
+    from bot.db.audit import record_change
+
+    for code, gemeente in plan.gemeenten.items():
+        record_change(
+            session,
+            actor="opdrachtregel",
+            action="import",
+            gemeente_code=code,
+            contact_name=gemeente.name,
+            after={
+                "map": str(path),
+                "contacten": sum(1 for c in plan.contacts if c.gemeente_code == code),
+                "buurten": sum(1 for b in plan.buurten.values() if b.gemeente_code == code),
+                "adressen": addresses,
+            },
+        )
+
+
 def import_directory(path: Path | str, session_factory: Callable[[], Session]) -> ImportReport:
     """Import DIR (CONTRACT.md section 4) all-or-nothing; raises ImportFailed with every problem."""
     with session_factory() as session:
@@ -1015,6 +1107,9 @@ def import_directory(path: Path | str, session_factory: Callable[[], Session]) -
         session.rollback()
         with session.begin():
             addresses, shapes = _replace(session, plan)
+            # The action server's cached area names follow within seconds.
+            DataVersionRepository(session).bump()
+            _record_import(session, path, plan, addresses)
     return ImportReport(
         gemeenten=tuple(sorted(plan.gemeenten)),
         wijken=len(plan.wijken),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import (
     CHAR,
     Boolean,
     Column,
+    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -179,6 +182,42 @@ class GeneralContactDefault(Base):
 
 
 DEFAULT_CONTACT_ID = 1
+
+
+class DataVersion(Base):
+    """A counter raised by every change of the neighbourhood data.
+
+    Other processes (the action server) compare it with what they cached: one primary-key
+    read tells them whether to reload, so staff edits reach the bot within seconds.
+    """
+
+    __tablename__ = "data_version"
+
+    name: Mapped[str] = Column(String(50), primary_key=True)
+    version: Mapped[int] = Column(Integer, nullable=False, default=0)
+
+
+class ContactChange(Base):
+    """The audit trail of contacts: who changed what when, with the values before and after."""
+
+    __tablename__ = "contact_change"
+    __table_args__ = (Index("ix_contact_change_changed_at", "changed_at"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True, autoincrement=True)
+    # UTC without time zone, like the staff tables.
+    changed_at: Mapped[datetime] = Column(DateTime, nullable=False)
+    actor: Mapped[str] = Column(String(100), nullable=False)
+    # add, edit, areas, retire, restore, upload (summary of a CSV upload), import (command line)
+    action: Mapped[str] = Column(String(20), nullable=False, index=True)
+    # Not a foreign key: the history outlives contacts that a command-line import replaces.
+    contact_id: Mapped[int | None] = Column(Integer, nullable=True, index=True)
+    contact_name: Mapped[str] = Column(String(200), nullable=False, default="")
+    gemeente_code: Mapped[str] = Column(String(CODE_LENGTH), nullable=False, default="")
+    # JSON objects of the fields that changed (for an upload: counts and file names).
+    before: Mapped[str] = Column(Text, nullable=False, default="{}")
+    after: Mapped[str] = Column(Text, nullable=False, default="{}")
+    # The changes of one CSV upload share a batch id.
+    batch: Mapped[str] = Column(String(40), nullable=False, default="")
 
 
 metadata = Base.metadata

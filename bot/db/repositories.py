@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import (
@@ -14,6 +14,7 @@ from bot.db.models import (
     Buurt,
     Contact,
     ContactArea,
+    DataVersion,
     Gemeente,
     GeneralContactDefault,
     Role,
@@ -21,6 +22,9 @@ from bot.db.models import (
     RouteRule,
     Wijk,
 )
+
+# The one counter of the neighbourhood data (areas, addresses, contacts, roles, routes).
+NEIGHBOURHOOD_DATA = "neighbourhood"
 
 
 class BuurtRow(NamedTuple):
@@ -213,3 +217,46 @@ class RouteRepository:
             )
         else:
             rule.role_code = role_code
+
+
+class DataVersionRepository:
+    """The change counter of the neighbourhood data (see models.DataVersion)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def current(self) -> int:
+        version = self.session.scalar(
+            select(DataVersion.version).where(DataVersion.name == NEIGHBOURHOOD_DATA)
+        )
+        return int(version or 0)
+
+    def ensure(self) -> None:
+        """Add the counter when it is missing; the caller commits."""
+        if self.session.get(DataVersion, NEIGHBOURHOOD_DATA) is None:
+            self.session.add(DataVersion(name=NEIGHBOURHOOD_DATA, version=0))
+            self.session.flush()
+
+    def bump(self, expected: int | None = None) -> bool:
+        """Raise the counter in the caller's transaction; False when it is no longer `expected`.
+
+        One UPDATE with the expected value in its WHERE is an atomic compare-and-set on
+        SQLite and PostgreSQL alike: of two writers that saw the same version, one loses.
+        """
+        query = update(DataVersion).where(DataVersion.name == NEIGHBOURHOOD_DATA)
+        if expected is not None:
+            query = query.where(DataVersion.version == expected)
+        result = self.session.execute(
+            query.values(version=DataVersion.version + 1).execution_options(
+                synchronize_session=False
+            )
+        )
+        if result.rowcount:
+            return True
+        missing = self.session.get(DataVersion, NEIGHBOURHOOD_DATA) is None
+        if missing and expected in (None, 0):
+            # A database from before the counter existed.
+            self.session.add(DataVersion(name=NEIGHBOURHOOD_DATA, version=1))
+            self.session.flush()
+            return True
+        return False

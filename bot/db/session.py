@@ -16,6 +16,7 @@ from sqlalchemy.pool import StaticPool
 from bot.constants import DEFAULT_TOPIC_ROUTES, ENV_DATABASE_URL
 from bot.db.migrate import locked_connection, upgrade_connection
 from bot.db.models import Role, RouteRule
+from bot.db.repositories import DataVersionRepository
 from bot.roles import DEFAULT_ROLES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -104,6 +105,7 @@ def seed_defaults(session: Session) -> None:
                 )
             )
     session.flush()
+    DataVersionRepository(session).ensure()
     routed_topics = set(
         session.scalars(select(RouteRule.topic).where(RouteRule.gemeente_code.is_(None)))
     )

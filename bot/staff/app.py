@@ -79,8 +79,16 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def create_app(settings: StaffSettings) -> web.Application:
+    from bot.staff import contacts
+
     app = web.Application(
-        middlewares=[security_headers, sessions, require_sign_in, csrf_protection],
+        middlewares=[
+            security_headers,
+            sessions,
+            require_sign_in,
+            contacts.upload_limit,
+            csrf_protection,
+        ],
         client_max_size=64 * 1024,
     )
     app[SETTINGS] = settings
@@ -101,6 +109,7 @@ def create_app(settings: StaffSettings) -> web.Application:
     from bot.staff.training_pages import add_training_routes  # it imports this module
 
     add_training_routes(app)
+    contacts.setup(app)
     app.router.add_static("/static/", HERE / "static", show_index=False)
     return app
 

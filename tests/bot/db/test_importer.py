@@ -430,7 +430,7 @@ def test_a_failure_while_writing_rolls_everything_back(
         raise RuntimeError("disk full")
 
     # The last step of the write: everything before it has been deleted and inserted.
-    monkeypatch.setattr(importer, "_import_shapes", fail)
+    monkeypatch.setattr(importer, "import_shapes", fail)
     with pytest.raises(RuntimeError):
         import_directory(source, session_factory)
 
