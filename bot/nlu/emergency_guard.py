@@ -118,7 +118,6 @@ class EmergencyGuard(GraphComponent, IntentClassifier):
             )
         message.set(GUARD_KEY, _record(verdict, action, predicted), add_to_output=True)
 
-
     def _demoted(self, message: Message, alternative: dict[str, Any]) -> dict[str, Any]:
         """The alternative, with its confidence among the non-emergency intents, or fallback.
 
