@@ -39,6 +39,8 @@ from bot.db.importer import (
     CONTACTEN_FILE,
     GEMEENTEN_FILE,
     GEOJSON_FILE,
+    ROLLEN_FILE,
+    ROUTES_FILE,
     check_contacts_file,
     check_directory,
     import_shapes,
@@ -67,8 +69,12 @@ UPLOAD_FILES: Final = (
     UploadFile("gemeenten", GEMEENTEN_FILE, "Gegevens van de gemeente (gemeenten.csv)"),
     UploadFile("pc6hnr", PC6HNR_UPLOAD_FILE, "Adressen van het CBS (pc6hnr-bestand)"),
     UploadFile("buurtgrenzen", GEOJSON_FILE, "Buurtgrenzen (buurten.geojson)"),
+    UploadFile("routes", ROUTES_FILE, "Eigen verwijzingen per onderwerp (routes.csv)"),
+    UploadFile("rollen", ROLLEN_FILE, "Eigen namen en uitleg van rollen (rollen.csv)"),
 )
-NEEDS_BUURTEN: Final = frozenset({"adressen", "gemeenten", "pc6hnr", "buurtgrenzen"})
+NEEDS_BUURTEN: Final = frozenset(
+    {"adressen", "gemeenten", "pc6hnr", "buurtgrenzen", "routes", "rollen"}
+)
 
 
 class StalePreview(Exception):

@@ -367,8 +367,8 @@ async def upload_files(request: web.Request) -> web.StreamResponse:
         return _upload_form(request, status=400, error="Kies minstens één bestand.")
     if "buurten" not in chosen and NEEDS_BUURTEN & set(chosen):
         return _upload_form(request, status=400, error=(
-            "Voor adressen, gemeentegegevens of buurtgrenzen is ook buurten.csv nodig. "
-            "Kies dat bestand ook."
+            "Voor adressen, gemeentegegevens, buurtgrenzen, routes of rollen is ook "
+            "buurten.csv nodig. Kies dat bestand ook."
         ))  # fmt: skip
     store = request.app[UPLOADS]
     staged = store.create(_user(request))
