@@ -298,8 +298,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         sys.executable, "-m", "bot.cli", "actions",
         "--port", str(args.actions_port),
     ]  # fmt: skip
+    # `rasa run` with calm answers when an action fails (bot/rasa_server.py).
     rasa_command = [
-        _rasa(), "run",
+        sys.executable, "-m", "bot.rasa_server",
         "--model", str(args.model),
         "--interface", args.host,
         "--port", str(args.port),
@@ -341,14 +342,15 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_actions(args: argparse.Namespace) -> int:
-    """The action server in this process, so that its pid is the server's."""
-    # rasa-sdk listens on SANIC_HOST, and on every interface when it is unset.
-    os.environ["SANIC_HOST"] = args.host
-    from rasa_sdk.endpoint import run
-
+    """Become the action server (actions/server.py), so that this pid is the server's."""
+    command = [
+        sys.executable, "-m", "actions.server",
+        "--host", args.host,
+        "--port", str(args.port),
+    ]  # fmt: skip
     os.chdir(PROJECT_ROOT)
-    run("actions", port=args.port, cors_origins=None)  # no browser ever calls it
-    return 0
+    sys.stdout.flush()
+    os.execv(sys.executable, command)
 
 
 def _public_host(host: str) -> str:

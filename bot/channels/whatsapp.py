@@ -36,6 +36,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.rest import too_large
 from bot.constants import (
     INTENT_INFORM_LOCATION,
     METADATA_GEMEENTE,
@@ -45,12 +46,15 @@ from bot.constants import (
     PAYLOAD_LOCATION,
     PAYLOAD_ROUTE,
 )
+from bot.outage import REASON_PROCESSING, outage_text
 from bot.roles import ROLES_BY_CODE
 
 logger = logging.getLogger(__name__)
 
 CHANNEL_NAME = "whatsapp"
 DEFAULT_API_URL = "https://graph.facebook.com/v21.0"
+# Meta's notifications are a few kilobytes (media come as ids, not bytes).
+MAX_BODY_BYTES = 256 * 1024
 
 # Entities of the `inform_location` message a shared pin becomes (declared in domain.yml).
 ENTITY_LATITUDE = "latitude"
@@ -924,6 +928,9 @@ class WhatsAppInput(InputChannel):
         async def receive(request: Request) -> HTTPResponse:
             if not self.enabled:
                 return response.text("Not found", status=404)
+            oversized = too_large(request, MAX_BODY_BYTES)
+            if oversized is not None:
+                return oversized
             try:
                 return self._receive(request.body or b"", request.headers, on_new_message)
             except Exception as exc:  # noqa: BLE001 - never a stack trace to the caller
@@ -1004,6 +1011,15 @@ class WhatsAppInput(InputChannel):
                         type(exc).__name__,
                     )
                     logger.debug("Details of the WhatsApp handling failure.", exc_info=True)
+                    await self._apologise(sender_id)
+
+    async def _apologise(self, sender_id: str) -> None:
+        """Tell the resident the message got lost, as the widget does when the bot is down."""
+        output = WhatsAppOutput(self.client, self._codec(), self.choices)
+        try:
+            await output.send_text_message(sender_id, outage_text(REASON_PROCESSING))
+        except Exception as exc:  # noqa: BLE001 - the Graph API may be what failed
+            logger.error("Could not send the apology over WhatsApp: %s.", type(exc).__name__)
 
     async def _handle(
         self,

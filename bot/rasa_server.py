@@ -1,0 +1,137 @@
+"""The Rasa server of `wijkwijzer serve`: `rasa run`, but a failing part gets a calm Dutch answer.
+
+Rasa's MessageProcessor logs an action that raised ("Bot will continue, but the actions
+events are lost") and goes on predicting as if it had run: when the action server is down
+the resident gets silence or a half answer, and when it hangs Rasa waits five minutes
+(DEFAULT_REQUEST_TIMEOUT) while the conversation lock expires after one. CalmProcessor runs
+every action under a time limit (WIJKWIJZER_ACTION_TIMEOUT) and turns a failure or timeout
+into a Dutch message with an `unavailable` payload, then listens again, so the resident's next
+message is handled afresh once the part is back.
+
+Rasa builds its processor inside Agent.load_model, at start and again when a model is
+replaced over the HTTP API, and offers no setting for the class; this launcher sets the
+class that rasa.core.agent instantiates before handing over to Rasa's own command line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from typing import Final
+
+from rasa.core.actions.action import Action, ActionExecutionRejection
+from rasa.core.channels.channel import OutputChannel
+from rasa.core.nlg import NaturalLanguageGenerator
+from rasa.core.policies.policy import PolicyPrediction
+from rasa.core.processor import MessageProcessor
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, Event, FollowupAction
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.outage import REASON_ACTIONS, REASON_SLOW, outage_payload, outage_text
+
+logger = logging.getLogger(__name__)
+
+ENV_ACTION_TIMEOUT: Final = "WIJKWIJZER_ACTION_TIMEOUT"
+DEFAULT_ACTION_TIMEOUT: Final = 10.0
+ENV_REQUEST_MAX_SIZE: Final = "WIJKWIJZER_REQUEST_MAX_SIZE"
+# Sanic reads a whole body into memory before any handler runs: keep it small. Rasa's
+# default (Sanic's 100 MB) only matters for uploading models over the API, which we do not.
+DEFAULT_REQUEST_MAX_SIZE: Final = 1024 * 1024
+
+
+def action_timeout() -> float:
+    """Seconds an action may take; the setting, else DEFAULT_ACTION_TIMEOUT."""
+    try:
+        value = float(os.environ.get(ENV_ACTION_TIMEOUT, "") or DEFAULT_ACTION_TIMEOUT)
+    except ValueError:
+        logger.warning(
+            "%s is not a number; using %s s.", ENV_ACTION_TIMEOUT, DEFAULT_ACTION_TIMEOUT
+        )
+        return DEFAULT_ACTION_TIMEOUT
+    return value if value > 0 else DEFAULT_ACTION_TIMEOUT
+
+
+def request_max_size() -> int:
+    try:
+        value = int(os.environ.get(ENV_REQUEST_MAX_SIZE, "") or DEFAULT_REQUEST_MAX_SIZE)
+    except ValueError:
+        return DEFAULT_REQUEST_MAX_SIZE
+    return value if value > 0 else DEFAULT_REQUEST_MAX_SIZE
+
+
+class CalmAction(Action):
+    """Runs another action under a time limit; a failure becomes a calm Dutch message."""
+
+    def __init__(self, inner: Action, timeout: float) -> None:
+        self.inner = inner
+        self.timeout = timeout
+        self.failure: str | None = None
+
+    def name(self) -> str:
+        return self.inner.name()
+
+    def event_for_successful_execution(self, prediction: PolicyPrediction) -> ActionExecuted:
+        return self.inner.event_for_successful_execution(prediction)
+
+    async def run(
+        self,
+        output_channel: OutputChannel,
+        nlg: NaturalLanguageGenerator,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+    ) -> list[Event]:
+        try:
+            return await asyncio.wait_for(
+                self.inner.run(output_channel, nlg, tracker, domain), self.timeout
+            )
+        except ActionExecutionRejection:
+            raise  # Rasa's own way for a form to give the turn to another policy
+        except asyncio.TimeoutError:
+            logger.warning("Action %s took longer than %s s.", self.name(), self.timeout)
+            self.failure = REASON_SLOW
+        except Exception:  # noqa: BLE001 - any failure: the resident gets an answer anyway
+            logger.exception("Action %s failed.", self.name())
+            self.failure = REASON_ACTIONS
+        return [
+            BotUttered(outage_text(self.failure), {"custom": outage_payload(self.failure)}),
+            # Stop predicting: more actions would fail the same way, one message each.
+            FollowupAction(ACTION_LISTEN_NAME),
+        ]
+
+
+class CalmProcessor(MessageProcessor):
+    """Rasa's processor with every action run as a CalmAction."""
+
+    async def _run_action(
+        self,
+        action: Action,
+        tracker: DialogueStateTracker,
+        output_channel: OutputChannel,
+        nlg: NaturalLanguageGenerator,
+        prediction: PolicyPrediction,
+    ) -> bool:
+        if action.name() == ACTION_LISTEN_NAME:
+            return await super()._run_action(action, tracker, output_channel, nlg, prediction)
+        calm = CalmAction(action, action_timeout())
+        return await super()._run_action(calm, tracker, output_channel, nlg, prediction)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """`python -m bot.rasa_server ARGS`: `rasa run ARGS` with the CalmProcessor."""
+    import rasa.core.agent
+    from rasa.__main__ import main as rasa_main
+
+    rasa.core.agent.MessageProcessor = CalmProcessor
+    # Sanic takes SANIC_* settings from the environment when Rasa creates its app.
+    os.environ["SANIC_REQUEST_MAX_SIZE"] = str(request_max_size())
+    sys.argv = ["rasa", "run", *(sys.argv[1:] if argv is None else argv)]
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()
