@@ -310,9 +310,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     origins = allowed_origins(args.web_port)
     if origins:
         rasa_command += ["--cors", *origins]
-    token = env.get("WIJKWIJZER_API_TOKEN")
-    if token:
-        rasa_command += ["--enable-api", "--auth-token", token]
+    # The HTTP API is switched on by bot/rasa_server.py from the environment, so that the
+    # token never shows in the process list.
 
     processes = []
     if not args.rasa_only:

@@ -19,7 +19,7 @@ import asyncio
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 from rasa.core.actions.action import Action, ActionExecutionRejection
@@ -31,6 +31,7 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, FollowupAction
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import RasaException
 
 from bot.outage import REASON_ACTIONS, REASON_SLOW, outage_payload, outage_text
 
@@ -94,6 +95,9 @@ class CalmAction(Action):
         except asyncio.TimeoutError:
             logger.warning("Action %s took longer than %s s.", self.name(), self.timeout)
             self.failure = REASON_SLOW
+        except RasaException as error:  # what RemoteAction raises when the server is away
+            logger.warning("Action %s failed: %s", self.name(), error)
+            self.failure = REASON_ACTIONS
         except Exception:  # noqa: BLE001 - any failure: the resident gets an answer anyway
             logger.exception("Action %s failed.", self.name())
             self.failure = REASON_ACTIONS
@@ -121,6 +125,30 @@ class CalmProcessor(MessageProcessor):
         return await super()._run_action(calm, tracker, output_channel, nlg, prediction)
 
 
+MIN_SECRET_LENGTH = 16
+
+
+def api_arguments(env: Mapping[str, str]) -> list[str]:
+    """`rasa run` options for the HTTP API (trackers, model): on only with a token or JWT secret.
+
+    Rasa's API without either is open to anyone, so it is never enabled that way.
+    """
+    arguments: list[str] = []
+    token = env.get("WIJKWIJZER_API_TOKEN", "").strip()
+    jwt_secret = env.get("WIJKWIJZER_JWT_SECRET", "").strip()
+    for name, value in (("WIJKWIJZER_API_TOKEN", token), ("WIJKWIJZER_JWT_SECRET", jwt_secret)):
+        if value and len(value) < MIN_SECRET_LENGTH:
+            print(f"{name} is te kort (minstens {MIN_SECRET_LENGTH} tekens); niet gebruikt.")
+    if len(token) >= MIN_SECRET_LENGTH:
+        arguments += ["--auth-token", token]
+    if len(jwt_secret) >= MIN_SECRET_LENGTH:
+        arguments += ["--jwt-secret", jwt_secret, "--jwt-method", "HS256"]
+    if not arguments:
+        print("De HTTP-API van Rasa staat uit: geen WIJKWIJZER_API_TOKEN of _JWT_SECRET.")
+        return []
+    return ["--enable-api", *arguments]
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """`python -m bot.rasa_server ARGS`: `rasa run ARGS` with the CalmProcessor."""
     import rasa.core.agent
@@ -129,7 +157,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     rasa.core.agent.MessageProcessor = CalmProcessor
     # Sanic takes SANIC_* settings from the environment when Rasa creates its app.
     os.environ["SANIC_REQUEST_MAX_SIZE"] = str(request_max_size())
-    sys.argv = ["rasa", "run", *(sys.argv[1:] if argv is None else argv)]
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    sys.argv = ["rasa", "run", *arguments, *api_arguments(os.environ)]
     rasa_main()
 
 

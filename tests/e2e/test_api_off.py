@@ -1,0 +1,33 @@
+"""Without WIJKWIJZER_API_TOKEN or WIJKWIJZER_JWT_SECRET, Rasa's HTTP API is not there at all
+(Rasa would otherwise serve it to anyone); the channels still work."""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.request
+
+import pytest
+
+pytestmark = pytest.mark.server
+
+
+def status_of(url: str, body: bytes | None = None) -> int:
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def test_the_api_is_off_without_a_token(bot) -> None:
+    if os.environ.get("WIJKWIJZER_API_TOKEN") or os.environ.get("WIJKWIJZER_JWT_SECRET"):
+        pytest.skip("this environment switches the API on")
+    for path in ("/conversations/iemand/tracker", "/status", "/domain", "/model"):
+        assert status_of(bot.url + path) == 404, path
+    events = json.dumps([{"event": "slot", "name": "role", "value": "wijkagent"}]).encode()
+    assert status_of(bot.url + "/conversations/iemand/tracker/events", events) == 404
+    message = json.dumps({"sender": "iemand", "message": "hallo"}).encode()
+    assert status_of(bot.url + "/webhooks/rest/webhook", message) == 200
