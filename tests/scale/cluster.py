@@ -161,6 +161,9 @@ class Process:
         self.popen.wait(timeout=30)
         self.popen = None
 
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
     def tail(self) -> str:
         return self.log.read_text(errors="replace")[-4000:] if self.log.exists() else ""
 
