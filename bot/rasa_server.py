@@ -20,7 +20,7 @@ import logging
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from typing import Final
+from typing import Any, Final
 
 from rasa.core.actions.action import Action, ActionExecutionRejection
 from rasa.core.channels.channel import OutputChannel
@@ -32,6 +32,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, FollowupAction
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
+from sqlalchemy.engine import Engine
 
 from bot.outage import REASON_ACTIONS, REASON_SLOW, outage_payload, outage_text
 
@@ -111,6 +112,10 @@ class CalmAction(Action):
 class CalmProcessor(MessageProcessor):
     """Rasa's processor with every action run as a CalmAction."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ping_before_use(self.tracker_store)
+
     async def _run_action(
         self,
         action: Action,
@@ -147,6 +152,21 @@ def api_arguments(env: Mapping[str, str]) -> list[str]:
         print("De HTTP-API van Rasa staat uit: geen WIJKWIJZER_API_TOKEN of _JWT_SECRET.")
         return []
     return ["--enable-api", *arguments]
+
+
+def ping_before_use(tracker_store: Any) -> None:
+    """Make the SQL tracker store test a pooled connection before using it.
+
+    Rasa creates its engine without pool_pre_ping. After the conversation database restarts,
+    every pooled connection is dead, and Rasa's FailSafeTrackerStore turns the first error
+    on each into an empty conversation: the resident's next message would be read without
+    the question or address given before.
+    """
+    # Rasa wraps the configured store in a FailSafeTrackerStore.
+    store = getattr(tracker_store, "_tracker_store", tracker_store)
+    engine = getattr(store, "engine", None)
+    if isinstance(engine, Engine) and engine.dialect.name != "sqlite":
+        engine.pool._pre_ping = True  # what create_engine(pool_pre_ping=True) sets
 
 
 def main(argv: Sequence[str] | None = None) -> None:
