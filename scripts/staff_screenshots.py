@@ -1,6 +1,6 @@
 """Screenshots of the staff workspace for docs/handleiding-medewerkers.md (docs/img/staff-*.png).
 
-    .venv/bin/python scripts/staff_screenshots.py [--measure] [--config configs/training-quick.yml]
+    .venv/bin/python scripts/staff_screenshots.py [--measure] [--examples 15]
 
 Runs the real workspace (bot/staff) on a temporary database with demo conversations, a copy
 of data/nlu and tests/stories and a copy of the newest model in models/, and drives it with
@@ -101,6 +101,9 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=2)
     parser.add_argument("--measure", action="store_true", help="measure the running model first")
     parser.add_argument("--timeout", type=float, default=3600)
+    parser.add_argument(
+        "--examples", type=int, default=0, help="train on this many examples per topic (faster)"
+    )
     args = parser.parse_args()
     models = sorted((ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
     if not models:
@@ -109,7 +112,12 @@ def main() -> int:
 
     work = Path(tempfile.mkdtemp(prefix="staff-screenshots-"))
     fill_tracker_store(work / "trackers.db")
-    shutil.copytree(ROOT / "data" / "nlu", work / "nlu")
+    if args.examples:
+        from staff_support import copy_nlu_trimmed
+
+        copy_nlu_trimmed(ROOT / "data" / "nlu", work / "nlu", args.examples)
+    else:
+        shutil.copytree(ROOT / "data" / "nlu", work / "nlu")
     shutil.copytree(ROOT / "tests" / "stories", work / "stories")
     (work / "models").mkdir()
     shutil.copy2(models[-1], work / "models" / models[-1].name)
@@ -182,6 +190,7 @@ def take_screenshots(page: Page, url: str, args: Any, runs: TrainingRuns) -> Non
     page.reload()
     shoot(page, out, "training-bezig")
     wait_for_run(page, runs, args.timeout)
+    page.goto(f"{url}/training")
     shoot(page, out, "training-klaar", full_page=True)
 
 

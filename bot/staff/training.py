@@ -13,6 +13,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -62,6 +63,7 @@ RUNNING_STAGES: Final = (
 HEARTBEAT_SECONDS: Final = 5
 STALE_AFTER: Final = timedelta(minutes=3)
 EVALUATION_SUFFIX: Final = ".evaluation.json"
+STORY_FILE_SUFFIX: Final = re.compile(r"\s*\([^()]*\.ya?ml\)$")
 
 
 class TrainingRun(Base):
@@ -189,7 +191,11 @@ def conversation_summary(out_dir: Path) -> dict[str, Any]:
     failed_file = out_dir / "failed_test_stories.yml"
     if failed_file.is_file():
         document = yaml.safe_load(failed_file.read_text(encoding="utf-8")) or {}
-        failed_names = [str(s.get("story", "")) for s in document.get("stories") or []]
+        # Rasa adds the file to the name ("route x (/path/test_routes.yml)"); staff need the name.
+        failed_names = [
+            STORY_FILE_SUFFIX.sub("", str(s.get("story", "")))
+            for s in document.get("stories") or []
+        ]
     total = int(counts["total"])
     passed = int(counts["correct"])
     return {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import shutil
 import subprocess
@@ -56,6 +57,8 @@ NOTICES: Final = {
 }
 # Popen objects of runs this process started: polling them reaps finished runners.
 _CHILDREN: set[subprocess.Popen[bytes]] = set()
+# Acceptances under way (a reference keeps a shielded task from being collected).
+_TASKS: set[asyncio.Future[tuple[list[LoadResult], int]]] = set()
 
 
 def add_training_routes(app: web.Application) -> None:
@@ -203,6 +206,32 @@ async def training_page(
     )
 
 
+async def load_everywhere(
+    training: TrainingSettings, runs: TrainingRuns, run_id: int, model: Path, user: str
+) -> tuple[list[LoadResult], int]:
+    """Load the model into every server; when all did, keep it in models/ and record who."""
+    assert training.api_token
+    results: list[LoadResult] = []
+    # One server after the other: the others keep answering at full speed meanwhile.
+    for url in training.rasa_urls:
+        results.append(await load_model(url, training.api_token, model))
+    failed = [result for result in results if not result.ok]
+    if failed:
+        log.warning("accepting run %d failed on %d server(s): %s", run_id, len(failed), failed)
+        return failed, len(results)
+    # In models/ as well, so that a restart of the servers loads it again.
+    training.models_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(model, training.models_dir / model.name)
+    evaluation = evaluation_path(model)
+    if evaluation.is_file():
+        shutil.copy2(evaluation, training.models_dir / evaluation.name)
+    # copy2 keeps the old time stamp; Rasa starts with the newest file in models/.
+    (training.models_dir / model.name).touch()
+    runs.mark_accepted(run_id, user)
+    log.info("%s accepted run %d (%s)", user, run_id, model.name)
+    return [], len(results)
+
+
 async def run_state(request: web.Request) -> web.StreamResponse:
     """The stage of one run, for static/training.js."""
     _reap()
@@ -283,27 +312,18 @@ async def accept_candidate(request: web.Request) -> web.StreamResponse:
             "en voor de Rasa-server."
         ))  # fmt: skip
     assert run.model is not None
-    results: list[LoadResult] = []
-    # One server after the other: the others keep answering at full speed meanwhile.
-    for url in training.rasa_urls:
-        results.append(await load_model(url, training.api_token, run.model))
-    failed = [result for result in results if not result.ok]
+    # Shielded: staff closing the browser while Rasa loads must not leave the servers half
+    # done and the acceptance unrecorded (aiohttp cancels a handler whose client went away).
+    task = asyncio.ensure_future(
+        load_everywhere(training, runs, run.id, run.model, request["session"].user)
+    )
+    _TASKS.add(task)
+    task.add_done_callback(_TASKS.discard)
+    failed, total = await asyncio.shield(task)
     if failed:
         lines = "; ".join(f"{result.url}: {result.problem}" for result in failed)
-        loaded = len(results) - len(failed)
-        log.warning("accepting run %d failed on %d server(s): %s", run.id, len(failed), lines)
         return await training_page(request, status=502, error=(
             f"Het nieuwe model is niet overal geladen "
-            f"({loaded} van {len(results)} servers gelukt). {lines}"
+            f"({total - len(failed)} van {total} servers gelukt). {lines}"
         ))  # fmt: skip
-    # In models/ as well, so that a restart of the servers loads it again.
-    training.models_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(run.model, training.models_dir / run.model.name)
-    evaluation = evaluation_path(run.model)
-    if evaluation.is_file():
-        shutil.copy2(evaluation, training.models_dir / evaluation.name)
-    # copy2 keeps the old time stamp; Rasa starts with the newest file in models/.
-    (training.models_dir / run.model.name).touch()
-    runs.mark_accepted(run.id, request["session"].user)
-    log.info("%s accepted run %d (%s)", request["session"].user, run.id, run.model.name)
     raise web.HTTPSeeOther("/training?" + urlencode({"run": run.id, "uitkomst": "accepted"}))

@@ -134,11 +134,13 @@ class Workspace:
 def _serve(settings: StaffSettings) -> tuple[str, Any]:
     port = _free_port()
     loop = asyncio.new_event_loop()
-    runner = web.AppRunner(create_app(settings))
-    loop.run_until_complete(runner.setup())
-    loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
+    # Set up on the server's own loop: Playwright's loop may be running in this thread.
+    runner = web.AppRunner(create_app(settings))
+    asyncio.run_coroutine_threadsafe(runner.setup(), loop).result(timeout=60)
+    site = web.TCPSite(runner, "127.0.0.1", port)
+    asyncio.run_coroutine_threadsafe(site.start(), loop).result(timeout=60)
 
     def stop() -> None:
         asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=30)
@@ -391,7 +393,7 @@ def test_review_annotate_retrain_and_accept_in_the_browser(
     # Accept with a wrong token: a Dutch error, the old model keeps running.
     workspace.settings.training.api_token = "verkeerde-sleutel"
     try:
-        page.get_by_role("button", name="In gebruik nemen").click()
+        page.get_by_role("button", name="In gebruik nemen").click(timeout=300_000)
         expect(page.get_by_role("alert")).to_contain_text("weigert de sleutel")
         assert _axe(page) == []
     finally:
@@ -404,8 +406,9 @@ def test_review_annotate_retrain_and_accept_in_the_browser(
     time.sleep(2)
     swap_started = time.monotonic()
     page.goto(f"{url}/training?run={run.id}")
-    page.get_by_role("button", name="In gebruik nemen").click()
-    expect(page.get_by_role("status")).to_contain_text("in gebruik", timeout=600_000)
+    # Rasa answers PUT /model only when the model is loaded: minutes on a busy machine.
+    page.get_by_role("button", name="In gebruik nemen").click(timeout=900_000)
+    expect(page.get_by_role("status")).to_contain_text("in gebruik", timeout=60_000)
     swap_ended = time.monotonic()
     time.sleep(2)
     resident.stopping.set()

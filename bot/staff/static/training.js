@@ -1,5 +1,5 @@
 // Follows a running training on the workspace's training page: asks the server for the
-// stage every few seconds, shows the time, and reloads the page when the stage changes.
+// stage every few seconds, shows the time, and loads the page again when the stage changes.
 // A static file because the workspace's CSP allows no inline scripts.
 (function () {
   "use strict";
@@ -8,6 +8,8 @@
     return;
   }
   var url = progress.getAttribute("data-status-url");
+  // Without the notice of the click that started the run.
+  var pageUrl = progress.getAttribute("data-page-url");
   var stage = progress.getAttribute("data-stage");
   var seconds = Number(progress.getAttribute("data-refresh")) || 5;
   var elapsed = progress.querySelector("[data-elapsed]");
@@ -26,7 +28,7 @@
       })
       .then(function (state) {
         if (state.stage !== stage) {
-          window.location.reload();
+          window.location.assign(pageUrl);
           return;
         }
         if (elapsed) {
