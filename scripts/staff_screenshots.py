@@ -102,6 +102,9 @@ def main() -> int:
     parser.add_argument("--measure", action="store_true", help="measure the running model first")
     parser.add_argument("--timeout", type=float, default=3600)
     parser.add_argument(
+        "--only-contacts", action="store_true", help="only the contacts pages (no training)"
+    )
+    parser.add_argument(
         "--examples", type=int, default=0, help="train on this many examples per topic (faster)"
     )
     args = parser.parse_args()
@@ -125,6 +128,9 @@ def main() -> int:
     create_schema(engine)
     session_factory = make_session_factory(engine)
     add_or_update_user(session_factory, NAME, PASSWORD)
+    from bot.db.importer import import_directory
+
+    import_directory(ROOT / "demo", session_factory)
     settings = StaffSettings(
         session_factory=session_factory,
         tracker_engine=create_engine(f"sqlite:///{work / 'trackers.db'}", future=True),
@@ -147,10 +153,36 @@ def main() -> int:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(locale="nl-NL", viewport={"width": 1100, "height": 760})
         page = context.new_page()
-        take_screenshots(page, url, args, runs)
+        if args.only_contacts:
+            sign_in(page, url)
+        else:
+            take_screenshots(page, url, args, runs)
+        contact_screenshots(page, url, args.out)
         browser.close()
     shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def sign_in(page: Page, url: str) -> None:
+    page.goto(f"{url}/aanmelden")
+    page.get_by_label("Naam").fill(NAME)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+    expect(page).to_have_url(f"{url}/inbox")
+
+
+def contact_screenshots(page: Page, url: str, out: Path) -> None:
+    """The contacts pages: list, one contact, an edit in the audit trail, the upload."""
+    page.goto(f"{url}/contacten")
+    shoot(page, out, "contacten", full_page=True)
+    page.locator("table a.link").first.click()
+    page.get_by_label("Spreekuur").fill("dinsdag 9.00-12.00 uur")
+    shoot(page, out, "contact-wijzigen", full_page=True)
+    page.get_by_role("button", name="Wijzigingen opslaan").click()
+    page.goto(f"{url}/wijzigingen")
+    shoot(page, out, "wijzigingen", full_page=True)
+    page.goto(f"{url}/contacten/upload")
+    shoot(page, out, "contacten-inlezen", full_page=True)
 
 
 def take_screenshots(page: Page, url: str, args: Any, runs: TrainingRuns) -> None:
