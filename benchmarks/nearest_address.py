@@ -25,8 +25,11 @@ BATCH = 50_000
 def fill(session_factory: object, count: int, rng: random.Random) -> None:
     towns = [(rng.uniform(SOUTH, NORTH), rng.uniform(WEST, EAST)) for _ in range(TOWNS)]
     with session_factory() as session, session.begin():  # type: ignore[operator]
+        # Flushed one by one: the models declare no relationships to order the inserts by.
         session.add(Gemeente(code="GM9999", name="Bench"))
+        session.flush()
         session.add(Wijk(code="WK999901", name="Wijk", name_norm="wijk", gemeente_code="GM9999"))
+        session.flush()
         session.add(
             Buurt(
                 code="BU99990101",

@@ -110,6 +110,9 @@ def create_app(settings: StaffSettings) -> web.Application:
 
     add_training_routes(app)
     contacts.setup(app)
+    from bot.staff.statistics import add_statistics_routes  # it imports this module
+
+    add_statistics_routes(app)
     app.router.add_static("/static/", HERE / "static", show_index=False)
     return app
 

@@ -1,0 +1,203 @@
+"""The statistics page: numbers from a tracker store filled by Rasa, charts that show them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine
+from staff_support import PROJECT_ROOT, _action, _bot, _user, conversations, day
+
+from bot.staff.statistics import Statistics, compute, week_bars
+
+
+def _location(name: str, code: str, level: str = "buurt") -> dict[str, Any]:
+    return {
+        "location": {
+            "status": "found",
+            "query": name,
+            "area": {"code": code, "name": name, "level": level},
+        }
+    }
+
+
+def _card(role: str, code: str, name: str) -> dict[str, Any]:
+    return {
+        "contact_card": {
+            "role": role,
+            "area": {"code": code, "name": name, "level": "buurt"},
+            "contacts": [{"name": "Eva Hendriks"}],
+        }
+    }
+
+
+def more_conversations() -> dict[str, list[Any]]:
+    """Two more conversations as Rasa records them: one helped, one with two questions."""
+    t5, t6 = day(3, 26), day(3, 27)
+    return {
+        # Asked, gave the buurt, got a card and said it helped.
+        "inwoner-geholpen": [
+            _action("action_listen", t5),
+            _user("ik wil mijn buren leren kennen", "meet_neighbours", 0.9, [], t5),
+            _action("action_route_question", t5 + 1),
+            _bot("De sociaal makelaar.", t5 + 1, {"route": {"role": "sociaal_makelaar"}}),
+            _bot("Waar woont u?", t5 + 2),
+            _action("action_listen", t5 + 3),
+            _user("Vogelbuurt", "inform_location", 0.95, [], t5 + 20),
+            _action("location_form", t5 + 21),
+            _bot("", t5 + 21, _location("Vogelbuurt", "BU92000201")),
+            _action("action_give_contact", t5 + 22),
+            _bot("Uw contactpersoon.", t5 + 22, _card("sociaal_makelaar", "BU92000201", "X")),
+            _bot("Heeft dit u geholpen?", t5 + 23),
+            _action("action_listen", t5 + 24),
+            _user("/affirm", "affirm", 1.0, [], t5 + 40),
+            # A second question in the same buurt: the buurt counts once per conversation.
+            _user("wie is de wijkagent", "ask_role_contact", 0.97, [], t5 + 60),
+            _action("action_route_question", t5 + 61),
+            _bot("De wijkagent.", t5 + 61, {"route": {"role": "wijkagent"}}),
+            _bot("", t5 + 61, _location("Vogelbuurt", "BU92000201")),
+            _bot("Uw wijkagent.", t5 + 62, _card("wijkagent", "BU92000201", "Y")),
+            _bot("Heeft dit u geholpen?", t5 + 63),
+        ],
+        # A wijk named; the card got no answer.
+        "inwoner-wijk": [
+            _action("action_listen", t6),
+            _user("ruzie met de buren in Centrum", "neighbour_conflict", 0.9, [], t6),
+            _action("action_route_question", t6 + 1),
+            _bot("Buurtbemiddeling.", t6 + 1, {"route": {"role": "buurtbemiddeling"}}),
+            _bot("", t6 + 1, _location("Centrum", "WK920001", "wijk")),
+            _bot("Uw contact.", t6 + 2, _card("buurtbemiddeling", "WK920001", "Z")),
+            _bot("Heeft dit u geholpen?", t6 + 3),
+        ],
+    }
+
+
+@pytest.fixture
+async def tracker_engine(tmp_path: Path) -> AsyncIterator[Engine]:
+    """The staff fixtures' conversations plus more_conversations(), saved by Rasa's store."""
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    path = tmp_path / "trackers.db"
+    store = SQLTrackerStore(
+        Domain.load(str(PROJECT_ROOT / "domain.yml")), dialect="sqlite", db=str(path)
+    )
+    for sender, events in {**conversations(), **more_conversations()}.items():
+        await store.save(DialogueStateTracker.from_events(sender, events))
+    store.engine.dispose()
+    engine = create_engine(f"sqlite:///{path}", future=True)
+    yield engine
+    engine.dispose()
+
+
+def test_numbers_from_the_tracker_store(tracker_engine: Engine) -> None:
+    stats = compute(tracker_engine)
+    # Resident messages: 1 + 1 + 3 + 1 (staff fixtures) + 4 + 1 (above).
+    assert stats.messages == 11
+    assert stats.fallbacks == 1
+    assert stats.fallback_rate == pytest.approx(1 / 11)
+    assert stats.questions == 6
+    assert dict(stats.per_route) == {
+        "melding": 1,
+        "buurtbemiddeling": 2,
+        "wijkagent": 2,
+        "sociaal_makelaar": 1,
+    }
+    # Weeks start on Monday: 9, 16 and 23 March 2026.
+    assert dict(stats.per_week) == {
+        date(2026, 3, 9): 1,
+        date(2026, 3, 16): 1,
+        date(2026, 3, 23): 4,
+    }
+    # "nee" after the card in the fixtures, "ja" above; two cards got no answer.
+    assert (stats.helped, stats.not_helped, stats.no_answer) == (1, 1, 2)
+    assert stats.helpful_share == pytest.approx(0.5)
+    assert dict(stats.per_area) == {"BU92000201": 1, "WK920001": 1}
+
+
+def test_the_period_limits_the_numbers(tracker_engine: Engine) -> None:
+    stats = compute(tracker_engine, since=day(3, 15, 0), until=day(3, 26, 0))
+    assert stats.messages == 4  # the not-helped conversation (3) and the wijkagent question
+    assert dict(stats.per_route) == {"buurtbemiddeling": 1, "wijkagent": 1}
+    assert (stats.helped, stats.not_helped) == (0, 1)
+    assert not stats.per_area
+
+
+def test_empty_weeks_stay_on_the_axis() -> None:
+    stats = Statistics()
+    stats.per_week[date(2026, 3, 2)] = 2
+    stats.per_week[date(2026, 3, 23)] = 1
+    bars = week_bars(stats, None, None)
+    assert [(bar.key, bar.count) for bar in bars] == [
+        ("2026-03-02", 2),
+        ("2026-03-09", 0),
+        ("2026-03-16", 0),
+        ("2026-03-23", 1),
+    ]
+    assert bars[0].label == "week 10 (2 mrt)"
+
+
+async def test_the_page_needs_sign_in(client: TestClient) -> None:
+    response = await client.get("/statistieken", allow_redirects=False)
+    assert response.status == 303
+    assert response.headers["Location"] == "/aanmelden"
+
+
+def _chart(html: str, chart_id: str) -> dict[str, int]:
+    """data-key -> data-count of the bars in one SVG chart."""
+    match = re.search(rf'<svg class="chart" id="{chart_id}".*?</svg>', html, re.S)
+    assert match, f"no chart {chart_id}"
+    return {
+        key: int(count)
+        for key, count in re.findall(r'data-key="([^"]+)" data-count="(\d+)"', match.group(0))
+    }
+
+
+async def test_the_charts_show_the_counts(signed_in: TestClient) -> None:
+    response = await signed_in.get("/statistieken")
+    assert response.status == 200
+    html = await response.text()
+    assert _chart(html, "grafiek-routes") == {
+        "melding": 1,
+        "buurtbemiddeling": 2,
+        "wijkagent": 2,
+        "sociaal_makelaar": 1,
+    }
+    assert _chart(html, "grafiek-weken") == {"2026-03-09": 1, "2026-03-16": 1, "2026-03-23": 4}
+    assert _chart(html, "grafiek-niet-begrepen") == {"begrepen": 10, "niet_begrepen": 1}
+    assert _chart(html, "grafiek-geholpen") == {"geholpen": 1, "niet_geholpen": 1}
+    assert _chart(html, "grafiek-buurten") == {"BU92000201": 1, "WK920001": 1}
+    # The same numbers as text: key figures and a table under every chart.
+    assert 'data-figure="messages">11<' in html and 'data-figure="fallback-rate">9%<' in html
+    assert '<th scope="row">Vogelbuurt</th><td>1</td>' in html
+    assert '<th scope="row">Centrum (wijk)</th><td>1</td>' in html
+    # Each chart is an image with a name and a description for screen readers.
+    for chart_id in re.findall(r'<svg class="chart" id="([^"]+)"', html):
+        assert f'aria-labelledby="{chart_id}-title {chart_id}-desc"' in html
+        assert f'<desc id="{chart_id}-desc">' in html
+    assert "<script" not in html
+
+
+async def test_a_period_filters_the_page(signed_in: TestClient) -> None:
+    response = await signed_in.get("/statistieken?van=2026-03-15&tot=2026-03-25")
+    html = await response.text()
+    assert _chart(html, "grafiek-routes") == {"buurtbemiddeling": 1, "wijkagent": 1}
+    # The whole period is on the axis, also weeks without questions.
+    assert _chart(html, "grafiek-weken") == {"2026-03-09": 0, "2026-03-16": 1, "2026-03-23": 1}
+    assert 'value="2026-03-15"' in html
+
+
+@pytest.mark.parametrize("query", ["?van=2026-03-20&tot=2026-03-01", "?van=gisteren&tot=%00"])
+async def test_bad_periods_get_a_clear_answer(signed_in: TestClient, query: str) -> None:
+    response = await signed_in.get("/statistieken" + query)
+    assert response.status == 200
+    html = await response.text()
+    # Nothing is filtered: all 6 questions are counted.
+    assert sum(_chart(html, "grafiek-routes").values()) == 6

@@ -1,0 +1,46 @@
+"""Headless Chromium on the statistics page: charts drawn, no CSP errors, axe-core clean."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from staff_support import STAFF_NAME, STAFF_PASSWORD
+from test_browser import _axe, page, staff_url  # noqa: F401  (fixtures of the browser tests)
+from test_statistics import tracker_engine  # noqa: F401  (conversations with buurten)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.parametrize("db_url", ["sqlite"], indirect=True),
+]
+
+
+def test_statistics_page_in_the_browser(page: Any, staff_url: str) -> None:  # noqa: F811
+    from playwright.sync_api import expect
+
+    page.goto(f"{staff_url}/statistieken")
+    expect(page).to_have_url(f"{staff_url}/aanmelden")
+    page.get_by_label("Naam").fill(STAFF_NAME)
+    page.get_by_label("Wachtwoord").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+    page.get_by_role("link", name="Statistieken").click()
+    expect(page.get_by_role("heading", name="Statistieken", exact=True)).to_be_visible()
+
+    # Five charts, each an image with a name, drawn with a size (the stylesheet loaded).
+    charts = page.get_by_role("img")
+    expect(charts).to_have_count(5)
+    expect(page.get_by_role("img", name="Vragen per doorverwijzing")).to_be_visible()
+    box = page.locator("#grafiek-routes .chart__bar").first.bounding_box()
+    assert box is not None and box["width"] > 10
+    fill = page.locator("#grafiek-routes .chart__bar").first.evaluate(
+        "(bar) => getComputedStyle(bar).fill"
+    )
+    assert fill == "rgb(21, 66, 115)"  # the workspace's primary colour from the stylesheet
+    assert _axe(page) == []
+
+    page.get_by_label("Vanaf datum").fill("2026-03-15")
+    page.get_by_label("Tot en met datum").fill("2026-03-25")
+    page.get_by_role("button", name="Toon periode").click()
+    expect(page.locator("#grafiek-routes .chart__row")).to_have_count(2)
+    assert _axe(page) == []
+    assert page.csp_errors == []
