@@ -765,15 +765,19 @@ class ContactDirectory:
         return None
 
     def option_labels(self, options: Sequence[Area]) -> list[str]:
-        """Names to choose from; with places in several municipalities, each says which."""
-        if len({area.gemeente_code for area in options}) <= 1:
+        """Names to choose from; a name found in several municipalities says which one.
+
+        Each label, sent back as the answer, resolves to its own option again.
+        """
+        names = [area.name.casefold() for area in options]
+        if len(set(names)) == len(names):
             return [area.name for area in options]
         with self._session() as session:
             index = self._name_index(session)
         labels = []
-        for area in options:
+        for area, name in zip(options, names, strict=True):
             gemeente = index.areas.get(area.gemeente_code)
-            if area.level == LEVEL_GEMEENTE or gemeente is None:
+            if names.count(name) == 1 or area.level == LEVEL_GEMEENTE or gemeente is None:
                 labels.append(area.name)
             else:
                 labels.append(f"{area.name} ({gemeente.name})")

@@ -80,13 +80,49 @@ def test_a_street_in_both_municipalities_prefers_the_serving_one(two_gemeenten_d
     choice = directory.resolve_location(text, expecting=True)
     assert choice.status == STATUS_AMBIGUOUS
     assert {area.gemeente_code for area in choice.options} == {RIVIERSTAD, WEIDEHAVEN}
+    # Different buurt names are choice enough; choosing one settles it.
     labels = directory.option_labels(choice.options)
-    assert any("(Rivierstad)" in label for label in labels)
-    assert any("(Weidehaven)" in label for label in labels)
-    # Choosing a labelled option settles it.
+    assert sorted(labels) == ["Kerkbuurt", "Marktkwartier"]
     for label, area in zip(labels, choice.options, strict=True):
         chosen = directory.resolve_location(label, expecting=True)
         assert chosen.status == STATUS_FOUND and chosen.area == area
+
+
+def write_small_municipality(directory: Path) -> None:
+    """Dijkdorp: one wijk, also called Centrum, as Weidehaven has one."""
+    directory.mkdir()
+    (directory / "buurten.csv").write_text(
+        "buurtcode,buurtnaam,wijkcode,wijknaam,gemeentecode,gemeentenaam\n"
+        "BU93000101,Dorpskern,WK930001,Centrum,GM9300,Dijkdorp\n",
+        encoding="utf-8",
+    )
+    (directory / "adressen.csv").write_text(
+        "postcode,huisnummer,straat,woonplaats,buurtcode\n9301AA,1,Dijkweg,Dijkdorp,BU93000101\n",
+        encoding="utf-8",
+    )
+    (directory / "contacten.csv").write_text(
+        "naam,rol,organisatie,telefoon,email,spreekuur,gebied\n"
+        "Kees Dijkstra,wijkagent,Politie,0900-8844,,,WK930001\n",
+        encoding="utf-8",
+    )
+
+
+def test_the_same_name_in_two_municipalities_is_labelled_with_each(
+    two_gemeenten_directory, session_factory: sessionmaker, tmp_path: Path
+) -> None:
+    write_small_municipality(tmp_path / "dijkdorp")
+    import_directory(tmp_path / "dijkdorp", session_factory)
+    directory = two_gemeenten_directory
+    directory.invalidate_cache()
+    choice = directory.resolve_location("ik woon in Centrum", expecting=True)
+    assert choice.status == STATUS_AMBIGUOUS
+    labels = directory.option_labels(choice.options)
+    assert sorted(labels) == ["Centrum (Dijkdorp)", "Centrum (Weidehaven)"]
+    for label, area in zip(labels, choice.options, strict=True):
+        chosen = directory.resolve_location(label, expecting=True)
+        assert chosen.status == STATUS_FOUND and chosen.area == area
+    served = directory.resolve_location("Centrum", expecting=True, prefer_gemeente=WEIDEHAVEN)
+    assert served.area is not None and served.area.code == "WK920001"
 
 
 def test_find_gemeente_by_code_or_name(two_gemeenten_directory) -> None:
