@@ -13,8 +13,11 @@ import pytest
 pytestmark = pytest.mark.server
 
 
-def say(bot, sender: str, text: str) -> list[dict]:
-    body = json.dumps({"sender": sender, "message": text}).encode()
+def say(bot, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
+    message: dict = {"sender": sender, "message": text}
+    if metadata is not None:
+        message["metadata"] = metadata
+    body = json.dumps(message).encode()
     request = urllib.request.Request(
         bot.url + "/webhooks/rest/webhook",
         data=body,
@@ -87,6 +90,34 @@ def test_postcode_of_another_municipality_is_outside(bot):
     messages = say(bot, sender, "9711 AB")
     assert custom(messages, "contact_card") == []
     assert "outside" in [p["status"] for p in custom(messages, "location")]
+
+
+def test_a_widget_for_one_municipality_gets_the_card_of_the_neighbouring_one(bot):
+    # What the widget with data-gemeente="GM9100" (Rivierstad) sends with every message.
+    rivierstad = {"gemeente": "GM9100"}
+    sender = new_sender()
+    first = say(bot, sender, "Wie is de wijkagent in mijn buurt?", rivierstad)
+    assert custom(first, "route")[0]["role"] == "wijkagent"
+    second = say(bot, sender, "9281 AA", rivierstad)
+    assert custom(second, "location")[0]["status"] == "found"
+    [card] = custom(second, "contact_card")
+    assert card["role"] == "wijkagent"
+    assert card["area"] == {"code": "WK920001", "name": "Centrum", "level": "wijk"}
+    assert card["gemeente"] == {"code": "GM9200", "name": "Weidehaven"}
+    assert [contact["name"] for contact in card["contacts"]] == ["Sanne de Vries"]
+    assert "Weidehaven" in text_of(second)
+
+
+def test_a_street_in_two_towns_goes_to_the_serving_municipality(bot):
+    sender = new_sender()
+    weidehaven = {"gemeente": "Weidehaven"}
+    say(bot, sender, "wie is de wijkagent", weidehaven)
+    messages = say(bot, sender, "Kerkstraat 4", weidehaven)
+    [location] = custom(messages, "location")
+    assert location["status"] == "found"
+    [card] = custom(messages, "contact_card")
+    assert card["gemeente"]["code"] == "GM9200"
+    assert card["area"]["code"] == "WK920001"
 
 
 def test_emergency_comes_first_even_while_asking_for_a_location(bot):
