@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -44,6 +45,8 @@ from bot.location import (
     parse_location,
 )
 from bot.roles import ROLES_BY_CODE, normalize_role
+
+logger = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 200
 # An ambiguous answer lists at most this many areas to choose from.
@@ -591,24 +594,27 @@ class ContactDirectory:
             area = areas[0]
             index = self._name_index(session)
             chain = [area, *self._areas(session, index.parents.get(area.code, ()))]
-            contacts = ContactRepository(session)
-            for level_area in chain:
-                found = contacts.active_for_area(role_code, level_area.code)
-                if found:
-                    return ContactCard(
-                        role=role_code,
-                        area=level_area,
-                        contacts=tuple(
-                            ContactInfo(
-                                name=contact.name,
-                                organisation=contact.organisation or "",
-                                phone=contact.phone or "",
-                                email=contact.email or "",
-                                hours=contact.hours or "",
-                            )
-                            for contact in found
-                        ),
-                    )
+            # One query for the buurt, its wijk and its gemeente; the nearest level wins.
+            rows = ContactRepository(session).active_for_areas(
+                role_code, [level_area.code for level_area in chain]
+            )
+        for level_area in chain:
+            found = [row for row in rows if row.area_code == level_area.code]
+            if found:
+                return ContactCard(
+                    role=role_code,
+                    area=level_area,
+                    contacts=tuple(
+                        ContactInfo(
+                            name=row.name,
+                            organisation=row.organisation or "",
+                            phone=row.phone or "",
+                            email=row.email or "",
+                            hours=row.hours or "",
+                        )
+                        for row in found
+                    ),
+                )
         return None
 
     def role_for_topic(self, topic: str, gemeente_code: str | None = None) -> str | None:

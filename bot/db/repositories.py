@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from typing import NamedTuple
+from functools import cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from bot.db.models import (
     DEFAULT_CONTACT_ID,
@@ -48,6 +50,73 @@ class StreetHit(NamedTuple):
     addition: str
     city: str
     buurt_code: str
+
+
+class ContactRow(NamedTuple):
+    area_code: str
+    name: str
+    organisation: str
+    phone: str
+    email: str
+    hours: str
+
+
+# The lookups of every resident message, built once per process: building a statement costs
+# more than running it on an indexed table of millions of addresses (benchmarks/national.py).
+@cache
+def _postcode_statement() -> Select:
+    return (
+        select(Address.buurt_code)
+        .where(Address.postcode == bindparam("postcode"))
+        .distinct()
+        .order_by(Address.buurt_code)
+    )
+
+
+@cache
+def _pc4_statement() -> Select:
+    return (
+        select(Address.buurt_code)
+        .where(Address.postcode >= bindparam("low"), Address.postcode <= bindparam("high"))
+        .distinct()
+        .order_by(Address.buurt_code)
+    )
+
+
+@cache
+def _street_statement(with_number: bool) -> Select:
+    query = select(
+        Address.street_norm,
+        Address.house_number,
+        Address.addition,
+        Address.city,
+        Address.buurt_code,
+    ).where(Address.street_norm.in_(bindparam("streets", expanding=True)))
+    if with_number:
+        return query.where(Address.house_number == bindparam("house_number"))
+    # Without a number only where the street lies matters, not every house on it.
+    return query.distinct()
+
+
+@cache
+def _contacts_statement() -> Select:
+    return (
+        select(
+            ContactArea.area_code,
+            Contact.name,
+            Contact.organisation,
+            Contact.phone,
+            Contact.email,
+            Contact.hours,
+        )
+        .join(ContactArea, ContactArea.contact_id == Contact.id)
+        .where(
+            ContactArea.area_code.in_(bindparam("area_codes", expanding=True)),
+            Contact.role_code == bindparam("role_code"),
+            Contact.active.is_(True),
+        )
+        .order_by(Contact.id)
+    )
 
 
 class AreaRepository:
@@ -93,41 +162,22 @@ class AddressRepository:
 
     def buurt_codes_for_postcode(self, postcode: str) -> list[str]:
         """Buurten of a full postcode ('8101AA')."""
-        query = (
-            select(Address.buurt_code)
-            .where(Address.postcode == postcode)
-            .distinct()
-            .order_by(Address.buurt_code)
-        )
-        return list(self.session.scalars(query))
+        return list(self.session.scalars(_postcode_statement(), {"postcode": postcode}))
 
     def buurt_codes_for_pc4(self, pc4: str) -> list[str]:
         """Buurten of a four-digit postcode area; a range, so the postcode index is used."""
-        query = (
-            select(Address.buurt_code)
-            .where(Address.postcode >= f"{pc4}AA", Address.postcode <= f"{pc4}ZZ")
-            .distinct()
-            .order_by(Address.buurt_code)
-        )
-        return list(self.session.scalars(query))
+        bounds = {"low": f"{pc4}AA", "high": f"{pc4}ZZ"}
+        return list(self.session.scalars(_pc4_statement(), bounds))
 
     def on_street(self, streets: Sequence[str], house_number: int | None = None) -> list[StreetHit]:
         """Addresses on any of the normalised street names, optionally with one house number."""
         if not streets:
             return []
-        query = select(
-            Address.street_norm,
-            Address.house_number,
-            Address.addition,
-            Address.city,
-            Address.buurt_code,
-        ).where(Address.street_norm.in_(list(streets)))
+        parameters: dict[str, Any] = {"streets": list(streets)}
         if house_number is not None:
-            query = query.where(Address.house_number == house_number)
-        else:
-            # Without a number only where the street lies matters, not every house on it.
-            query = query.distinct()
-        return [StreetHit(*row) for row in self.session.execute(query)]
+            parameters["house_number"] = house_number
+        statement = _street_statement(house_number is not None)
+        return [StreetHit(*row) for row in self.session.execute(statement, parameters)]
 
     def existing_streets(self, streets: Collection[str]) -> set[str]:
         """Which of these normalised street names exist at all."""
@@ -156,6 +206,13 @@ class ContactRepository:
             .order_by(Contact.id)
         )
         return list(self.session.scalars(query))
+
+    def active_for_areas(self, role_code: str, area_codes: Sequence[str]) -> list[ContactRow]:
+        """Active contacts of a role for any of these areas, in one query, in import order."""
+        if not area_codes:
+            return []
+        parameters = {"role_code": role_code, "area_codes": list(area_codes)}
+        return [ContactRow(*row) for row in self.session.execute(_contacts_statement(), parameters)]
 
     def for_gemeente(self, gemeente_code: str) -> list[Contact]:
         query = select(Contact).where(Contact.gemeente_code == gemeente_code).order_by(Contact.id)

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import QueuePool, StaticPool
 
 from bot.constants import DEFAULT_TOPIC_ROUTES, ENV_DATABASE_URL
 from bot.db.migrate import locked_connection, upgrade_connection
@@ -41,6 +41,10 @@ def make_engine(url: str | None = None) -> Engine:
         if _is_memory_sqlite(url):
             # Every new connection to ":memory:" would see an empty database of its own.
             kwargs["poolclass"] = StaticPool
+        else:
+            # SQLAlchemy 1.4 opens a new SQLite connection per session for files (NullPool);
+            # a pool saves the connect and the schema parse on every lookup.
+            kwargs["poolclass"] = QueuePool
     else:
         kwargs["pool_pre_ping"] = True
     engine = create_engine(url, **kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import sessionmaker
 
 from bot.db.importer import import_directory
-from bot.db.models import Address, Contact, ContactArea, Gemeente, Role
+from bot.db.models import Address, Buurt, Contact, ContactArea, Gemeente, Role
 from bot.db.repositories import RouteRepository
 from bot.directory import Area, ContactCard, ContactDirectory, ContactInfo, LocationResult
 from bot.roles import find_role_mentions
@@ -513,3 +514,26 @@ def test_hostile_input_never_raises_and_changes_nothing(
         assert len(result.query) <= 200
     assert voorbeeld_directory.find_contacts("wijkagent", text) is None  # type: ignore[arg-type]
     assert state() == before
+
+
+def test_a_renamed_buurt_is_found_once_the_name_index_is_stale(
+    session_factory: sessionmaker, demo_dir: Path
+) -> None:
+    import_directory(demo_dir, session_factory)
+    directory = ContactDirectory(session_factory, name_index_ttl=2.0)
+    assert directory.resolve_location("ik woon in Marktkwartier").status == "found"
+    with session_factory() as session, session.begin():
+        session.execute(
+            update(Buurt)
+            .where(Buurt.code == "BU92000102")
+            .values(name="Lindekwartier", name_norm="lindekwartier")
+        )
+    time.sleep(2.1)
+    # The first lookup after the ttl may still use the old names; the new ones follow soon.
+    directory.resolve_location("ik woon in Marktkwartier")
+    deadline = time.monotonic() + 20
+    while directory.resolve_location("ik woon in Lindekwartier").status != "found":
+        assert time.monotonic() < deadline, "the renamed buurt never became known"
+        time.sleep(0.2)
+    result = directory.resolve_location("ik woon in Lindekwartier")
+    assert result.area is not None and result.area.code == "BU92000102"
