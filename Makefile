@@ -13,6 +13,7 @@ STAFF_PORT ?= 8090
 export WIJKWIJZER_DATABASE_URL ?= sqlite:///$(CURDIR)/wijkwijzer.db
 
 .PHONY: help install run serve train db test test-unit test-stories validate lint bench eval clean \
+	bench-national bench-load deploy-lint-deps \
 	widget web-deps screenshots staff-user interactive
 
 help: ## List the targets
@@ -67,20 +68,31 @@ test-stories: train ## Conversation tests (tests/stories) against the trained mo
 	$(BIN)/rasa test core --stories tests/stories --fail-on-prediction-errors --out build/results/core --model models
 
 lint: $(VENV)/.installed ## ruff and mypy
-	$(BIN)/ruff check bot actions tests
+	$(BIN)/ruff check bot actions tests benchmarks
 	$(BIN)/mypy
 
 test-unit: $(VENV)/.installed ## Only the pytest suite (needs a trained model for the server tests)
 	$(BIN)/pytest -q
 
-test: install web-deps train lint test-stories ## Everything: lint, data validation, conversation tests, pytest
+deploy-lint-deps: ## docker-compose (Debian) so tests/deploy can validate the compose file
+	@command -v docker-compose >/dev/null || (apt-get update -qq && apt-get install -y -qq docker-compose >/dev/null) \
+		|| echo "docker-compose not installable here: tests/deploy skips the compose check"
+
+test: install web-deps train lint test-stories deploy-lint-deps ## Everything: lint, data validation, conversation tests, pytest
 	$(BIN)/pytest -q
 
 eval: ## Score a running bot on the public dev set (../shared/eval)
 	$(PY) ../shared/eval/score.py http://127.0.0.1:$(PORT) ../shared/eval/dev_questions.yml ../shared/eval/dev_dialogues.yml
 
-bench: install train ## Benchmarks that print numbers (REST latency with contact lookups)
+bench: install train ## Benchmarks that print numbers: REST latency, national-size data (quick size)
 	$(PY) -m benchmarks.rest_latency
+	$(PY) -m benchmarks.national
+
+bench-national: install ## National-size data: 8 million addresses on SQLite and PostgreSQL (long)
+	$(PY) -m benchmarks.national --addresses 8000000
+
+bench-load: install train ## Load: 10/50/100/150 residents against two Rasa and two action servers
+	$(PY) -m benchmarks.load
 
 clean: ## Remove built files (not the venv)
 	rm -rf build models wijkwijzer.db .pytest_cache
