@@ -269,7 +269,7 @@ def main(argv: list[str] | None = None) -> None:
             with database(kind.strip(), workdir) as url:
                 figures = run_import(workdir / "data", url)
                 quarters = " / ".join(f"{mb:.0f}" for mb in figures.rss_quarters_mb)
-                print(f"\n{kind}: {figures.output}")
+                print(f"\n{kind}: {figures.output[:100]}...")
                 print(
                     f"  import: {figures.seconds:.0f} s ({figures.rows / figures.seconds:,.0f} "
                     f"addresses/s), {figures.rows:,} rows"
