@@ -33,6 +33,7 @@ SETTING_RE = re.compile(r"[\"'{]((?:WIJKWIJZER|WHATSAPP)_[A-Z0-9_]+)[\"'}]")
 # Import names of the action server's third-party packages -> their distributions.
 DISTRIBUTIONS = {
     "rasa_sdk": "rasa-sdk",
+    "sanic": "rasa-sdk",  # rasa-sdk's own web server, installed with it
     "sqlalchemy": "SQLAlchemy",
     "alembic": "alembic",
     "yaml": "PyYAML",
