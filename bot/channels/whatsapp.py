@@ -90,6 +90,9 @@ MEDIA_TYPES = frozenset({"image", "audio", "voice", "video", "document", "sticke
 SILENT_PAYLOADS = frozenset({PAYLOAD_ROUTE, PAYLOAD_LOCATION, PAYLOAD_EXPLAIN})
 
 # Resident-facing wording (Dutch, B1, "u").
+# The first message a number ever gets from us says which municipality it serves.
+WELCOME_TEXT = "Welkom bij Wijkwijzer van de gemeente {gemeente}."
+
 MEDIA_REPLY = (
     "Sorry, ik kan alleen tekst en locaties lezen. Foto's, spraakberichten, video's, "
     "stickers en bestanden begrijp ik niet. Typ uw vraag in een bericht. "
@@ -753,6 +756,25 @@ processed_message_table = sa.Table(
 DEDUP_RETENTION_SECONDS = 2 * 24 * 3600
 
 
+def _gemeente_name_from_database(value: str) -> str:
+    """The municipality's name for a configured code ('GM9200') or name.
+
+    A name the database does not know is shown as configured; an unknown code gives "" (no
+    welcome: a code means nothing to a resident).
+    """
+    from bot.db.session import make_session_factory
+    from bot.directory import ContactDirectory
+
+    try:
+        area = ContactDirectory(make_session_factory()).find_gemeente(value)
+    except sa.exc.SQLAlchemyError:
+        logger.warning("Municipality name for the WhatsApp welcome not found: database error.")
+        area = None
+    if area is not None:
+        return area.name
+    return "" if value.upper().startswith("GM") or value.isdigit() else value
+
+
 def _default_engine() -> sa.engine.Engine:
     from bot.db.session import make_engine
 
@@ -864,13 +886,17 @@ class WhatsAppInput(InputChannel):
         *,
         store: ProcessedMessageStore | None = None,
         client: GraphApiClient | None = None,
+        gemeente_name: Callable[[str], str] | None = None,
     ) -> None:
         self.settings = settings
+        self._gemeente_name = gemeente_name or _gemeente_name_from_database
+        self._gemeente_names: dict[str, str] = {}
         self.store = store or ProcessedMessageStore()
         self.client = client or GraphApiClient(settings)
         self.choices = ChoiceMemory()
         self.codec: SenderIdCodec | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._tracker_store: Any = None
         self._sender_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
@@ -931,6 +957,9 @@ class WhatsAppInput(InputChannel):
             oversized = too_large(request, MAX_BODY_BYTES)
             if oversized is not None:
                 return oversized
+            # Rasa's agent, to tell a resident's first message from the rest.
+            agent = getattr(request.app.ctx, "agent", None)
+            self._tracker_store = getattr(agent, "tracker_store", None)
             try:
                 return self._receive(request.body or b"", request.headers, on_new_message)
             except Exception as exc:  # noqa: BLE001 - never a stack trace to the caller
@@ -1031,6 +1060,7 @@ class WhatsAppInput(InputChannel):
             logger.info("WhatsApp message %s was delivered again; ignored.", message.message_id)
             return
         output = WhatsAppOutput(self.client, self._codec(), self.choices, message.receiver)
+        await self._welcome(output, message, sender_id)
         if message.kind == "media":
             await output.send_text_message(sender_id, MEDIA_REPLY)
             return
@@ -1045,6 +1075,32 @@ class WhatsAppInput(InputChannel):
                 metadata=self._metadata(message),
             )
         )
+
+    async def _welcome(
+        self, output: OutputChannel, message: IncomingMessage, sender_id: str
+    ) -> None:
+        """On a resident's first message, say which municipality this number serves.
+
+        The web widget shows its municipality in its header; a WhatsApp chat has no such
+        place, so the first answer tells it. Only where a municipality is configured, and only
+        when Rasa has no conversation with this resident yet (also after a purge).
+        """
+        configured = self.settings.gemeente_for(message.receiver)
+        if not configured or self._tracker_store is None:
+            return
+        try:
+            if await self._tracker_store.exists(sender_id):
+                return
+        except Exception as exc:  # noqa: BLE001 - a welcome is not worth losing the message
+            logger.warning("WhatsApp welcome skipped: conversation store: %s.", type(exc).__name__)
+            return
+        name = self._gemeente_names.get(configured)
+        if name is None:
+            loop = asyncio.get_running_loop()
+            name = await loop.run_in_executor(self._db_executor, self._gemeente_name, configured)
+            self._gemeente_names[configured] = name
+        if name:
+            await output.send_text_message(sender_id, WELCOME_TEXT.format(gemeente=name))
 
     def _metadata(self, message: IncomingMessage) -> dict[str, str]:
         """What the actions learn about the message: its type, and the municipality the

@@ -318,7 +318,7 @@ _app_ids = itertools.count()
 
 @contextlib.asynccontextmanager
 async def serve_channel(
-    channel: WhatsAppInput, bot: Callable[[UserMessage], Awaitable[None]]
+    channel: WhatsAppInput, bot: Callable[[UserMessage], Awaitable[None]], agent: Any = None
 ) -> AsyncIterator[ServedChannel]:
     received: list[UserMessage] = []
 
@@ -330,6 +330,8 @@ async def serve_channel(
     # app in the same process then fails unless test mode keeps the originals around.
     Sanic.test_mode = True
     app = Sanic(f"whatsapp_test_{next(_app_ids)}", configure_logging=False)
+    # Rasa's server keeps its agent here; the channel asks its tracker store about residents.
+    app.ctx.agent = agent
     app.blueprint(channel.blueprint(on_new_message), url_prefix="/webhooks/whatsapp")
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))

@@ -9,16 +9,22 @@ import logging
 import socket
 import time
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 import aiohttp
 import pytest
 import sqlalchemy as sa
 from rasa.core.channels.channel import UserMessage
+from rasa.core.tracker_store import InMemoryTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.channels.whatsapp import (
     LOCATION_PROMPT,
     MEDIA_REPLY,
+    WELCOME_TEXT,
     GraphApiClient,
     ProcessedMessageStore,
     WhatsAppInput,
@@ -628,3 +634,56 @@ def test_gemeenten_setting_from_the_environment(monkeypatch: pytest.MonkeyPatch)
     settings = WhatsAppSettings.from_mapping({"phone_number_id": "111"})
     assert settings.phone_number_ids == frozenset({"111", "222"})
     assert settings.gemeente_for("222") == "GM9200"
+
+
+async def test_first_message_to_a_number_names_its_municipality(
+    settings: WhatsAppSettings,
+    make_store: Callable,
+    channel_server: Callable,
+    webhooks: Any,
+    graph_api: Any,
+    demo_directory: Any,
+) -> None:
+    mapped = dataclasses.replace(settings, gemeenten=parse_gemeenten("GM9200"))
+    channel = WhatsAppInput(
+        mapped,
+        store=make_store(),
+        gemeente_name=lambda value: demo_directory.find_gemeente(value).name,
+    )
+    tracker_store = InMemoryTrackerStore(Domain.empty())
+
+    async def bot(message: UserMessage) -> None:
+        # What Rasa does with every message: the conversation is stored.
+        await tracker_store.save(
+            DialogueStateTracker.from_events(message.sender_id, [UserUttered(message.text)])
+        )
+        await message.output_channel.send_text_message(message.sender_id, "Antwoord")
+
+    async with channel_server(channel, bot, SimpleNamespace(tracker_store=tracker_store)) as served:
+        for text in ("Hallo", "Nog een vraag"):
+            assert (await served.post(webhooks.text(text))).status == 200
+            await served.channel.wait_idle()
+
+    bodies = [request.body["text"]["body"] for request in graph_api.requests]
+    assert bodies == [WELCOME_TEXT.format(gemeente="Weidehaven"), "Antwoord", "Antwoord"]
+
+
+async def test_no_welcome_without_a_known_municipality(
+    settings: WhatsAppSettings,
+    make_store: Callable,
+    channel_server: Callable,
+    webhooks: Any,
+    graph_api: Any,
+) -> None:
+    mapped = dataclasses.replace(settings, gemeenten=parse_gemeenten("GM0000"))
+    channel = WhatsAppInput(mapped, store=make_store(), gemeente_name=lambda value: "")
+    tracker_store = InMemoryTrackerStore(Domain.empty())
+
+    async def bot(message: UserMessage) -> None:
+        await message.output_channel.send_text_message(message.sender_id, "Antwoord")
+
+    async with channel_server(channel, bot, SimpleNamespace(tracker_store=tracker_store)) as served:
+        assert (await served.post(webhooks.text("Hallo"))).status == 200
+        await served.channel.wait_idle()
+
+    assert [request.body["text"]["body"] for request in graph_api.requests] == ["Antwoord"]

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.server
 
 PROJECT_ROOT = Path(__file__).parents[2]
 BIN = Path(sys.executable).parent
-START_TIMEOUT = 240
+START_TIMEOUT = 600
 WHATSAPP = ("VERIFY_TOKEN", "APP_SECRET", "ACCESS_TOKEN", "PHONE_NUMBER_ID", "API_URL")
 
 
