@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import math
 import threading
 import time
@@ -45,8 +44,6 @@ from bot.location import (
     parse_location,
 )
 from bot.roles import ROLES_BY_CODE, normalize_role
-
-logger = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 200
 # An ambiguous answer lists at most this many areas to choose from.
