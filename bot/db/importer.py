@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import logging
 import math
 import re
 from collections import Counter
@@ -12,7 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import delete, insert, or_, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from bot.constants import DEFAULT_TOPIC_ROUTES, LEVEL_BUURT, LEVEL_GEMEENTE, LEVEL_WIJK
@@ -39,6 +41,8 @@ from bot.location import (
 )
 from bot.roles import normalize_role, role_key
 from bot.topics import TOPIC_LABELS
+
+logger = logging.getLogger(__name__)
 
 BUURTEN_FILE = "buurten.csv"
 ADRESSEN_FILE = "adressen.csv"
@@ -195,6 +199,8 @@ class _Plan:
     addresses: list[dict[str, Any]] = field(default_factory=list)
     address_keys: set[tuple[str, int]] = field(default_factory=set)
     pc6hnr_files: list[Path] = field(default_factory=list)
+    # Valid CBS rows of the imported municipalities, also those adressen.csv already has.
+    pc6hnr_matched: int = 0
     contacts: list[_Contact] = field(default_factory=list)
     geojson_file: Path | None = None
     # Where known area codes come from, for messages about unknown ones.
@@ -695,6 +701,7 @@ def _pc6hnr_addresses(path: Path, plan: _Plan, problems: _Problems) -> Iterator[
             continue
         if postcode is None or number is None or buurt is None:
             continue
+        plan.pc6hnr_matched += 1
         key = (postcode, number[0])
         # The file is sorted; an address from adressen.csv keeps its street name.
         if key == previous or key in plan.address_keys:
@@ -725,6 +732,7 @@ def _scan_pc6hnr(
     after the first problem it only checks on, and the caller rolls the transaction back.
     """
     count = 0
+    matched_before = plan.pc6hnr_matched
     batch: list[dict[str, Any]] = []
     for row in _pc6hnr_addresses(path, plan, problems):
         count += 1
@@ -736,7 +744,8 @@ def _scan_pc6hnr(
             batch = []
     if batch and insert is not None and not problems:
         insert(batch)
-    if count == 0 and not problems.count(path.name):
+    # Rows that adressen.csv already holds count too: a file that adds nothing new is fine.
+    if plan.pc6hnr_matched == matched_before and not problems.count(path.name):
         problems.add(
             path.name,
             0,
@@ -1098,6 +1107,28 @@ def _record_import(session: Session, path: Path | str, plan: _Plan, addresses: i
         )
 
 
+# Tables a bulk import rewrites; the lookups' query plans depend on their statistics.
+ANALYZED_TABLES = ("address", "buurt", "wijk", "gemeente", "contact", "contact_area")
+
+
+def _refresh_statistics(session: Session) -> None:
+    """Let the query planner see the new data at once instead of after autovacuum's next look.
+
+    Right after millions of rows arrive, PostgreSQL may still plan lookups for empty tables;
+    SQLite's planner reads `sqlite_stat1`, which ANALYZE fills as well.
+    """
+    dialect = session.get_bind().dialect.name
+    try:
+        with session.begin():
+            if dialect == "postgresql":
+                session.execute(text(f"ANALYZE {', '.join(ANALYZED_TABLES)}"))
+            elif dialect == "sqlite":
+                session.execute(text("ANALYZE"))
+    except DBAPIError as error:
+        # The data is in; only the planner's numbers are stale. Not worth failing the import.
+        logger.warning("Statistics after the import not refreshed: %s", type(error).__name__)
+
+
 def import_directory(path: Path | str, session_factory: Callable[[], Session]) -> ImportReport:
     """Import DIR (CONTRACT.md section 4) all-or-nothing; raises ImportFailed with every problem."""
     with session_factory() as session:
@@ -1110,6 +1141,7 @@ def import_directory(path: Path | str, session_factory: Callable[[], Session]) -
             # The action server's cached area names follow within seconds.
             DataVersionRepository(session).bump()
             _record_import(session, path, plan, addresses)
+        _refresh_statistics(session)
     return ImportReport(
         gemeenten=tuple(sorted(plan.gemeenten)),
         wijken=len(plan.wijken),

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import importer
@@ -580,6 +580,17 @@ def test_postcode_huisnummer_file_instead_of_adressen(
     assert report.addresses == 2
 
 
+def test_postcode_huisnummer_file_with_only_known_addresses_is_accepted(
+    source: Path, session_factory: sessionmaker
+) -> None:
+    # Every CBS row is already in adressen.csv: nothing new, but nothing wrong either.
+    _pc6hnr(source, ["8101AA;4;91000101;910001;9100"])
+
+    report = import_directory(source, session_factory)
+
+    assert report.addresses == 195
+
+
 def test_problems_in_the_postcode_huisnummer_file_have_line_numbers(
     source: Path, session_factory: sessionmaker
 ) -> None:
@@ -638,3 +649,19 @@ def test_problems_in_the_csv_files_and_the_cbs_file_are_reported_together(
     problems = problems_of(source, session_factory)
     assert_problem(problems, "contacten.csv", LINE_RUBEN, "rol")
     assert_problem(problems, path.name, 2, "huisnummer")
+
+
+def test_import_refreshes_the_planner_statistics(
+    source: Path, session_factory: sessionmaker
+) -> None:
+    import_directory(source, session_factory)
+
+    with session_factory() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            analyzed = session.scalar(
+                text("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'address'")
+            )
+            assert analyzed is not None
+        else:
+            tables = set(session.scalars(text("SELECT tbl FROM sqlite_stat1")))
+            assert "address" in tables
