@@ -102,7 +102,9 @@ def main() -> int:
     parser.add_argument("--measure", action="store_true", help="measure the running model first")
     parser.add_argument("--timeout", type=float, default=3600)
     parser.add_argument(
-        "--only-contacts", action="store_true", help="only the contacts pages (no training)"
+        "--only-contacts",
+        action="store_true",
+        help="only the contacts and statistics pages (no training)",
     )
     parser.add_argument(
         "--examples", type=int, default=0, help="train on this many examples per topic (faster)"
@@ -158,6 +160,7 @@ def main() -> int:
         else:
             take_screenshots(page, url, args, runs)
         contact_screenshots(page, url, args.out)
+        statistics_screenshot(page, url, args.out)
         browser.close()
     shutil.rmtree(work, ignore_errors=True)
     return 0
@@ -183,6 +186,13 @@ def contact_screenshots(page: Page, url: str, out: Path) -> None:
     shoot(page, out, "wijzigingen", full_page=True)
     page.goto(f"{url}/contacten/upload")
     shoot(page, out, "contacten-inlezen", full_page=True)
+
+
+def statistics_screenshot(page: Page, url: str, out: Path) -> None:
+    """The statistics page over the example conversations of fill_tracker_store."""
+    page.goto(f"{url}/statistieken")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    shoot(page, out, "statistieken", full_page=True)
 
 
 def take_screenshots(page: Page, url: str, args: Any, runs: TrainingRuns) -> None:
