@@ -58,7 +58,8 @@ def test_no_place_in_ordinary_sentences(text: str) -> None:
 
 def test_mask_replaces_each_place_by_one_placeholder() -> None:
     masked = mask("ik woon op de Kerkstraat 12 maar het gaat om de speeltuin in Kadekwartier")
-    assert masked.text == f"ik woon op de {PLACEHOLDER} maar het gaat om de speeltuin in {PLACEHOLDER}"
+    expected = f"ik woon op de {PLACEHOLDER} maar het gaat om de speeltuin in {PLACEHOLDER}"
+    assert masked.text == expected
     assert [mention.kind for mention in masked.mentions] == ["street", "name"]
 
 

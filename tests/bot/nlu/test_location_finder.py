@@ -1,4 +1,4 @@
-"""The NLU components that treat a place as something a message carries (bot/nlu/location_finder)."""
+"""NLU components that treat a place as something a message carries (bot/nlu/location_finder)."""
 
 from __future__ import annotations
 
@@ -101,7 +101,9 @@ def test_the_residents_own_text_comes_back_with_location_entities(settle) -> Non
     assert message.get(DECISION_KEY)["decision"] == "keep"
 
 
-@pytest.mark.parametrize("text", ["8102 BB", "ik woon op de Kerkstraat 12", "mijn postcode is 3514ck"])
+@pytest.mark.parametrize(
+    "text", ["8102 BB", "ik woon op de Kerkstraat 12", "mijn postcode is 3514ck"]
+)
 def test_a_message_of_only_a_place_gives_a_location(settle, text: str) -> None:
     message = settle(text, ("affirm", 0.6), ("inform_location", 0.3), ("greet", 0.1))
     assert intent_of(message) == ("inform_location", 1.0)
