@@ -582,8 +582,12 @@ class ActionExplainRoles(DirectoryAction):
         return []
 
 
-class ActionDefaultAskAffirmation(Action):
-    """Two-stage fallback: offers the most likely topics as buttons instead of guessing."""
+class ActionDefaultAskAffirmation(DirectoryAction):
+    """Two-stage fallback: offers the most likely topics as buttons instead of guessing.
+
+    A place in the unclear message is remembered quietly, so the topic the resident then
+    chooses is answered for it at once.
+    """
 
     def name(self) -> str:
         return "action_default_ask_affirmation"
@@ -598,4 +602,9 @@ class ActionDefaultAskAffirmation(Action):
             text="Ik weet niet zeker wat u bedoelt. Gaat uw vraag over een van deze onderwerpen?",
             buttons=buttons,
         )
-        return []
+        if not _location_mentions(tracker):
+            return []
+        located = resolve(self.directory, tracker, _latest_text(tracker), expecting=False)
+        if located.status != STATUS_FOUND:
+            return []
+        return slot_events(found_slots(located))

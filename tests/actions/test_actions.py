@@ -530,3 +530,22 @@ async def test_an_outside_place_is_said_and_nothing_more_is_asked(
     events = await ActionRouteQuestion(directory).run(dispatcher, tracker, domain)
     assert slots_of(events)["location_needed"] is False
     assert payloads(dispatcher, "contact_card") == []
+
+
+async def test_an_unclear_message_with_a_place_remembers_the_place(
+    directory, dispatcher, domain, make_tracker
+):
+    text = "Torenpad 3 blabla"
+    ranking = [{"name": "neighbour_conflict", "confidence": 0.3}]
+    tracker = make_tracker(text=text, entities=location_entities(text), intent_ranking=ranking)
+    events = await ActionDefaultAskAffirmation(directory).run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["buttons"]
+    assert slots_of(events)["area_code"] == "BU91000101"
+    assert payloads(dispatcher, "contact_card") == []
+
+
+async def test_an_unclear_message_without_a_place_sets_nothing(
+    directory, dispatcher, domain, make_tracker
+):
+    tracker = make_tracker(text="blabla", intent_ranking=[{"name": "youth", "confidence": 0.3}])
+    assert await ActionDefaultAskAffirmation(directory).run(dispatcher, tracker, domain) == []
