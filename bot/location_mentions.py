@@ -21,7 +21,7 @@ from bot.location import (
     find_street_numbers,
     fold,
 )
-from bot.roles import find_role_mentions
+from bot.roles import find_role_mentions, words_besides_roles
 
 # What the classifier sees instead of a place: one token that no resident writes.
 PLACEHOLDER = "plaatsxx"
@@ -80,17 +80,20 @@ _NUMBER_CONTEXT_WORDS = frozenset(
     """
     ben bent is zijn was waren van al sinds om rond tot per en of dan na voor over pas
     nog keer jaar jaren jaartje maanden weken dagen uur minuten euro procent kinderen
-    mensen jongeren huizen woningen leeftijd groep klas bus lijn tram
+    mensen jongeren huizen woningen leeftijd groep klas bus lijn tram cm m meter km kilo
+    kg graden stuks auto's autos fietsen procent
     """.split()
 )
 # Small words inside a street name ("Burgemeester van der Veldelaan").
 _NAME_PARTICLES = frozenset(
     {"de", "der", "den", "van", "het", "t", "'t", "ter", "ten", "op", "aan"}
 )
-# Words right before a place that name it as the resident's home.
+# Words right before a place that name it as the resident's home: "ik woon op", "wij
+# wonen in de", "ik zelf in", "mijn adres is".
 _HOME_CUE_RE = re.compile(
-    r"\b(?:ik|wij|we)\s+(?:woon|wonen)\b[^.?!,]*$|\b(?:woon|wonen)\s+(?:ik|wij|we)\b[^.?!,]*$"
-    r"|\bmijn\s+(?:adres|huis|postcode)\b[^.?!,]*$"
+    r"\b(?:ik|wij|we|ikzelf)\b(?:\s+[^\s.?!,;]+){0,4}\s*$"
+    r"|\b(?:woon|wonen)\s+(?:ik|wij|we)\b[^.?!,;]*$"
+    r"|\bmijn\s+(?:adres|huis|postcode)\b[^.?!,;]*$"
 )
 _WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _NUMBER_AFTER_POSTCODE_RE = re.compile(
@@ -119,7 +122,8 @@ def find_mentions(text: object) -> list[Mention]:
     """Places in `text` by shape, in order, not overlapping; never raises."""
     if not isinstance(text, str) or not text.strip():
         return []
-    text = text[:MAX_PARSE_CHARS]
+    original = text[:MAX_PARSE_CHARS]
+    text = _without_shouting(original)
     spans: list[tuple[int, int, str]] = []
     postcodes = find_postcodes(text)
     for postcode in postcodes:
@@ -134,7 +138,19 @@ def find_mentions(text: object) -> list[Mention]:
             spans.append((pc4.start, pc4.start + len(pc4.text), "pc4"))
     spans.extend(_street_spans(text))
     spans.extend(_name_spans(text))
-    return _merge(text, spans)
+    return _merge(original, spans)
+
+
+def _without_shouting(text: str) -> str:
+    """A message in capitals says nothing by its capitals: read it in lower case (postcode
+    letters stay as they are), keeping every character's position."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) < 8 or sum(ch.isupper() for ch in letters) < 0.8 * len(letters):
+        return text
+    lowered = [ch.lower() if len(ch.lower()) == 1 else ch for ch in text]
+    for postcode in find_postcodes(text):
+        lowered[postcode.start : postcode.end] = list(text[postcode.start : postcode.end])
+    return "".join(lowered)
 
 
 def mask(text: str) -> MaskedText:
@@ -160,11 +176,16 @@ def remainder_words(text: str, mentions: tuple[Mention, ...] | list[Mention]) ->
         position = mention.end
     pieces.append((position, text[position:MAX_PARSE_CHARS]))
     for offset, piece in pieces:
-        for match in _WORD_RE.finditer(piece):
+        for match in _WORD_RE.finditer(_without_shouting(piece)):
             raw = match.group(0)
             word = fold(raw)
             # A capitalised word inside the sentence is most likely the place's town.
-            if raw[:1].isupper() and offset + match.start() > 0 and word not in _QUESTION_WORDS:
+            if (
+                raw[:1].isupper()
+                and not raw.isupper()
+                and offset + match.start() > 0
+                and word not in _QUESTION_WORDS
+            ):
                 continue
             if word in _FILLER_WORDS or word.isdigit():
                 continue
@@ -214,6 +235,28 @@ def question_place(text: str, places: list[str]) -> int | None:
     if len(home) == 1 and len(others) == 1:
         return others[0]
     return None
+
+
+# Words that may stand beside a role and a place in "wie is de wijkagent voor 8101 AA?".
+_ROLE_QUESTION_WORDS = frozenset(
+    """
+    wie is zijn de het een mijn onze ons uw voor van bij in op hier daar contact
+    contactpersoon gegevens nummer telefoonnummer zoek zoeken ik graag hallo hoi hee
+    waar vind bereiken spreken wil wilt graag even aub alstublieft svp welke
+    """.split()
+)
+
+
+def role_and_place_only(text: str) -> bool:
+    """True for "wie is de wijkagent voor 8101 AA?" and "wijkteam kerkstraat 9": a role's
+    name and a place, with nothing else that could change what is asked."""
+    mentions = find_mentions(text)
+    if not mentions:
+        return False
+    outside = _outside(text, mentions)
+    if not find_role_mentions(outside):
+        return False
+    return all(word in _ROLE_QUESTION_WORDS for word in words_besides_roles(outside))
 
 
 def _outside(text: str, mentions: list[Mention]) -> str:
@@ -340,5 +383,6 @@ __all__ = [
     "mask",
     "only_location",
     "question_place",
+    "role_and_place_only",
     "remainder_words",
 ]

@@ -33,9 +33,15 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.constants import ENTITY_LOCATION, INTENT_INFORM_LOCATION
+from bot.constants import ENTITY_LOCATION, INTENT_ASK_ROLE_CONTACT, INTENT_INFORM_LOCATION
 from bot.location import fold
-from bot.location_mentions import asks_more_than_location, find_mentions, mask, only_location
+from bot.location_mentions import (
+    asks_more_than_location,
+    find_mentions,
+    mask,
+    only_location,
+    role_and_place_only,
+)
 from bot.nlu.ranking import drop_intent, intent_entry, intent_name, set_top_intent
 
 # The resident's own text, kept while the classifier works on the masked one.
@@ -143,9 +149,16 @@ class LocationIntent(GraphComponent, IntentClassifier):
             if predicted != INTENT_INFORM_LOCATION:
                 decision = "only_location"
             set_top_intent(message, intent_entry(INTENT_INFORM_LOCATION, 1.0))
-        elif predicted == INTENT_INFORM_LOCATION and asks_more_than_location(text):
+        elif role_and_place_only(text) and predicted != INTENT_ASK_ROLE_CONTACT:
+            # "wie is de wijkagent voor 8101 AA?": the commonest question there is.
+            set_top_intent(message, intent_entry(INTENT_ASK_ROLE_CONTACT, 1.0))
+            decision = "role_and_place"
+        elif asks_more_than_location(text):
+            # A question with a place is never "only a location", not even as a runner-up
+            # that would make the fallback think the classifier hesitates.
             drop_intent(message, INTENT_INFORM_LOCATION)
-            decision = "question_with_location"
+            if predicted == INTENT_INFORM_LOCATION:
+                decision = "question_with_location"
         if decision != "keep":
             logger.debug(
                 f"Location intent: {decision}: '{predicted}' -> "

@@ -38,6 +38,8 @@ def drop_intent(message: Message, name: str) -> None:
     prediction, and `name` is ranked last. Later components (the FallbackClassifier) then
     judge the new prediction as they would any other."""
     ranking = message.get(INTENT_RANKING_KEY) or []
+    if not any(entry.get(INTENT_NAME_KEY) == name for entry in ranking):
+        return
     others = [dict(entry) for entry in ranking if entry.get(INTENT_NAME_KEY) != name]
     dropped = [dict(entry) for entry in ranking if entry.get(INTENT_NAME_KEY) == name]
     if not others:

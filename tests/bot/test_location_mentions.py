@@ -13,6 +13,7 @@ from bot.location_mentions import (
     mask,
     only_location,
     question_place,
+    role_and_place_only,
 )
 
 
@@ -147,3 +148,47 @@ def test_a_very_long_message_is_parsed_only_at_its_start() -> None:
     text = "Kerkstraat 4 " + "bla " * 50_000 + "8101 AA"
     assert [mention.text for mention in find_mentions(text)] == ["Kerkstraat 4"]
     assert mask(text).text.endswith("8101 AA")
+
+
+def test_a_message_in_capitals_is_read_like_any_other() -> None:
+    text = "WIE IS DE WIJKAGENT VAN TORENPAD 9"
+    assert [mention.text for mention in find_mentions(text)] == ["TORENPAD 9"]
+    assert not only_location(text)
+    assert [m.text for m in find_mentions("MIJN POSTCODE IS 8101 AA")] == ["8101 AA"]
+
+
+def test_a_number_with_a_unit_is_no_house_number() -> None:
+    text = "mn buurman zet zn schutting 30 cm op onze grond. vijverhof 9"
+    assert [mention.text for mention in find_mentions(text)] == ["vijverhof 9"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wie is de wijkagent voor 8101 AA?",
+        "WIE IS DE WIJKAGENT VAN TORENPAD 9",
+        "wijk agent rivierkade 30?",
+        "wijkteem 8101 ac",
+        "Hoi, ik zoek de Buurtcoördinator van de Vogelbuurt",
+    ],
+)
+def test_a_role_and_a_place_only(text: str) -> None:
+    assert role_and_place_only(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wat doet de wijkagent in Oost",
+        "moet ik de wijkagent bellen over de buren op Kerkstraat 4",
+        "wie is de wijkagent",
+        "8101 AA",
+    ],
+)
+def test_more_than_a_role_and_a_place(text: str) -> None:
+    assert not role_and_place_only(text)
+
+
+def test_the_residents_own_place_is_home_whatever_the_verb() -> None:
+    text = "Wie helpt mijn moeder? Zij woont op de Rivierkade 12, ik zelf in Parkzicht."
+    assert question_place(text, ["Rivierkade 12", "Parkzicht"]) == 0

@@ -97,7 +97,8 @@ def test_the_residents_own_text_comes_back_with_location_entities(settle) -> Non
     [entity] = message.get(ENTITIES)
     assert entity["entity"] == "location"
     assert text[entity["start"] : entity["end"]] == entity["value"] == "Lindelaan 3"
-    assert intent_of(message) == ("ask_role_contact", 0.9)
+    # "Ik woon op ..." is no reason to doubt the question: inform_location drops out.
+    assert intent_of(message) == ("ask_role_contact", 1.0)
     assert message.get(DECISION_KEY)["decision"] == "keep"
 
 
@@ -143,3 +144,25 @@ def test_the_pipeline_masks_first_and_settles_before_the_fallback() -> None:
     settler = names.index("bot.nlu.location_finder.LocationIntent")
     assert masker == 0
     assert names.index("DIETClassifier") < settler < names.index("FallbackClassifier")
+
+
+def test_a_role_and_a_place_ask_for_that_role(settle) -> None:
+    message = settle("wijkteem 8101 ac", ("inform_location", 0.47), ("ask_role_contact", 0.46))
+    assert intent_of(message) == ("ask_role_contact", 1.0)
+    assert message.get(DECISION_KEY)["decision"] == "role_and_place"
+
+
+def test_inform_location_as_runner_up_does_not_make_a_question_look_unsure(settle) -> None:
+    message = settle(
+        "er hangen steeds jongeren bij de Kerkstraat 4, wie helpt?",
+        ("youth", 0.46),
+        ("inform_location", 0.44),
+        ("ask_safety", 0.10),
+    )
+    ranking = message.get(INTENT_RANKING_KEY)
+    assert [entry[INTENT_NAME_KEY] for entry in ranking] == [
+        "youth",
+        "ask_safety",
+        "inform_location",
+    ]
+    assert intent_of(message) == ("youth", 0.821)
