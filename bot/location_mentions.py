@@ -196,9 +196,8 @@ def remainder_words(text: str, mentions: tuple[Mention, ...] | list[Mention]) ->
 def only_location(text: str) -> bool:
     """True when the message gives a place and says nothing else ("ik woon op Kerkstraat 4")."""
     mentions = find_mentions(text)
-    if not mentions or "?" in _outside(text, mentions):
-        return False
-    return not remainder_words(text, mentions)
+    # "en voor Weidepad 4?" only changes the place: a question mark alone asks nothing new.
+    return bool(mentions) and not remainder_words(text, mentions)
 
 
 def asks_more_than_location(text: str) -> bool:
@@ -214,7 +213,7 @@ def asks_more_than_location(text: str) -> bool:
     if len(rest) >= 2 or any(word in _QUESTION_WORDS for word in rest):
         return True
     outside = _outside(text, mentions)
-    return "?" in outside or bool(find_role_mentions(outside))
+    return bool(rest) and ("?" in outside or bool(find_role_mentions(outside)))
 
 
 def question_place(text: str, places: list[str]) -> int | None:
@@ -247,16 +246,39 @@ _ROLE_QUESTION_WORDS = frozenset(
 )
 
 
+# Words after "voor" or "bij" that name people or things, not places.
+_NOT_PLACE_AFTER_ROLE = frozenset(
+    """
+    iedereen mij jou jullie hun hen haar hem ouderen kinderen jongeren bewoners mensen
+    huurders kopers ondernemers scholen school werk nood noodgeval spoed vragen vraag
+    afspraak gesprek advies hulp informatie info uitleg
+    """.split()
+)
+
+
 def role_and_place_only(text: str) -> bool:
     """True for "wie is de wijkagent voor 8101 AA?" and "wijkteam kerkstraat 9": a role's
     name and a place, with nothing else that could change what is asked."""
     mentions = find_mentions(text)
-    if not mentions:
-        return False
     outside = _outside(text, mentions)
     if not find_role_mentions(outside):
         return False
-    return all(word in _ROLE_QUESTION_WORDS for word in words_besides_roles(outside))
+    rest = [word for word in words_besides_roles(outside) if word not in _ROLE_QUESTION_WORDS]
+    if mentions:
+        return not rest
+    # "wijkagent voor de binnenstad": a last word after "voor", "in" or "bij" (and an
+    # article) is taken as the place the directory will look up.
+    words = words_besides_roles(outside)
+    while len(words) >= 2 and words[-2] in _ARTICLES:
+        words.pop(-2)
+    return (
+        rest == words[-1:]
+        and len(words) >= 2
+        and words[-2] in _PLACE_PREPOSITIONS
+        and len(rest[0]) >= 3
+        and rest[0] not in _FILLER_WORDS
+        and rest[0] not in _NOT_PLACE_AFTER_ROLE
+    )
 
 
 def _outside(text: str, mentions: list[Mention]) -> str:
