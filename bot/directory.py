@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 import threading
 import time
@@ -9,6 +10,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -37,7 +40,6 @@ from bot.location import (
     NameCandidate,
     ParsedLocation,
     StreetCandidate,
-    edit_distance,
     looks_like_street,
     name_key,
     normalize_name,
@@ -53,6 +55,9 @@ NAME_INDEX_TTL_SECONDS = 60.0
 # How often the cached name index is compared with the data version: staff edits in the
 # workspace (another process) reach the bot within this time, for one cheap query.
 VERSION_CHECK_SECONDS = 1.0
+
+# The most typos any name may have (see _typos_allowed).
+MAX_TYPOS = 2
 
 _LEVEL_RANK = {LEVEL_BUURT: 0, LEVEL_WIJK: 1, LEVEL_GEMEENTE: 2}
 
@@ -145,14 +150,29 @@ class _NameEntry:
 
 
 @dataclass
+class _FuzzyKeys:
+    """The distinct name keys that start with one letter, shortest first, for rapidfuzz."""
+
+    keys: list[str] = field(default_factory=list)
+    lengths: list[int] = field(default_factory=list)
+
+    def near(self, length: int, spread: int) -> list[str]:
+        """Keys whose length differs at most `spread` from `length`."""
+        low = bisect.bisect_left(self.lengths, length - spread)
+        high = bisect.bisect_right(self.lengths, length + spread)
+        return self.keys[low:high]
+
+
+@dataclass
 class _NameIndex:
     """Every area by code and by name key, loaded at once so fuzzy matching needs no query."""
 
     areas: dict[str, Area] = field(default_factory=dict)
     parents: dict[str, tuple[str, ...]] = field(default_factory=dict)
     by_key: dict[str, list[_NameEntry]] = field(default_factory=dict)
-    # (first letter, length) -> entries, so a fuzzy lookup compares only near candidates.
-    buckets: dict[tuple[str, int], list[_NameEntry]] = field(default_factory=dict)
+    # First letter -> the keys beginning with it, built once per data version by `seal`:
+    # a fuzzy lookup compares only keys of nearly the same length with that first letter.
+    by_letter: dict[str, _FuzzyKeys] = field(default_factory=dict)
     max_words: int = 1
     loaded_at: float = 0.0
     # The data version the index was loaded at; None when it could not be read.
@@ -163,10 +183,16 @@ class _NameIndex:
         key = name_norm.replace(" ", "")
         if not key:
             return
-        entry = _NameEntry(key, area)
-        self.by_key.setdefault(key, []).append(entry)
-        self.buckets.setdefault((key[0], len(key)), []).append(entry)
+        self.by_key.setdefault(key, []).append(_NameEntry(key, area))
         self.max_words = max(self.max_words, len(name_norm.split()))
+
+    def seal(self) -> None:
+        """Build the fuzzy lookup tables once every name has been added."""
+        self.by_letter = {}
+        for key in sorted(self.by_key, key=len):
+            keys = self.by_letter.setdefault(key[0], _FuzzyKeys())
+            keys.keys.append(key)
+            keys.lengths.append(len(key))
 
 
 @dataclass(frozen=True)
@@ -195,7 +221,7 @@ class _NameMatch:
 def _typos_allowed(key: str) -> int:
     """One typo in names of 6+ characters, two in names of 10+; short names must be exact."""
     if len(key) >= 10:
-        return 2
+        return MAX_TYPOS
     if len(key) >= 6:
         return 1
     return 0
@@ -289,6 +315,7 @@ class ContactDirectory:
             index.areas[area.code] = area
             index.parents[area.code] = (buurt.wijk_code, buurt.gemeente_code)
             index.add(area, buurt.name_norm)
+        index.seal()
         index.loaded_at = index.checked_at = time.monotonic()
         return index
 
@@ -547,16 +574,23 @@ class ContactDirectory:
         key = candidate.key
         if len(key) < 4:
             return []
-        found = []
+        keys = index.by_letter.get(key[0])
+        if keys is None:
+            return []
+        found: list[_NameMatch] = []
         # Typos rarely hit the first letter, and requiring it keeps "meiden" from "Weiden".
-        for length in range(len(key) - 2, len(key) + 3):
-            for entry in index.buckets.get((key[0], length), ()):
-                allowed = _typos_allowed(entry.key)
-                if abs(len(entry.key) - len(key)) > allowed:
-                    continue
-                distance = edit_distance(key, entry.key, allowed)
-                if distance <= allowed:
-                    found.append(_NameMatch(distance, candidate, entry.area))
+        # rapidfuzz's OSA distance is the edit distance with adjacent transpositions that
+        # bot.location.edit_distance gives, computed in C over every near key at once.
+        near = keys.near(len(key), MAX_TYPOS)
+        for other, distance, _position in process.extract(
+            key, near, scorer=OSA.distance, score_cutoff=MAX_TYPOS, limit=None
+        ):
+            allowed = _typos_allowed(other)
+            if abs(len(other) - len(key)) > allowed or distance > allowed:
+                continue
+            found.extend(
+                _NameMatch(int(distance), candidate, entry.area) for entry in index.by_key[other]
+            )
         return found
 
     def _from_street_names(
