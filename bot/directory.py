@@ -34,6 +34,7 @@ from bot.db.repositories import (
     DataVersionRepository,
     RoleRepository,
     RouteRepository,
+    StreetPlace,
 )
 from bot.location import (
     MAX_PARSE_CHARS,
@@ -498,26 +499,30 @@ class ContactDirectory:
         addresses = AddressRepository(session)
         norms = [norm for norm, _raw in street.streets]
         hits = addresses.on_street(norms, street.number)
-        number_known = bool(hits)
-        if not hits:
-            hits = addresses.on_street(norms)
-        if not hits:
-            return None
-        # The longest street name that exists: "Burgemeester de Withstraat", not "Withstraat".
-        best = max({hit.street_norm for hit in hits}, key=len)
-        hits = [hit for hit in hits if hit.street_norm == best]
+        if hits:
+            # The longest street name that exists: "Burgemeester de Withstraat", not "Withstraat".
+            best = max({hit.street_norm for hit in hits}, key=len)
+            hits = [hit for hit in hits if hit.street_norm == best]
+            if street.addition:
+                exact = [hit for hit in hits if hit.addition == street.addition]
+                hits = exact or hits
+            places = [StreetPlace(hit.street_norm, hit.city, hit.buurt_code) for hit in hits]
+        else:
+            places = addresses.street_places(norms)
+            if not places:
+                return None
+            best = max({place.street_norm for place in places}, key=len)
+            places = [place for place in places if place.street_norm == best]
         raw = next(raw for norm, raw in street.streets if norm == best)
-        query = f"{raw} {street.number_text}" if number_known else raw
-        if number_known and street.addition:
-            exact = [hit for hit in hits if hit.addition == street.addition]
-            hits = exact or hits
-        codes = sorted({hit.buurt_code for hit in hits})
+        query = f"{raw} {street.number_text}" if hits else raw
+        codes = sorted({place.buurt_code for place in places})
         if len(codes) > 1:
             # The same street in several places: a place name in the message may settle it.
             mentioned = {candidate.key for candidate in parsed.names}
-            in_place = [hit for hit in hits if name_key(hit.city) in mentioned]
-            if in_place:
-                codes = sorted({hit.buurt_code for hit in in_place})
+            cities = {place.city for place in places}
+            cities = {city for city in cities if name_key(city) in mentioned}
+            if cities:
+                codes = sorted({place.buurt_code for place in places if place.city in cities})
         return self._from_buurten(session, codes, query, parsed, prefer)
 
     def _named_areas(self, session: Session, names: Sequence[NameCandidate]) -> set[str]:
@@ -603,12 +608,11 @@ class ContactDirectory:
                 streets.setdefault(candidate.norm, candidate.text)
         if not streets:
             return None
-        addresses = AddressRepository(session)
-        hits = addresses.on_street(list(streets))
-        if not hits:
+        places = AddressRepository(session).street_places(list(streets))
+        if not places:
             return None
-        best = max({hit.street_norm for hit in hits}, key=len)
-        codes = sorted({hit.buurt_code for hit in hits if hit.street_norm == best})
+        best = max({place.street_norm for place in places}, key=len)
+        codes = sorted({place.buurt_code for place in places if place.street_norm == best})
         return self._from_buurten(session, codes, streets[best], parsed, prefer)
 
     # -- contacts, roles and routes -----------------------------------------------------------
