@@ -174,6 +174,8 @@ class _NameIndex:
     # First letter -> the keys beginning with it, built once per data version by `seal`:
     # a fuzzy lookup compares only keys of nearly the same length with that first letter.
     by_letter: dict[str, _FuzzyKeys] = field(default_factory=dict)
+    # The same for street names, read on the first street that is not found as written.
+    street_keys: dict[str, _FuzzyKeys] | None = None
     max_words: int = 1
     loaded_at: float = 0.0
     # The data version the index was loaded at; None when it could not be read.
@@ -189,11 +191,42 @@ class _NameIndex:
 
     def seal(self) -> None:
         """Build the fuzzy lookup tables once every name has been added."""
-        self.by_letter = {}
-        for key in sorted(self.by_key, key=len):
-            keys = self.by_letter.setdefault(key[0], _FuzzyKeys())
-            keys.keys.append(key)
-            keys.lengths.append(len(key))
+        self.by_letter = _by_letter(self.by_key)
+
+
+def _by_letter(keys: Iterable[str]) -> dict[str, _FuzzyKeys]:
+    """Keys grouped by first letter, shortest first, for `_closest`."""
+    grouped: dict[str, _FuzzyKeys] = {}
+    for key in sorted(keys, key=len):
+        if not key:
+            continue
+        group = grouped.setdefault(key[0], _FuzzyKeys())
+        group.keys.append(key)
+        group.lengths.append(len(key))
+    return grouped
+
+
+def _closest(by_letter: dict[str, _FuzzyKeys], key: str) -> list[tuple[str, int]]:
+    """(key, typos) of the known keys within the typos a key of that length allows.
+
+    Typos rarely hit the first letter, and requiring it keeps "meiden" from "Weiden".
+    rapidfuzz's OSA distance is the edit distance with adjacent transpositions that
+    bot.location.edit_distance gives, computed in C over every near key at once.
+    """
+    if len(key) < 4:
+        return []
+    keys = by_letter.get(key[0])
+    if keys is None:
+        return []
+    found = []
+    near = keys.near(len(key), MAX_TYPOS)
+    for other, distance, _position in process.extract(
+        key, near, scorer=OSA.distance, score_cutoff=MAX_TYPOS, limit=None
+    ):
+        allowed = _typos_allowed(other)
+        if abs(len(other) - len(key)) <= allowed and distance <= allowed:
+            found.append((other, int(distance)))
+    return found
 
 
 @dataclass(frozen=True)
@@ -495,6 +528,8 @@ class ContactDirectory:
         street: StreetCandidate,
         parsed: ParsedLocation,
         prefer: str | None = None,
+        *,
+        fuzzy: bool = False,
     ) -> LocationResult | None:
         addresses = AddressRepository(session)
         norms = [norm for norm, _raw in street.streets]
@@ -510,7 +545,10 @@ class ContactDirectory:
         else:
             places = addresses.street_places(norms)
             if not places:
-                return None
+                corrected = None if fuzzy else self._corrected_street(session, street)
+                if corrected is None:
+                    return None
+                return self._from_street(session, corrected, parsed, prefer, fuzzy=True)
             best = max({place.street_norm for place in places}, key=len)
             places = [place for place in places if place.street_norm == best]
         raw = next(raw for norm, raw in street.streets if norm == best)
@@ -576,27 +614,35 @@ class ContactDirectory:
 
     @staticmethod
     def _fuzzy(index: _NameIndex, candidate: NameCandidate) -> list[_NameMatch]:
-        key = candidate.key
-        if len(key) < 4:
-            return []
-        keys = index.by_letter.get(key[0])
-        if keys is None:
-            return []
-        found: list[_NameMatch] = []
-        # Typos rarely hit the first letter, and requiring it keeps "meiden" from "Weiden".
-        # rapidfuzz's OSA distance is the edit distance with adjacent transpositions that
-        # bot.location.edit_distance gives, computed in C over every near key at once.
-        near = keys.near(len(key), MAX_TYPOS)
-        for other, distance, _position in process.extract(
-            key, near, scorer=OSA.distance, score_cutoff=MAX_TYPOS, limit=None
-        ):
-            allowed = _typos_allowed(other)
-            if abs(len(other) - len(key)) > allowed or distance > allowed:
-                continue
-            found.extend(
-                _NameMatch(int(distance), candidate, entry.area) for entry in index.by_key[other]
-            )
-        return found
+        return [
+            _NameMatch(typos, candidate, entry.area)
+            for other, typos in _closest(index.by_letter, candidate.key)
+            for entry in index.by_key[other]
+        ]
+
+    def _street_keys(self, session: Session) -> dict[str, _FuzzyKeys]:
+        index = self._name_index(session)
+        if index.street_keys is None:
+            names = AddressRepository(session).street_names()
+            with self._lock:
+                if index.street_keys is None:
+                    index.street_keys = _by_letter(names)
+        return index.street_keys
+
+    def _corrected_street(
+        self, session: Session, street: StreetCandidate
+    ) -> StreetCandidate | None:
+        """The street with a typo put right ("kerkstrat 9" -> Kerkstraat 9), when exactly
+        one known street is that close to one of the ways the words can be read."""
+        by_letter = self._street_keys(session)
+        options: list[tuple[str, str]] = []
+        for norm, raw in street.streets:
+            closest = _closest(by_letter, norm)
+            best = min((typos for _, typos in closest), default=None)
+            names = [name for name, typos in closest if typos == best]
+            if len(names) == 1:
+                options.append((names[0], raw))
+        return replace(street, streets=tuple(options)) if options else None
 
     def _from_street_names(
         self, session: Session, parsed: ParsedLocation, prefer: str | None = None

@@ -200,6 +200,10 @@ class AddressRepository:
         rows = self.session.execute(_street_places_statement(), parameters)
         return [StreetPlace(*row) for row in rows]
 
+    def street_names(self) -> list[str]:
+        """Every distinct normalised street name (for typo-tolerant lookups)."""
+        return list(self.session.scalars(select(Address.street_norm).distinct()))
+
     def existing_streets(self, streets: Collection[str]) -> set[str]:
         """Which of these normalised street names exist at all."""
         if not streets:
