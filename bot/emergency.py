@@ -24,8 +24,17 @@ from typing import Final
 # Borderline decisions (tests/bot/test_emergency.py holds an example of each):
 # - "Wat moet ik doen bij gaslucht/brand?" is ACUTE. The resident may be smelling the
 #   gas right now, and the true answer is "go outside and call 112" either way; no other
-#   route answers it better. Only prevention ("hoe voorkom ik"), learning ("cursus") and
-#   explicit hypotheticals ("stel dat") make such a question NOT_ACUTE.
+#   route answers it better. Prevention ("hoe voorkom ik"), learning ("cursus"), explicit
+#   hypotheticals ("stel dat") and a message that opens with "wat moet ik doen als ..."
+#   make such a question NOT_ACUTE; "er ligt iemand, wat moet ik doen als ..." stays ACUTE.
+# - A fire alarm going off is ACUTE, one's own as well (the fire brigade's advice is to
+#   get out and call 112), unless the message says why (cooking, a test, a false alarm);
+#   a smoke alarm that beeps ("piept") has a flat battery. A carbon monoxide alarm that
+#   beeps is ACUTE: beeping is how it warns.
+# - Drug houses, cannabis farms and threats on Instagram or WhatsApp are `ongoing`
+#   dangers: a matter for the wijkagent even while they go on, never 112 on their own.
+# - A small child is in danger when it is alone near water, traffic or a height, or does
+#   something that can kill it in seconds ("hangt uit het raam"), watched or not.
 # - Words for a kind of danger ("huiselijk geweld", "zelfmoord") are how residents ask
 #   where to get help; alone they are NOT_ACUTE without a context, so the guard neither
 #   forces nor demotes and the classifier decides. With "nu", "help" or a present-tense
@@ -37,8 +46,6 @@ from typing import Final
 # - A burglary that is over ("er is bij ons ingebroken") is NOT_ACUTE: the police's
 #   advice is to report it (0900-8844, the wijkagent); 112 only while it is going on or
 #   just happened ("net", "nu", "ze zijn nog binnen").
-# - A smoke alarm going off at the neighbours is ACUTE (the fire brigade's advice is to
-#   call 112); a smoke alarm that beeps ("piept") has a flat battery.
 # - An injured or drowning animal is not a 112 matter (there is 144 for animals).
 # - Questions about 112 and the police themselves are NONE, or NOT_ACUTE when they name
 #   a danger ("wanneer bel ik 112 bij brand?").
@@ -84,6 +91,13 @@ TYPOS: Final[dict[str, str]] = {
     "brnad": "brand",
     "barnd": "brand",
     "brandd": "brand",
+    "vlamme": "vlammen",
+    "vlamen": "vlammen",
+    "rookk": "rook",
+    "gass": "gas",
+    "gasslucht": "gaslucht",
+    "rookmeldr": "rookmelder",
+    "rookmelde": "rookmelder",
     "inbraakk": "inbraak",
     "inbrekr": "inbreker",
     "inbrekrs": "inbrekers",
@@ -307,6 +321,64 @@ _PARTNERS: Final = (
     r"(?:man|vriend|partner|ex|vader|moeder|zoon|dochter|broer|vrouw|vriendin|stiefvader"
     r"|schoonvader|oom)"
 )
+_YOUNG_CHILD: Final = (
+    r"\b(?:kind|kindje|kleintje|peuter\w*|kleuter\w*|baby\w*|dreumes\w*|jongetje|meisje"
+    r"|zoontje|dochtertje|jochie|hummel\w*|kinderen|kindjes|(?:twee|drie|vier)jarige)\b"
+)
+_UNWATCHED: Final = (
+    r"\balleen\b|\bin (?:zijn|haar|zn|dr|hun) (?:een|eentje|uppie)\b|\bzonder (?:ouders"
+    r"|ouder|toezicht|begeleiding|volwassenen?)\b|\bgeen (?:ouders?|volwassenen?) (?:te zien"
+    r"|in de buurt|bij)\b|\bniemand (?:let|kijkt|is) (?:er )?(?:op|naar|bij)\b|\bonbeheerd\b"
+)
+# Places where an unwatched small child is in danger of falling, drowning or being hit.
+_CHILD_DANGER_SPOTS: Final = (
+    r"\b(?:balkon|raam|open raam|vensterbank|reling|dak|rand|ijs|water|waterkant|sloot|gracht"
+    r"|vijver|vaart|kanaal|haven|rivier|kade|rijbaan|rijweg|weg|snelweg|ringweg|spoor|rails"
+    r"|spoorlijn|kruispunt|rotonde|drukke straat|steiger)\b"
+)
+# A small child doing something that can kill it in seconds, watched or not.
+_CHILD_VERBS: Final = (
+    r"\b(?:hangt|hangen|klimt|klimmen|staat|staan|zit|zitten|loopt|lopen|kruipt|kruipen"
+    r"|balanceert|speelt|spelen)\b"
+)
+_CHILD_PERILS: Final = (
+    r"(?:uit (?:het|een) raam|op (?:de|het|een) (?:vensterbank|reling|dak|rand|balkonrand"
+    r"|rijbaan|snelweg|ringweg|spoor|rails)|over (?:de|het) (?:reling|spoor|balkonrand|rails)"
+    r"|op (?:de )?rand van)"
+)
+# Written messages and social media: a threat that arrives there is a police matter,
+# not a 112 call (unless something else in the message is acute).
+_ONLINE: Final = (
+    r"\b(?:via|op|over|in) (?:de |het |een )?(?:instagram|insta|snapchat|snap|whatsapp|app|apps"
+    r"|appjes|sms|smsjes|tiktok|facebook|fb|twitter|telegram|internet|social media|sociale media"
+    r"|mail|email|e mail|berichtjes|berichten|dm|dms|chat|groepsapp|discord|telefoon)\b"
+    r"|\bonline\b|\bdreigbericht\w*|\bdreigende (?:berichten|appjes|mails|sms)\b"
+)
+_ROOMS: Final = (
+    r"(?:huis|woning|woonkamer|keuken|gang|hal|slaapkamer|kamer|schuur|garage|zolder|kelder"
+    r"|berging|tuin|achtertuin|badkamer|kinderkamer)"
+)
+_STRANGER: Final = (
+    r"\bken (?:hem|haar|ze|die|hen) niet\b|\bniet ken\b|\bvreemde?\b|\bonbekende?\b"
+    r"|\bdoorzoekt\b|\bdoorzoeken\b|\balleen thuis\b|\bs nachts\b|\bmidden in de nacht\b"
+    r"|\bverstopt\b|\bik ben bang\b|\bhoort hier niet\b|\bwoont hier niet\b"
+)
+_FIRE_ALARMS: Final = (
+    r"\b(?:rookmeld\w*|brandmeld\w*|brandalarm\w*|rookalarm\w*|rook melder\w*"
+    r"|brand (?:alarm|melder)\w*|alarm van de (?:rookmelder|brandmelder)\w*)"
+)
+_CO_ALARMS: Final = r"\b(?:co|k\w{1,3}mon\w{2,6}) ?(?:melder|alarm)\w*"
+# An alarm that is going off, as opposed to one that beeps for its battery.
+_GOING_OFF: Final = (
+    r"\b(?:af|afgaat|afgaan|afging|loeit|loeien|loopt|lopen|gilt|tettert|blijft (?:maar )?"
+    r"(?:gaan|loeien|afgaan)|slaat alarm|slaan alarm|gaat (?:al|de hele tijd|maar door|steeds"
+    r" door)|gaan (?:al|de hele tijd|maar door))\b"
+)
+# Persons who can carry a weapon in "een man met een mes".
+_HOLDERS: Final = (
+    r"(?:man|mannen|vent|venten|gast|gasten|jongen|jongens|iemand|persoon|personen|vrouw"
+    r"|figuur|type|gozer|kerel|buurman|buurjongen|hij|ze|zij|groep|jongeren)"
+)
 
 
 @dataclass(frozen=True)
@@ -316,6 +388,8 @@ class Danger:
     `present`: the wording itself says it is happening now ("staat in brand").
     `abstract`: a word for a kind of danger ("huiselijk geweld") that residents use when
     they ask about it; alone it is not taken as an emergency.
+    `ongoing`: a crime that is a matter for the wijkagent even while it goes on (a drug
+    house, threats on Instagram); alone it is never taken as an emergency.
     """
 
     name: str
@@ -323,6 +397,7 @@ class Danger:
     present: bool = False
     abstract: bool = False
     unless: re.Pattern[str] | None = None
+    ongoing: bool = False
 
     def found_in(self, text: str) -> bool:
         if not self.regex.search(text):
@@ -337,9 +412,15 @@ def _danger(
     present: bool = False,
     abstract: bool = False,
     unless: str | None = None,
+    ongoing: bool = False,
 ) -> Danger:
     return Danger(
-        name, re.compile(pattern), present, abstract, re.compile(unless) if unless else None
+        name,
+        re.compile(pattern),
+        present,
+        abstract or ongoing,
+        re.compile(unless) if unless else None,
+        ongoing,
     )
 
 
@@ -359,8 +440,8 @@ DANGERS: Final[tuple[Danger, ...]] = (
     _danger(
         "fire.on_fire",
         rf"\b(?:staat|staan|gaat|gaan|vliegt|vliegen) {_gap(3)}in (?:de )?"
-        r"(?:brand|fik|vlammen|lichterlaaie)\b"
-        r"|\bin (?:de )?(?:brand|fik|lichterlaaie) (?:staat|staan)\b"
+        r"(?:brand|fik|vlammen|lichterlaaie|hens)\b"
+        r"|\bin (?:de )?(?:brand|fik|lichterlaaie|hens) (?:staat|staan)\b"
         r"|\b(?:vat|vatten) vlam\b|\bvlam in de pan\b"
         r"|\ber (?:is|woedt) (?:een )?(?:\w+ )?brand\b(?! geweest)"
         r"|\bbrand (?:is )?uitgebroken\b|\bbreekt (?:\w+ )?brand uit\b"
@@ -375,7 +456,7 @@ DANGERS: Final[tuple[Danger, ...]] = (
     _danger(
         "fire.burns",
         rf"\b(?:het|er|alles|{_FIRE_THINGS}\w{{0,4}}) (?:\w+ )?brandt\b"
-        r"|\bbrandt (?:het|er|alles)\b",
+        r"|\bbrandt (?:het|er|alles)\b|\b(?:staat|staan|ligt|liggen) (?:\w+ )?te branden\b",
         present=True,
         unless=_LIGHTS,
     ),
@@ -384,19 +465,34 @@ DANGERS: Final[tuple[Danger, ...]] = (
         rf"\b(?:er komt|komt er|ik zie|zie|ik ruik|ruik|ruiken|ruikt|stinkt) {_gap(3)}"
         r"(?:rook|brandlucht)\b"
         r"|\brook (?:komt|uit|onder|overal|in)\b|\b(?:veel|dikke|zwarte|witte|grijze) rook\b"
-        r"|\bstaat (?:\w+ )?vol (?:met )?rook\b|\brookontwikkeling\b|\bbrandlucht\b"
-        r"|\bruik(?:t|en)? (?:\w+ ){0,2}(?:brand|verbrand|schroei)\w*",
+        r"|\b(?:staat|staan|hangt|hangen|zit|zitten) (?:\w+ ){0,2}vol (?:met )?rook\b"
+        r"|\bvol rook\b|\brookontwikkeling\b|\bbrandlucht\b|\bschroeilucht\b"
+        r"|\bruik(?:t|en)? (?:\w+ ){0,2}(?:brand|verbrand|schroei)\w*"
+        r"|\brook(?:wolk|wolken|pluim|pluimen|kolom|walm|walmen)\b|\bwalm(?:t|en)\b"
+        # "rookt" of things, not of people smoking (those are in _STOKING)
+        rf"|\b(?:er|het|iets|wat|alles) {_gap(3)}rookt\b"
+        rf"|\b(?:{_FIRE_THINGS}|kelder|meterkast|motorkap|motor|dakgoot|stopcontact|ketel"
+        rf"|cv ketel|boiler|afzuigkap|vuilnisbak|prullenbak)\w{{0,4}} {_gap(3)}rookt\b"
+        r"|\brookt (?:\w+ ){0,3}(?:uit|onder) (?:de|het|een)\b"
+        r"|\brookt (?:heel |erg |zo )?(?:helemaal|enorm|flink|hevig|heel erg)\b",
         present=True,
         unless=_STOKING,
     ),
     _danger(
-        "fire.smoke_alarm_neighbours",
-        # both anywhere in the message: an alarm going off, and it is not one's own
-        r"^(?=.*\b(?:rookmelder|brandmelder|brandalarm)\w* (?:\w+ ){0,5}(?:gaat|gaan|ging"
-        r"|loopt|loeit|loeien|blijft)\b)(?=.*\b(?:buren|buurman|buurvrouw|naast|hiernaast"
-        r"|bovenburen|benedenburen|onderburen|portiek|galerij|trappenhuis|flat)\b)",
+        "fire.smoulder",
+        r"\b(?:smeult|smeulen|smeulend|smeulende|smeulde|smeulden|gloeit|gloeien)\b",
         present=True,
-        unless=r"\bpiep\w*|\bbatterij\w*",
+        unless=r"\b(?:conflict|ruzie|onvrede|spanning\w*|sigaret\w*|peuk\w*|kolen|barbecue"
+        r"|bbq|vuurkorf|houtskool|kachel)\b",
+    ),
+    _danger(
+        "fire.alarm",
+        # a fire alarm and a sign that it is going off, anywhere in the message: a beep
+        # ("piept") is its battery, a cooking fume is a false alarm the resident knows
+        rf"^(?=.*{_FIRE_ALARMS})(?=.*{_GOING_OFF})",
+        present=True,
+        unless=r"\bpiep\w*|\bbatterij\w*|\bkoken\b|\bkook\w*|\baangebrand\w*|\btest\w*"
+        r"|\bloos alarm\b|\bvals alarm\b|\bkapot\b|\bdoet het niet\b|\bdouche\w*|\bstoom\b",
     ),
     _danger(
         "fire.word",
@@ -431,9 +527,17 @@ DANGERS: Final[tuple[Danger, ...]] = (
     ),
     _danger(
         "gas.word",
-        r"\blekkage van gas\b|\b(?:gaslucht|gaslek|gaslekkage|koolmonoxide|koolmonoxidevergiftiging"
+        r"\blekkage van gas\b|\b(?:gaslucht|gasgeur|gaslek|gaslekkage|koolmonoxide"
+        r"|koolmonoxidevergiftiging"
         r"|co vergiftiging|gasexplosie)\b",
         unless=_SEWER,
+    ),
+    _danger(
+        "gas.co_alarm",
+        # a carbon monoxide alarm that beeps is an alarm: it has no battery chirp to confuse
+        rf"^(?=.*{_CO_ALARMS})(?=.*(?:{_GOING_OFF}|\bpiep(?:t|en)\b|\balarm\b(?!\w)))",
+        present=True,
+        unless=r"\bbatterij\w*|\bkapot\b|\btest\w*|\bophangen\b|\bkopen\b|\bvervang\w*",
     ),
     # --- burglary, intruders
     _danger(
@@ -441,6 +545,7 @@ DANGERS: Final[tuple[Danger, ...]] = (
         rf"\b(?:wordt|worden|word) {_gap(4)}ingebroken\b"
         rf"|\b(?:breekt|breken) {_gap(4)}in\b(?! (?:op|bij de|het gesprek))"
         rf"|\b(?:probeert|proberen|wil|willen) {_gap(4)}(?:in te breken|binnen te komen"
+        r"|open te wrikken|open te trappen|in te trappen|in te slaan|open te krijgen"
         r"|open te breken|te forceren|open te maken|te stelen)\b"
         r"|\b(?:aan het|bezig met|bezig om) (?:in te breken|inbreken)\b"
         rf"|\b(?:inbreker|inbrekers|insluiper|insluipers|dief|dieven|overvaller|overvallers)"
@@ -458,6 +563,18 @@ DANGERS: Final[tuple[Danger, ...]] = (
         rf"|\b(?:trapt|trappen|ramt|rammen|beukt|beuken) {_gap(2)}(?:\w+ )?deur in\b"
         rf"|\b(?:hebben|heeft) {_gap(2)}deur {_gap(3)}(?:ingetrapt|ingeramd|opengebroken)\b"
         r"|\bbivakmuts\w*"
+        # climbing in, forcing a way in
+        rf"|\b(?:klimt|klimmen|kruipt|kruipen|stapt|stappen) {_gap(4)}(?:door|via|over|in) "
+        r"(?:het|de|een|ons|onze|mijn) (?:\w+ )?(?:raam|ramen|dakraam|balkon|schutting|hek"
+        r"|achterdeur|keukenraam|slaapkamerraam|wc raam)\b"
+        r"|\b(?:binnengedrongen|binnengeklommen|ingeklommen|naar binnen geklommen"
+        r"|binnengeslopen|naar binnen geslopen)\b"
+        r"|\bbinnengegaan via (?:het|de|een) (?:raam|achterdeur|balkon|dakraam|schuur|tuin)\b"
+        # a stranger in one's home: place and a sign that it is a stranger
+        rf"|^(?=.*\b(?:iemand|een (?:\w+ )?(?:man|vrouw|persoon|jongen|vent|gast|figuur)"
+        rf"|mannen|vreemden?) (?:\w+ ){{0,2}}in (?:mijn|ons|onze|de) {_ROOMS}\b)"
+        rf"(?=.*(?:{_STRANGER}))"
+        rf"|\b(?:hoor|hoort|horen|hoorde) iemand {_gap(2)}in (?:mijn|ons|onze|de|het) {_ROOMS}\b"
         # "ze" are the burglars when the message speaks of burglary
         r"|^(?=.*\b(?:inbraak|inbreker|inbrekers|ingebroken|dieven)\b).*\b(?:staan|zitten|lopen"
         r"|zijn) ze (?:\w+ )?(?:in|bij|op) (?:de|onze|mijn|ons|het) (?:tuin|achtertuin|schuur"
@@ -477,7 +594,7 @@ DANGERS: Final[tuple[Danger, ...]] = (
         "violence.assault",
         rf"\b(?:wordt|worden|word) {_gap(4)}(?:geslagen|geschopt|getrapt|mishandeld|aangevallen"
         r"|gevochten|geknokt|mishandelt"
-        r"|neergestoken|gestoken|gewurgd|beroofd|overvallen|achtervolgd|verkracht"
+        r"|neergestoken|gestoken|gewurgd|beroofd|overvallen|achtervolgd|verkracht|gemolesteerd"
         r"|ontvoerd|gegijzeld|in elkaar geslagen|in elkaar getrapt)\b"
         r"|\b(?:geslagen|geschopt|mishandeld|aangevallen|neergestoken|gewurgd)"
         r" (?:wordt|worden)\b"
@@ -490,13 +607,18 @@ DANGERS: Final[tuple[Danger, ...]] = (
         rf"|\b(?:zijn|is|ze|zij|jongens|mannen|mensen|twee|groep|jongeren) {_gap(3)}"
         r"(?:aan het )?(?:vechten|knokken)\b(?! (?:tegen|voor|om|met de))"
         rf"|\b(?:roept|roepen|schreeuwt|schreeuwen|gilt|gillen) {_gap(2)}om hulp\b"
+        r"|\bhulpgeroep\b|\bgevecht (?:\w+ )?(?:gaande|aan de gang|bezig)\b"
+        r"|\b(?:er is|is er|zie) (?:een )?(?:gevecht|vechtpartij|knokpartij)\b(?! geweest)"
+        rf"|\b(?:slaat|slaan|schopt|schoppen|trapt|trappen|beukt|beuken) {_gap(2)}op "
+        r"(?:een|de|die|twee|mijn|onze) (?:\w+ ){0,2}in\b"
         r"|\bhulpgeroep\b|\bdreigt (?:\w+ ){0,3}(?:te vermoorden|dood te maken|neer te steken"
         r"|te slaan|iets aan te doen)\b"
         r"|\bin (?:een|de|zijn|hun) (?:auto|busje|bus|bestelbus) (?:getrokken|gesleurd|geduwd"
         r"|meegesleurd)\b",
         present=True,
         # figures of speech, play, worries about what might happen, animals
-        unless=r"\bslaa?t (?:nergens )?op\b|\bslaat (?:alarm|toe|aan)\b|\bvoor de (?:lol|grap)\b"
+        unless=r"\bslaa?t (?:nergens|niet|niks|helemaal niet|echt nergens) op\b|\b(?:dat|dit|het) "
+        r"slaat op\b|\bwaar slaat\b|\bslaat (?:alarm|toe|aan)\b|\bvoor de (?:lol|grap)\b"
         r"|\bstoeien\b|\b(?:gaan|gaat|willen|wil|zullen|zal) (?:\w+ ){0,2}(?:vechten|knokken)\b|"
         + _ANIMALS,
     ),
@@ -510,6 +632,22 @@ DANGERS: Final[tuple[Danger, ...]] = (
     _danger(
         "violence.threat",
         rf"\b(?:wordt|worden|word) {_gap(4)}bedreigd\b|\bbedreigd (?:wordt|worden)\b",
+        unless=_ONLINE,
+    ),
+    _danger(
+        "threat.online",
+        rf"^(?=.*\b(?:bedreig\w*|dreig\w*|gestalkt|stalkt|stalken|stalker|lastiggevallen"
+        rf"|lastig gevallen|gepest|uitgescholden|geintimideerd|afgeperst|chantage|chanteert))"
+        rf"(?=.*(?:{_ONLINE}))",
+        ongoing=True,
+    ),
+    _danger(
+        "crime.drugs",
+        r"\b(?:drugspand|drugshuis|drugswoning|drugshandel|drugsdealer\w*|dealer|dealers|dealen"
+        r"|gedeald|deal(?:t|en) (?:\w+ ){0,2}(?:drugs|wiet|coke)|hennep\w*|wietplantage\w*"
+        r"|wietkwekerij\w*|kwekerij|drugslab\w*|xtc lab|(?:wiet|hennep) (?:kweken|kweekt|teelt)"
+        r"|(?:kweken|kweekt) (?:\w+ )?wiet|ondermijning|drugsoverlast|drugsafval)\b",
+        ongoing=True,
     ),
     _danger(
         "violence.topic",
@@ -525,7 +663,12 @@ DANGERS: Final[tuple[Danger, ...]] = (
         rf"|\b{_WEAPONS} (?:getrokken|gepakt|tevoorschijn)\b"
         rf"|\b(?:trekt|pakt|richt) {_gap(2)}(?:een |zijn |haar )?{_WEAPONS}\b"
         r"|\bgewapende? (?:man|mannen|overval|overvaller\w*|persoon|personen|jongen\w*)\b"
-        rf"|\b(?:heeft|hebben|had) (?:een |zijn |haar |hun )?{_WEAPONS}\b",
+        rf"|\b(?:heeft|hebben|had) (?:een |zijn |haar |hun )?{_WEAPONS}\b"
+        rf"|\b{_HOLDERS} (?:\w+ ){{0,2}}met (?:een |zijn |haar |hun |een groot |een grote )?"
+        rf"{_WEAPONS}\b"
+        rf"|\b(?:houdt|hield|drukt|zet|duwt) {_gap(3)}{_WEAPONS} (?:tegen|op|bij)\b"
+        rf"|\b{_WEAPONS} (?:in (?:zijn|haar|z n|de|hun) (?:hand|handen|jas|broek)"
+        r"|(?:op|tegen) (?:de|zijn|haar|mijn|m n) (?:keel|nek|hals|hoofd|buik))\b",
         present=True,
         unless=r"\b(?:brood|groente|vlees|aardappel\w*|snijden|slijpen|koken|gevonden|gekocht"
         r"|verzamel\w*|nepwapen\w*|speelgoed\w*)\b",
@@ -552,9 +695,23 @@ DANGERS: Final[tuple[Danger, ...]] = (
         rf"|\b(?:ademt|ademen) {_gap(2)}niet\b|\bniet (?:meer )?(?:ademt|ademen)\b"
         r"|\bgeen (?:adem|ademhaling|hartslag|pols)\b|\b(?:stopt|gestopt) met ademen\b"
         r"|\bkrijgt geen (?:lucht|adem)\b|\bkrijg geen lucht\b"
-        r"|\b(?:ligt|gevallen|op de grond|in elkaar gezakt)\b.*\breageert (?:\w+ )?"
-        r"(?:niet|nergens op)\b"
-        r"|\breageert (?:\w+ )?(?:niet|nergens op)\b.*\b(?:ligt|op de grond|op straat)\b"
+        # lying or fallen, and no longer reacting, speaking or moving (either order)
+        r"|\b(?:ligt|liggen|gevallen|op de grond|op de vloer|in elkaar gezakt|ingestort"
+        r"|neergevallen)\b.*\b(?:reageert|reageren|zegt|praat|beweegt) (?:\w+ )?"
+        r"(?:niet|nergens op|niks|niets|nergens)\b"
+        r"|\b(?:reageert|reageren|zegt|praat|beweegt) (?:\w+ )?(?:niet|nergens op|niks|niets)\b"
+        r".*\b(?:ligt|liggen|op de grond|op de vloer|op straat)\b"
+        # no reaction to being spoken to or touched
+        r"|\breageert (?:\w+ )?(?:niet|nergens op|niks)\b (?:\w+ ){0,3}(?:als|wanneer|terwijl)"
+        r" (?:ik|we|wij|iemand) (?:\w+ ){0,2}(?:klop|klopt|kloppen|roep|roepen|schud|schudden"
+        r"|aanspreek|aanraak|tik|tikken|bel)\w*"
+        r"|\bniet (?:meer )?wakker te (?:krijgen|maken)\b"
+        r"|\bkrijg(?:en)? (?:\w+ ){0,3}niet (?:meer )?wakker\b"
+        rf"|\b(?:{_PERSON}|hij|zij|ze|man|vrouw|jongen|meisje|kind|persoon|fietser|oudere)"
+        rf" {_gap(2)}(?:ligt|liggen) {_gap(3)}(?:stil|roerloos"
+        r"|levenloos)\b"
+        r"|\b(?:ligt|liggen) (?:er )?(?:een )?(?:\w+ )?(?:man|vrouw|jongen|meisje|kind|persoon"
+        r"|iemand) (?:\w+ ){0,3}(?:stil|roerloos|levenloos)\b"
         r"|\bblauw aangelopen\b|\broerloos\b|\blippen (?:\w+ )?(?:zijn|worden) (?:\w+ )?blauw\b"
         rf"|\b(?:ademt|ademen) {_gap(2)}(?:raar|vreemd|moeilijk|zwaar|nauwelijks|onregelmatig"
         r"|piepend|heel snel)\b"
@@ -563,7 +720,8 @@ DANGERS: Final[tuple[Danger, ...]] = (
         rf"|\b(?:ligt|liggen) (?:er )?{_PERSON} {_gap(3)}(?:op straat|op de grond|op de stoep"
         r"|op het fietspad|op de weg|in het gras|in de struiken)\b",
         present=True,
-        unless=r"\bslaap\w*|\bslapen\b|\bzonnen\b|\bbankje\b|\bzwerver\w*|\bdakloze\w*",
+        unless=r"\bslaap\w*|\bslapen\b|\bzonnen\b|\bzwerver\w*|\bdakloze\w*"
+        r"|\bs ochtends\b|\bwekker\b|\bschool\b|\bpuber\w*",
     ),
     _danger(
         "medical.poisoning",
@@ -573,7 +731,8 @@ DANGERS: Final[tuple[Danger, ...]] = (
     ),
     _danger(
         "medical.word",
-        r"\b(?:bewusteloos|bewusteloze|buiten bewustzijn|flauwgevallen|flauw gevallen|valt flauw"
+        r"\b(?:bewusteloos|bewusteloze|buiten bewustzijn|buiten westen|flauwgevallen"
+        r"|flauw gevallen|valt flauw|knock out"
         r"|in elkaar gezakt|zakt (?:\w+ )?in elkaar|onwel|hartaanval|hartstilstand|hartinfarct"
         r"|beroerte|herseninfarct|epileptische aanval|overdosis|reanimeren|reanimeert"
         r"|reanimatie|verslikt|stikt|ingestort|pijn op de borst|scheve mond)\b"
@@ -586,7 +745,8 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"\b(?:bloedt|bloeden) (?:\w+ ){0,2}(?:erg|hevig|veel|flink|heftig|enorm|hard)\b"
         r"|\bligt te bloeden\b|\baan het bloeden\b|\bveel bloed\b"
         r"|\b(?:ligt|liggen) in (?:zijn|haar|een plas) bloed\b"
-        r"|\bplas bloed\b|\bzwaar gewond\b|\bzwaargewond\w*|\bernstig gewond\b",
+        r"|\bplas bloed\b|\bvloeit (?:\w+ )?bloed\b|\bbloed vloeit\b|\boveral bloed\b"
+        r"|\bonder het bloed\b|\bzwaar gewond\b|\bzwaargewond\w*|\bernstig gewond\b",
         present=True,
         unless=_ANIMALS,
     ),
@@ -596,7 +756,8 @@ DANGERS: Final[tuple[Danger, ...]] = (
         rf"|\b(?:gevallen|gestruikeld|uitgegleden|ligt op de grond|op de grond) {_gap(3)}"
         r"(?:kan|komt) (?:niet|nt) "
         r"(?:meer )?(?:op|overeind|omhoog|opstaan)\b"
-        rf"|\b(?:hij|zij|ze|{_PERSON}) {_gap(3)}beweegt niet meer\b",
+        rf"|\b(?:hij|zij|ze|{_PERSON}) {_gap(3)}beweegt (?:niet meer|nergens meer|niet)\b"
+        r"(?! (?:van|uit|op|mee|zonder))",
         present=True,
         unless=_ANIMALS,
     ),
@@ -643,6 +804,20 @@ DANGERS: Final[tuple[Danger, ...]] = (
         "self_harm.topic",
         r"\b(?:zelfmoord|suicide|zelfdoding|zelfmoordpoging)\b",
         abstract=True,
+    ),
+    _danger(
+        "child.unwatched",
+        # a small child alone near water, traffic or a height, or doing something that can
+        # kill it in seconds ("hangt uit het raam"); either order, anywhere in the message
+        rf"^(?=.*{_YOUNG_CHILD})(?=.*(?:{_UNWATCHED}))(?=.*{_CHILD_DANGER_SPOTS})"
+        rf"|{_YOUNG_CHILD} {_gap(3)}{_CHILD_VERBS} {_gap(3)}{_CHILD_PERILS}"
+        rf"|{_CHILD_VERBS} {_gap(3)}{_YOUNG_CHILD} {_gap(2)}{_CHILD_PERILS}"
+        rf"|{_YOUNG_CHILD} {_gap(4)}(?:alleen |opgesloten |achtergelaten )?in (?:een|de|die)"
+        r" (?:hete |warme |dichte |afgesloten )?auto (?:\w+ ){0,3}(?:in de (?:zon|hitte)|hitte"
+        r"|heet|warm|bloedheet|snikheet)\b"
+        rf"|\b(?:achtergelaten|opgesloten) (?:\w+ ){{0,3}}(?:in (?:een|de) auto)\b.*{_YOUNG_CHILD}",
+        present=True,
+        unless=r"\bspeeltuin\w*|\bspeelplaats\w*|\bschoolplein\b|\bzwemles\w*|\bschaats\w*",
     ),
     _danger(
         "missing_child",
@@ -695,6 +870,9 @@ def _context(name: str, level: Level, *patterns: str, concrete_only: bool = Fals
     return Context(name, level, regex, concrete_only)
 
 
+# The context named in the verdict when only `ongoing` dangers were found.
+CONTEXT_ONGOING_CRIME: Final = "ongoing_crime"
+
 # Precedence list: the first group that matches decides. Stronger evidence first, so
 # that "nu", "net" and "help" win over "vorige week", and prevention or a hypothetical
 # wins over present-tense danger words ("hoe voorkom ik dat er wordt ingebroken").
@@ -725,7 +903,8 @@ CONTEXTS: Final[tuple[Context, ...]] = (
     _context(
         "learning_or_fiction",
         Level.NOT_ACUTE,
-        r"\bcursus\w*|\btraining\w*|\bleren\b|\bworkshop\w*|\bvoorlichting\w*",
+        r"\bcursus\w*|\btraining\w*|\bleren\b|\bhoe leer\b|\baanleren\b",
+        r"\bworkshop\w*|\bvoorlichting\w*",
         r"\bles\b|\blessen\b|\binformatieavond\w*|\boefening\w*|\bbrandoefening\w*|\bontruimingsoefening\w*",
         r"\bfilm\b|\bserie\b|\bspelletje\b|\bgame\b|\bboek\b|\bdocumentaire\b|\btv\b",
         r"\bin de krant\b|\bop het nieuws\b|\bin het nieuws\b",
@@ -754,6 +933,14 @@ CONTEXTS: Final[tuple[Context, ...]] = (
     _context(
         "hypothetical",
         Level.NOT_ACUTE,
+        # a question about a situation, not a report of one ("wat moet ik doen als de
+        # rookmelder afgaat"); only as the message's opening, so that "er ligt iemand,
+        # wat moet ik doen als hij niet ademt" stays acute
+        r"^(?:\w+ ){0,3}wat (?:moet|kan|moeten|kunnen|zal|doe|doen|moet je|moet u) "
+        r"(?:\w+ ){0,3}(?:als|wanneer|zodra)\b",
+        r"^(?:\w+ ){0,3}wat te doen (?:als|wanneer|zodra)\b",
+        r"\bals (?:ik|je|u|we|hij|ze) (?:\w+ ){0,3}(?:aanzet|aandoe|gebruik|aanzetten|aandoen"
+        r"|gebruiken|opstook|stook)\b",
         r"\bstel (?:dat|je voor|nou|er)\b|\bmocht(?:en)? (?:er|iemand|het|u|je|ik)\b",
         r"\bvoor het geval\b|\bin (?:het )?geval van\b|\bwat als\b|\bwat gebeurt er als\b",
         r"\b(?:zou|zouden) (?:\w+ ){0,3}(?:kunnen|gaan)\b",
@@ -768,7 +955,7 @@ CONTEXTS: Final[tuple[Context, ...]] = (
         Level.ACUTE,
         # "nu" only with danger in the present tense: "vorige week beroofd, nu durft hij
         # niet meer" speaks of the consequences, "nu staat de schuur in brand" of now.
-        r"\bnu\b(?<!\btot nu)(?<!\bwat nu)(?! (?:toe|eenmaal|al|pas|ook|weten|ik|wel"
+        r"\bnu\b(?<!\btot nu)(?<!\bwat nu)(?<!\bniet nu)(?! (?:toe|eenmaal|al|pas|ook|weten|ik|wel"
         r"|de (?:tweede|derde|vierde|vijfde|zoveelste)|voor de|(?:is|zijn) (?:hij|ze|zij|die|het)"
         r" (?:er )?(?:niet|weg)))"
         rf"(?=.*{re.escape(TAG_PRESENT_DANGER)})",
@@ -815,7 +1002,8 @@ CONTEXTS: Final[tuple[Context, ...]] = (
         r"\bsteeds\b(?<!\bnog steeds)|\bvaak\b|\bregelmatig\b|\btelkens\b|\bherhaaldelijk\b",
         r"\bstructureel\b|\bkeer op keer\b|\bweer (?:eens )?een keer\b",
         r"\bmeerdere (?:keren|malen|inbraken|branden)\b|\bweer eens\b|\bzoveel\b",
-        r"\b(?:elke|iedere) (?:dag|nacht|week|avond|ochtend|keer|maand|jaar|weekend)\b",
+        r"\b(?:elke|iedere|elk|ieder) (?:dag|nacht|week|avond|ochtend|keer|maand|jaar|weekend"
+        r"|zaterdag|zondag|vrijdag|zomer|winter)\b",
         r"\bal (?:\w+ )?(?:jaren|maanden|weken|dagen|een tijd|tijden|tijdje|lang)\b",
         r"\bde laatste (?:tijd|jaren|maanden|weken)\b|\btoename\b|\bneemt toe\b",
         r"\bveel (?:inbraken|inbraak|branden|ongelukken|geweld|overlast)\b|\bwordt (?:er )?veel\b",
@@ -869,6 +1057,14 @@ def assess(text: str | None) -> EmergencyVerdict:
     dangers = [danger for danger in DANGERS if danger.found_in(normalised)]
     if not dangers:
         return EmergencyVerdict(Level.NONE, "no danger words")
+
+    if all(danger.ongoing for danger in dangers):
+        return EmergencyVerdict(
+            Level.NOT_ACUTE,
+            f"{dangers[0].name}: a matter for the wijkagent, also while it goes on",
+            danger=dangers[0].name,
+            context=CONTEXT_ONGOING_CRIME,
+        )
 
     tags = []
     if any(danger.present for danger in dangers):

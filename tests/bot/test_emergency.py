@@ -148,10 +148,17 @@ ACUTE = [
 # The borderline decisions documented at the top of bot/emergency.py.
 BORDERLINE_ACUTE = [
     "wat moet ik doen bij gaslucht?",
-    "wat te doen als ik gas ruik",
     "wat moet ik doen bij brand in huis",
-    "wat moet ik doen als iemand niet meer ademt",
     "de rookmelder in het portiek gaat af en er doet niemand open",
+    "rookmelder gaat af",
+    "de koolmonoxidemelder piept",
+    "er ligt iemand bewusteloos, wat moet ik doen als hij niet ademt",
+]
+BORDERLINE_NOT_ACUTE = [
+    "wat te doen als ik gas ruik",
+    "wat moet ik doen als iemand niet meer ademt",
+    "wat moet ik doen als de rookmelder afgaat",
+    "de rookmelder piept, moet ik de batterij vervangen",
 ]
 
 NOT_EMERGENCY = [
@@ -266,7 +273,7 @@ def test_acute_danger_is_recognised(text: str) -> None:
     assert verdict.danger is not None
 
 
-@pytest.mark.parametrize("text", NOT_EMERGENCY)
+@pytest.mark.parametrize("text", NOT_EMERGENCY + BORDERLINE_NOT_ACUTE)
 def test_near_misses_are_not_acute(text: str) -> None:
     verdict = assess(text)
     assert verdict.level is not Level.ACUTE, verdict.reason
