@@ -372,7 +372,8 @@ _CO_ALARMS: Final = r"\b(?:co|k\w{1,3}mon\w{2,6}) ?(?:melder|alarm)\w*"
 _GOING_OFF: Final = (
     r"\b(?:af|afgaat|afgaan|afging|loeit|loeien|loopt|lopen|gilt|tettert|blijft (?:maar )?"
     r"(?:gaan|loeien|afgaan)|slaat alarm|slaan alarm|gaat (?:al|de hele tijd|maar door|steeds"
-    r" door)|gaan (?:al|de hele tijd|maar door))\b"
+    r" door)|gaan (?:al|de hele tijd|maar door)|(?:gaat|gaan) (?:\w+ ){1,3}(?:al|de hele tijd"
+    r"|maar door|nog steeds))\b"
 )
 # Persons who can carry a weapon in "een man met een mes".
 _HOLDERS: Final = (
@@ -456,7 +457,9 @@ DANGERS: Final[tuple[Danger, ...]] = (
     _danger(
         "fire.burns",
         rf"\b(?:het|er|alles|{_FIRE_THINGS}\w{{0,4}}) (?:\w+ )?brandt\b"
-        r"|\bbrandt (?:het|er|alles)\b|\b(?:staat|staan|ligt|liggen) (?:\w+ )?te branden\b",
+        r"|\bbrandt (?:het|er|alles)\b"
+        r"|\bbrandende (?!(?:vraag|vragen|kwestie|dorst|zon|liefde|verlangen|kaars|lamp)\w*)\w+"
+        r"|\b(?:staat|staan|ligt|liggen) (?:\w+ )?te branden\b",
         present=True,
         unless=_LIGHTS,
     ),
@@ -611,6 +614,11 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"|\b(?:er is|is er|zie) (?:een )?(?:gevecht|vechtpartij|knokpartij)\b(?! geweest)"
         rf"|\b(?:slaat|slaan|schopt|schoppen|trapt|trappen|beukt|beuken) {_gap(2)}op "
         r"(?:een|de|die|twee|mijn|onze) (?:\w+ ){0,2}in\b"
+        r"|\b(?:slaat|slaan|sloeg) (?:\w+ )?met (?:een |zijn |haar )?\w+ op (?:voorbijgangers"
+        r"|mensen|iemand|omstanders|bezoekers|klanten|kinderen|de mensen|hem|haar|ons|mij)\b"
+        r"|\bacuut gevaar\b"
+        rf"|\b(?:schopt|schoppen|trapt|trappen|slaat|slaan) {_gap(3)}tegen (?:het|zijn|haar|z n)"
+        r" (?:hoofd|kop|lijf|gezicht)\b"
         r"|\bhulpgeroep\b|\bdreigt (?:\w+ ){0,3}(?:te vermoorden|dood te maken|neer te steken"
         r"|te slaan|iets aan te doen)\b"
         r"|\bin (?:een|de|zijn|hun) (?:auto|busje|bus|bestelbus) (?:getrokken|gesleurd|geduwd"
@@ -756,7 +764,7 @@ DANGERS: Final[tuple[Danger, ...]] = (
         rf"|\b(?:gevallen|gestruikeld|uitgegleden|ligt op de grond|op de grond) {_gap(3)}"
         r"(?:kan|komt) (?:niet|nt) "
         r"(?:meer )?(?:op|overeind|omhoog|opstaan)\b"
-        rf"|\b(?:hij|zij|ze|{_PERSON}) {_gap(3)}beweegt (?:niet meer|nergens meer|niet)\b"
+        rf"|\b(?:hij|zij|ze|{_PERSON}) {_gap(6)}beweegt (?:niet meer|nergens meer|niet)\b"
         r"(?! (?:van|uit|op|mee|zonder))",
         present=True,
         unless=_ANIMALS,
@@ -812,10 +820,10 @@ DANGERS: Final[tuple[Danger, ...]] = (
         rf"^(?=.*{_YOUNG_CHILD})(?=.*(?:{_UNWATCHED}))(?=.*{_CHILD_DANGER_SPOTS})"
         rf"|{_YOUNG_CHILD} {_gap(3)}{_CHILD_VERBS} {_gap(3)}{_CHILD_PERILS}"
         rf"|{_CHILD_VERBS} {_gap(3)}{_YOUNG_CHILD} {_gap(2)}{_CHILD_PERILS}"
-        rf"|{_YOUNG_CHILD} {_gap(4)}(?:alleen |opgesloten |achtergelaten )?in (?:een|de|die)"
-        r" (?:hete |warme |dichte |afgesloten )?auto (?:\w+ ){0,3}(?:in de (?:zon|hitte)|hitte"
-        r"|heet|warm|bloedheet|snikheet)\b"
-        rf"|\b(?:achtergelaten|opgesloten) (?:\w+ ){{0,3}}(?:in (?:een|de) auto)\b.*{_YOUNG_CHILD}",
+        # left behind in a car in the heat
+        rf"|^(?=.*{_YOUNG_CHILD})(?=.*\bauto\b)(?=.*\b(?:zon|hitte|heet|hete|warm|warme"
+        r"|snikhet\w*|bloedhet\w*|benauwd)\b)(?=.*\b(?:alleen|opgesloten|achtergelaten"
+        r"|ouders nergens|niemand bij)\b)",
         present=True,
         unless=r"\bspeeltuin\w*|\bspeelplaats\w*|\bschoolplein\b|\bzwemles\w*|\bschaats\w*",
     ),
@@ -956,7 +964,8 @@ CONTEXTS: Final[tuple[Context, ...]] = (
         # "nu" only with danger in the present tense: "vorige week beroofd, nu durft hij
         # niet meer" speaks of the consequences, "nu staat de schuur in brand" of now.
         r"\bnu\b(?<!\btot nu)(?<!\bwat nu)(?<!\bniet nu)(?! (?:toe|eenmaal|al|pas|ook|weten|ik|wel"
-        r"|de (?:tweede|derde|vierde|vijfde|zoveelste)|voor de|(?:is|zijn) (?:hij|ze|zij|die|het)"
+        r"|de (?:tweede|derde|vierde|vijfde|zoveelste)|voor de|is (?:het|alles) (?:\w+ )?rustig"
+        r"|is er (?:niks|niets|niemand)|(?:is|zijn) (?:hij|ze|zij|die|het)"
         r" (?:er )?(?:niet|weg)))"
         rf"(?=.*{re.escape(TAG_PRESENT_DANGER)})",
         r"\bop (?:dit|het) (?:moment|ogenblik)\b(?! dat)",
@@ -988,7 +997,8 @@ CONTEXTS: Final[tuple[Context, ...]] = (
         r"\b(?:is|zijn|was|waren) (?:\w+ ){0,5}(?:ingebroken|afgebrand|uitgebrand|geblust"
         r"|geforceerd|opengebroken)\b",
         r"\b(?:ingebroken|afgebrand|uitgebrand) (?:is|was|zijn|waren|geweest)\b",
-        r"\bsinds (?:de|die|het) (?:brand|inbraak|overval|ongeluk|explosie|aanrijding)\b",
+        r"\bsinds (?:de|die|het|al die) (?:\w+ )?(?:brand|branden|inbraak|inbraken|overval"
+        r"|overvallen|ongeluk|explosie|explosies|aanrijding|schietpartij|steekpartij)\b",
         r"\bgeblust\b|\bonder controle\b|\bvoorbij\b",
         # "er is een explosie geweest" is usually said right after the bang
         r"\b(?:is|zijn|was|waren) (?!(?:\w+ ){0,2}(?:explosie|ontploffing|gasexplosie|knal)\b)"
@@ -999,7 +1009,7 @@ CONTEXTS: Final[tuple[Context, ...]] = (
         r"\bachteraf\b|\baangifte\b",
         r"\bverzekering\w*|\bopgepakt\b|\bgearresteerd\b",
         # recurring: frequency, trends
-        r"\bsteeds\b(?<!\bnog steeds)|\bvaak\b|\bregelmatig\b|\btelkens\b|\bherhaaldelijk\b",
+        r"\bsteeds\b(?<!\bnog steeds)(?! (?:erger|sterker|dikker|zwarter|benauwder|heter))|\bvaak\b|\bregelmatig\b|\btelkens\b|\bherhaaldelijk\b",
         r"\bstructureel\b|\bkeer op keer\b|\bweer (?:eens )?een keer\b",
         r"\bmeerdere (?:keren|malen|inbraken|branden)\b|\bweer eens\b|\bzoveel\b",
         r"\b(?:elke|iedere|elk|ieder) (?:dag|nacht|week|avond|ochtend|keer|maand|jaar|weekend"
