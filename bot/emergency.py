@@ -152,6 +152,12 @@ FUZZY_WORDS: Final = frozenset(
         "bewusteloze",
         "brandlucht",
         "brandweer",
+        "brandalarm",
+        "brandmelder",
+        "drugspand",
+        "hennepkwekerij",
+        "koolmonoxidemelder",
+        "rookmelder",
         "explosie",
         "flauwgevallen",
         "gaslucht",
@@ -190,6 +196,8 @@ NOT_TYPOS: Final = frozenset(
         "beschoten",
         "bewustelozen",
         "braadlucht",
+        "brandhelder",
+        "brandmelders",
         "explosief",
         "explosies",
         "gescheten",
@@ -204,6 +212,7 @@ NOT_TYPOS: Final = frozenset(
         "neergestoten",
         "overdoses",
         "reanimerend",
+        "rookmelders",
         "verdringen",
         "verdringt",
         "verdrink",
@@ -367,13 +376,13 @@ _FIRE_ALARMS: Final = (
     r"\b(?:rookmeld\w*|brandmeld\w*|brandalarm\w*|rookalarm\w*|rook melder\w*"
     r"|brand (?:alarm|melder)\w*|alarm van de (?:rookmelder|brandmelder)\w*)"
 )
-_CO_ALARMS: Final = r"\b(?:co|k\w{1,3}mon\w{2,6}) ?(?:melder|alarm)\w*"
+_CO_ALARMS: Final = r"\b(?:co|k\w{1,3}mon\w{2,6}) ?(?:melder|alarm|meter)\w*"
 # An alarm that is going off, as opposed to one that beeps for its battery.
 _GOING_OFF: Final = (
     r"\b(?:af|afgaat|afgaan|afging|loeit|loeien|loopt|lopen|gilt|tettert|blijft (?:maar )?"
-    r"(?:gaan|loeien|afgaan)|slaat alarm|slaan alarm|gaat (?:al|de hele tijd|maar door|steeds"
-    r" door)|gaan (?:al|de hele tijd|maar door)|(?:gaat|gaan) (?:\w+ ){1,3}(?:al|de hele tijd"
-    r"|maar door|nog steeds))\b"
+    r"(?:gaan|loeien|afgaan)|slaat alarm|slaan alarm|slaat aan|slaan aan|aangeslagen"
+    r"|gaat (?:al|de hele tijd|maar door|steeds door)|gaan (?:al|de hele tijd|maar door)"
+    r"|(?:gaat|gaan) (?:\w+ ){1,3}(?:al|de hele tijd|maar door|nog steeds))\b"
 )
 # Persons who can carry a weapon in "een man met een mes".
 _HOLDERS: Final = (
@@ -447,7 +456,8 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"|\ber (?:is|woedt) (?:een )?(?:\w+ )?brand\b(?! geweest)"
         r"|\bbrand (?:is )?uitgebroken\b|\bbreekt (?:\w+ )?brand uit\b"
         r"|\bvuur (?:slaat|komt|springt) (?:\w+ ){0,2}(?:uit|over)\b"
-        rf"|\b(?:wordt|worden|steekt|steken) {_gap(4)}in (?:de )?(?:brand|fik)\b",
+        rf"|\b(?:wordt|worden|steekt|steken) {_gap(4)}in (?:de )?(?:brand|fik)\b"
+        rf"|\b(?:wordt|worden) {_gap(4)}aangestoken\b",
         present=True,
     ),
     _danger(
@@ -510,6 +520,13 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"|\bvuur (?:stoken|maken|aansteken)\b|" + _STOKING,
     ),
     _danger(
+        "fire.topic",
+        # arson and fires told in the past tense: the context says whether it goes on
+        r"\b(?:brandstichting|brandstichter\w*|brand gesticht|brandgesticht|aangestoken"
+        r"|brandde|brandden|afgebrand|uitgebrand)\b",
+        abstract=True,
+    ),
+    _danger(
         "fire.explosion",
         r"\b(?:explosie|ontploffing|ontploft|ontploffen|ontplofte|gasexplosie|steekvlam)\b",
         unless=r"\b(?:hoofd|kop|telefoon|inbox|mailbox|prijzen|kosten|huur|rekening)\w* "
@@ -546,8 +563,8 @@ DANGERS: Final[tuple[Danger, ...]] = (
     _danger(
         "burglary.in_progress",
         rf"\b(?:wordt|worden|word) {_gap(4)}ingebroken\b"
-        rf"|\b(?:breekt|breken) {_gap(4)}in\b(?! (?:op|bij de|het gesprek))"
-        rf"|\b(?:probeert|proberen|wil|willen) {_gap(4)}(?:in te breken|binnen te komen"
+        rf"|\b(?:breekt|breken) {_gap(4)}in\b(?! (?:op|het gesprek))"
+        rf"|\b(?:probeert|proberen|wil|willen) {_gap(6)}(?:in te breken|binnen te komen"
         r"|open te wrikken|open te trappen|in te trappen|in te slaan|open te krijgen"
         r"|open te breken|te forceren|open te maken|te stelen)\b"
         r"|\b(?:aan het|bezig met|bezig om) (?:in te breken|inbreken)\b"
@@ -566,6 +583,10 @@ DANGERS: Final[tuple[Danger, ...]] = (
         rf"|\b(?:trapt|trappen|ramt|rammen|beukt|beuken) {_gap(2)}(?:\w+ )?deur in\b"
         rf"|\b(?:hebben|heeft) {_gap(2)}deur {_gap(3)}(?:ingetrapt|ingeramd|opengebroken)\b"
         r"|\bbivakmuts\w*"
+        r"|\b(?:hoor|hoorde|horen) (?:\w+ ){0,2}(?:glas|ruit|ruiten|een ruit) (?:breken|rinkelen"
+        r"|sneuvelen|kapot)\b"
+        r"|\biemand (?:\w+ ){0,2}(?:loopt|lopen|sluipt|rommelt|scharrelt) (?:\w+ )?(?:beneden"
+        r"|binnen|in huis|in de woonkamer|in de keuken|rond in (?:ons|mijn))\b"
         # climbing in, forcing a way in
         rf"|\b(?:klimt|klimmen|kruipt|kruipen|stapt|stappen) {_gap(4)}(?:door|via|over|in) "
         r"(?:het|de|een|ons|onze|mijn) (?:\w+ )?(?:raam|ramen|dakraam|balkon|schutting|hek"
@@ -605,8 +626,8 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"(?:mensen|iemand|hem|haar|ons|mij|elkaar|de mensen|omstanders) in\b"
         rf"|\b(?:slaat|slaan|schopt|schoppen|trapt|trappen|mishandelt|mishandelen|wurgt|wurgen"
         rf"|steekt|steken) {_gap(3)}{_VICTIMS}\b"
-        rf"|\bmijn {_PARTNERS} {_gap(3)}(?:slaat|schopt|mishandelt|wurgt|bedreigt|steekt"
-        r"|sloeg)\b"
+        rf"|\bmijn {_PARTNERS} {_gap(3)}(?:slaat|schopt|mishandelt|wurgt|steekt|sloeg"
+        rf"|bedreigt(?!.*(?:{_ONLINE})))\b"
         rf"|\b(?:zijn|is|ze|zij|jongens|mannen|mensen|twee|groep|jongeren) {_gap(3)}"
         r"(?:aan het )?(?:vechten|knokken)\b(?! (?:tegen|voor|om|met de))"
         rf"|\b(?:roept|roepen|schreeuwt|schreeuwen|gilt|gillen) {_gap(2)}om hulp\b"
@@ -654,7 +675,14 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"\b(?:drugspand|drugshuis|drugswoning|drugshandel|drugsdealer\w*|dealer|dealers|dealen"
         r"|gedeald|deal(?:t|en) (?:\w+ ){0,2}(?:drugs|wiet|coke)|hennep\w*|wietplantage\w*"
         r"|wietkwekerij\w*|kwekerij|drugslab\w*|xtc lab|(?:wiet|hennep) (?:kweken|kweekt|teelt)"
-        r"|(?:kweken|kweekt) (?:\w+ )?wiet|ondermijning|drugsoverlast|drugsafval)\b",
+        r"|(?:kweken|kweekt) (?:\w+ )?wiet|ondermijning|drugsoverlast|drugsafval"
+        r"|drugs (?:\w+ )?(?:verkocht|verkopen|verkoopt|verhandeld|dealen))\b",
+        ongoing=True,
+    ),
+    _danger(
+        "crime.premises",
+        r"\bverdacht(?:e)? (?:pand|panden|woning|huis|loods|garagebox|bedrijf|winkel)\b"
+        r"|\bmensenhandel\b|\bheling\b|\bwitwassen\b",
         ongoing=True,
     ),
     _danger(
@@ -705,8 +733,13 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"|\bkrijgt geen (?:lucht|adem)\b|\bkrijg geen lucht\b"
         # lying or fallen, and no longer reacting, speaking or moving (either order)
         r"|\b(?:ligt|liggen|gevallen|op de grond|op de vloer|in elkaar gezakt|ingestort"
-        r"|neergevallen)\b.*\b(?:reageert|reageren|zegt|praat|beweegt) (?:\w+ )?"
-        r"(?:niet|nergens op|niks|niets|nergens)\b"
+        r"|neergevallen|op de stoep|op straat|op het fietspad|op de weg)\b.*(?:\b(?:reageert"
+        r"|reageren|zegt|praat|beweegt) (?:\w+ )?(?:niet|nergens op|niks|niets|nergens)\b"
+        r"|\b(?:niet|nergens op|niks|niets) (?:meer )?(?:reageert|reageren|beweegt|bewegen)\b)"
+        # a short message that is only this
+        r"|^(?:hij|zij|ze|(?:mijn|mn|m n|onze|de) (?:\w+ )?(?:man|vrouw|vader|moeder|opa|oma|zoon"
+        r"|dochter|kind|baby|buurman|buurvrouw|vriend|vriendin|broer|zus|zoontje|dochtertje))"
+        r" (?:reageert|beweegt) (?:nergens|niet|niks)(?: meer)?(?: op)?$"
         r"|\b(?:reageert|reageren|zegt|praat|beweegt) (?:\w+ )?(?:niet|nergens op|niks|niets)\b"
         r".*\b(?:ligt|liggen|op de grond|op de vloer|op straat)\b"
         # no reaction to being spoken to or touched
@@ -716,7 +749,7 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"|\bniet (?:meer )?wakker te (?:krijgen|maken)\b"
         r"|\bkrijg(?:en)? (?:\w+ ){0,3}niet (?:meer )?wakker\b"
         rf"|\b(?:{_PERSON}|hij|zij|ze|man|vrouw|jongen|meisje|kind|persoon|fietser|oudere)"
-        rf" {_gap(2)}(?:ligt|liggen) {_gap(3)}(?:stil|roerloos"
+        rf" {_gap(4)}(?:ligt|liggen) {_gap(3)}(?:stil|roerloos"
         r"|levenloos)\b"
         r"|\b(?:ligt|liggen) (?:er )?(?:een )?(?:\w+ )?(?:man|vrouw|jongen|meisje|kind|persoon"
         r"|iemand) (?:\w+ ){0,3}(?:stil|roerloos|levenloos)\b"
@@ -947,6 +980,7 @@ CONTEXTS: Final[tuple[Context, ...]] = (
         r"^(?:\w+ ){0,3}wat (?:moet|kan|moeten|kunnen|zal|doe|doen|moet je|moet u) "
         r"(?:\w+ ){0,3}(?:als|wanneer|zodra)\b",
         r"^(?:\w+ ){0,3}wat te doen (?:als|wanneer|zodra)\b",
+        r"^als (?:er|de|het|iemand|mijn|ik|je|u|we|een)\b|\bmoet (?:ik|je|we|u) dan\b",
         r"\bals (?:ik|je|u|we|hij|ze) (?:\w+ ){0,3}(?:aanzet|aandoe|gebruik|aanzetten|aandoen"
         r"|gebruiken|opstook|stook)\b",
         r"\bstel (?:dat|je voor|nou|er)\b|\bmocht(?:en)? (?:er|iemand|het|u|je|ik)\b",
@@ -970,6 +1004,9 @@ CONTEXTS: Final[tuple[Context, ...]] = (
         rf"(?=.*{re.escape(TAG_PRESENT_DANGER)})",
         r"\bop (?:dit|het) (?:moment|ogenblik)\b(?! dat)",
         r"\b(?:zojuist|zonet|daarnet|zo net|zo juist)\b",
+        r"\b(?:ben|is|zijn|word|wordt|worden|voel|voelt|voelen|krijg|krijgt|heb|heeft|hebben) "
+        r"(?:\w+ ){0,2}(?:duizelig|misselijk|suf|sufferig|benauwd|hoofdpijn)\b"
+        rf"(?=.*{re.escape(TAG_PRESENT_DANGER)})",
         r"\bnet\b(?<!\bhet net)(?! (?:als|zo|niet|wat|zoals|iets|een beetje|genoeg|op tijd|verhuisd"
         r"|nieuw|begonnen|komen wonen|gekocht))",
         r"\b(?:een|paar|enkele|\d+|vijf|tien|twee|drie) minuten? geleden\b|\beven geleden\b",
@@ -1009,7 +1046,9 @@ CONTEXTS: Final[tuple[Context, ...]] = (
         r"\bachteraf\b|\baangifte\b",
         r"\bverzekering\w*|\bopgepakt\b|\bgearresteerd\b",
         # recurring: frequency, trends
-        r"\bsteeds\b(?<!\bnog steeds)(?! (?:erger|sterker|dikker|zwarter|benauwder|heter))|\bvaak\b|\bregelmatig\b|\btelkens\b|\bherhaaldelijk\b",
+        # "steeds erger" is how bad it is now, not how often
+        r"\bsteeds\b(?<!\bnog steeds)(?! (?:erger|sterker|dikker|zwarter|benauwder|heter))",
+        r"\bvaak\b|\bregelmatig\b|\btelkens\b|\bherhaaldelijk\b",
         r"\bstructureel\b|\bkeer op keer\b|\bweer (?:eens )?een keer\b",
         r"\bmeerdere (?:keren|malen|inbraken|branden)\b|\bweer eens\b|\bzoveel\b",
         r"\b(?:elke|iedere|elk|ieder) (?:dag|nacht|week|avond|ochtend|keer|maand|jaar|weekend"
