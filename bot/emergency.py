@@ -999,6 +999,7 @@ CONTEXTS: Final[tuple[Context, ...]] = (
         # niet meer" speaks of the consequences, "nu staat de schuur in brand" of now.
         r"\bnu\b(?<!\btot nu)(?<!\bwat nu)(?<!\bniet nu)(?! (?:toe|eenmaal|al|pas|ook|weten|ik|wel"
         r"|de (?:tweede|derde|vierde|vijfde|zoveelste)|voor de|is (?:het|alles) (?:\w+ )?rustig"
+        r"|niks|niets|rustig"
         r"|is er (?:niks|niets|niemand)|(?:is|zijn) (?:hij|ze|zij|die|het)"
         r" (?:er )?(?:niet|weg)))"
         rf"(?=.*{re.escape(TAG_PRESENT_DANGER)})",
