@@ -98,6 +98,8 @@ TYPOS: Final[dict[str, str]] = {
     "gasslucht": "gaslucht",
     "rookmeldr": "rookmelder",
     "rookmelde": "rookmelder",
+    "reageerd": "reageert",
+    "reageerdt": "reageert",
     "inbraakk": "inbraak",
     "inbrekr": "inbreker",
     "inbrekrs": "inbrekers",
@@ -352,7 +354,8 @@ _CHILD_VERBS: Final = (
 )
 _CHILD_PERILS: Final = (
     r"(?:uit (?:het|een) raam|op (?:de|het|een) (?:vensterbank|reling|dak|rand|balkonrand"
-    r"|rijbaan|snelweg|ringweg|spoor|rails)|over (?:de|het) (?:reling|spoor|balkonrand|rails)"
+    r"|rijbaan|snelweg|ringweg|spoor|rails)|over (?:de|het) (?:reling|spoor|balkon\w*|rails"
+    r"|balustrade)"
     r"|op (?:de )?rand van)"
 )
 # Written messages and social media: a threat that arrives there is a police matter,
@@ -383,6 +386,9 @@ _GOING_OFF: Final = (
     r"(?:gaan|loeien|afgaan)|slaat alarm|slaan alarm|slaat aan|slaan aan|aangeslagen"
     r"|gaat (?:al|de hele tijd|maar door|steeds door)|gaan (?:al|de hele tijd|maar door)"
     r"|(?:gaat|gaan) (?:\w+ ){1,3}(?:al|de hele tijd|maar door|nog steeds))\b"
+    r"|\b(?:onafgebroken|continu|constant|aan een stuk|non ?stop|minutenlang|al minuten)\b"
+    r"|\b(?:gaat|gaan) (?:\w+ ){0,2}(?:rookmeld|brandmeld|brandalarm|rookalarm|co melder"
+    r"|koolmonoxide)\w*$"
 )
 # Persons who can carry a weapon in "een man met een mes".
 _HOLDERS: Final = (
@@ -469,6 +475,9 @@ DANGERS: Final[tuple[Danger, ...]] = (
         rf"\b(?:het|er|alles|{_FIRE_THINGS}\w{{0,4}}) (?:\w+ )?brandt\b"
         r"|\bbrandt (?:het|er|alles)\b"
         r"|\bbrandende (?!(?:vraag|vragen|kwestie|dorst|zon|liefde|verlangen|kaars|lamp)\w*)\w+"
+        r"|\baan het (?:branden|smeulen|fikken)\b"
+        r"|\b(?:vuur|vuurtje|brand|brandje|vlammen|vlam) (?:\w+ ){0,3}(?:ontstaan|ontstaat"
+        r"|uitgebroken|wordt groter|worden groter|verspreidt|slaat over|grijpt om zich heen)\b"
         r"|\b(?:staat|staan|ligt|liggen) (?:\w+ )?te branden\b",
         present=True,
         unless=_LIGHTS,
@@ -492,6 +501,13 @@ DANGERS: Final[tuple[Danger, ...]] = (
         unless=_STOKING,
     ),
     _danger(
+        "fire.smoke_word",
+        # smoke itself, whatever the verb; not "rook" as the past tense of "ruiken"
+        r"\brook\b(?! (?:het|er|ik|hij|zij|ze|je|u|we|naar|zonder vuur)\b)",
+        unless=_STOKING + r"|\bvuurwerk\w*|\brookworst\w*|\brookmachine\w*|\bschoorsteen\w*"
+        r"|\bfabriek\w*|\buitlaat\w*|\blast van\b|\boverlast\b|\bstank\w*|\brookvrij\w*",
+    ),
+    _danger(
         "fire.smoulder",
         r"\b(?:smeult|smeulen|smeulend|smeulende|smeulde|smeulden|gloeit|gloeien)\b",
         present=True,
@@ -502,7 +518,7 @@ DANGERS: Final[tuple[Danger, ...]] = (
         "fire.alarm",
         # a fire alarm and a sign that it is going off, anywhere in the message: a beep
         # ("piept") is its battery, a cooking fume is a false alarm the resident knows
-        rf"^(?=.*{_FIRE_ALARMS})(?=.*{_GOING_OFF})",
+        rf"^(?=.*{_FIRE_ALARMS})(?=.*(?:{_GOING_OFF}))",
         present=True,
         unless=r"\bpiep\w*|\bbatterij\w*|\bkoken\b|\bkook\w*|\baangebrand\w*|\btest\w*"
         r"|\bloos alarm\b|\bvals alarm\b|\bkapot\b|\bdoet het niet\b|\bdouche\w*|\bstoom\b",
@@ -547,7 +563,8 @@ DANGERS: Final[tuple[Danger, ...]] = (
     ),
     _danger(
         "gas.word",
-        r"\blekkage van gas\b|\b(?:gaslucht|gasgeur|gaslek|gaslekkage|koolmonoxide"
+        r"\blekkage van gas\b|\brook (?:het|er) (?:\w+ ){0,2}naar gas\b"
+        r"|\b(?:gaslucht|gasgeur|gaslek|gaslekkage|koolmonoxide"
         r"|koolmonoxidevergiftiging"
         r"|co vergiftiging|gasexplosie)\b",
         unless=_SEWER,
@@ -583,13 +600,19 @@ DANGERS: Final[tuple[Danger, ...]] = (
         rf"|\b(?:trapt|trappen|ramt|rammen|beukt|beuken) {_gap(2)}(?:\w+ )?deur in\b"
         rf"|\b(?:hebben|heeft) {_gap(2)}deur {_gap(3)}(?:ingetrapt|ingeramd|opengebroken)\b"
         r"|\bbivakmuts\w*"
+        r"|^(?=.*\bzaklamp\w*)(?=.*\b(?:huis|woning|schuur|binnen|slaapkamer|kamer)\b)"
+        r"|^(?=.*\b(?:ingeslagen|ingegooid|ingetrapt|opengebroken|geforceerd|opengewrikt)\b)"
+        r"(?=.*\b(?:is|zijn|nu|nog) (?:\w+ )?binnen\b)"
+        r"|\b(?:iemand|man|vrouw|jongen|vent|gast|figuur|mannen|hij|persoon|inbreker\w*|dief"
+        r"|dieven) (?:\w+ ){0,3}(?:door|via) (?:het|de|een) (?:\w+ ){0,4}(?:naar binnen )?"
+        r"(?:klimmen|kruipen|klimt|kruipt|stappen|springen)\b"
         r"|\b(?:hoor|hoorde|horen) (?:\w+ ){0,2}(?:glas|ruit|ruiten|een ruit) (?:breken|rinkelen"
         r"|sneuvelen|kapot)\b"
         r"|\biemand (?:\w+ ){0,2}(?:loopt|lopen|sluipt|rommelt|scharrelt) (?:\w+ )?(?:beneden"
         r"|binnen|in huis|in de woonkamer|in de keuken|rond in (?:ons|mijn))\b"
         # climbing in, forcing a way in
         rf"|\b(?:klimt|klimmen|kruipt|kruipen|stapt|stappen) {_gap(4)}(?:door|via|over|in) "
-        r"(?:het|de|een|ons|onze|mijn) (?:\w+ )?(?:raam|ramen|dakraam|balkon|schutting|hek"
+        r"(?:het|de|een|ons|onze|mijn) (?:\w+ )?(?:raam|ramen|dakraam|balkon|schutting"
         r"|achterdeur|keukenraam|slaapkamerraam|wc raam)\b"
         r"|\b(?:binnengedrongen|binnengeklommen|ingeklommen|naar binnen geklommen"
         r"|binnengeslopen|naar binnen geslopen)\b"
@@ -604,7 +627,8 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"|zijn) ze (?:\w+ )?(?:in|bij|op) (?:de|onze|mijn|ons|het) (?:tuin|achtertuin|schuur"
         r"|huis|dak|balkon|deur|voordeur|achterdeur)\b",
         present=True,
-        unless=r"\binbreker\w* (?:in|op) (?:de|het|het nieuws|de krant|de wijk|de buurt)\b",
+        unless=r"\binbreker\w* (?:in|op) (?:de|het|het nieuws|de krant|de wijk|de buurt)\b"
+        r"|^(?:de|onze|mijn|ons) (?:kat|poes|kater|hond|katten|honden)\b",
     ),
     _danger(
         "burglary.word",
@@ -632,6 +656,8 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"(?:aan het )?(?:vechten|knokken)\b(?! (?:tegen|voor|om|met de))"
         rf"|\b(?:roept|roepen|schreeuwt|schreeuwen|gilt|gillen) {_gap(2)}om hulp\b"
         r"|\bhulpgeroep\b|\bgevecht (?:\w+ )?(?:gaande|aan de gang|bezig)\b"
+        r"|\baan het (?:mishandelen|slaan|schoppen|trappen|steken|wurgen|aftuigen)\b"
+        r"|\ber (?:vecht|vechten|knokt|knokken)\b"
         r"|\b(?:er is|is er|zie) (?:een )?(?:gevecht|vechtpartij|knokpartij)\b(?! geweest)"
         rf"|\b(?:slaat|slaan|schopt|schoppen|trapt|trappen|beukt|beuken) {_gap(2)}op "
         r"(?:een|de|die|twee|mijn|onze) (?:\w+ ){0,2}in\b"
@@ -703,6 +729,9 @@ DANGERS: Final[tuple[Danger, ...]] = (
         rf"|\b{_HOLDERS} (?:\w+ ){{0,2}}met (?:een |zijn |haar |hun |een groot |een grote )?"
         rf"{_WEAPONS}\b"
         rf"|\b(?:houdt|hield|drukt|zet|duwt) {_gap(3)}{_WEAPONS} (?:tegen|op|bij)\b"
+        rf"|\bmet (?:een |zijn |haar |z n )?{_WEAPONS} {_gap(2)}(?:zwaait|zwaaien|dreigt|dreigen"
+        r"|loopt|lopen|rent|rennen|staat|staan|achtervolgt|achtervolgen|zit|zitten|slaat|slaan"
+        r"|rondloopt|rondlopen|bedreigt|bedreigen|richt|prikt)\b"
         rf"|\b{_WEAPONS} (?:in (?:zijn|haar|z n|de|hun) (?:hand|handen|jas|broek)"
         r"|(?:op|tegen) (?:de|zijn|haar|mijn|m n) (?:keel|nek|hals|hoofd|buik))\b",
         present=True,
@@ -743,9 +772,12 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"|\b(?:reageert|reageren|zegt|praat|beweegt) (?:\w+ )?(?:niet|nergens op|niks|niets)\b"
         r".*\b(?:ligt|liggen|op de grond|op de vloer|op straat)\b"
         # no reaction to being spoken to or touched
-        r"|\breageert (?:\w+ )?(?:niet|nergens op|niks)\b (?:\w+ ){0,3}(?:als|wanneer|terwijl)"
-        r" (?:ik|we|wij|iemand) (?:\w+ ){0,2}(?:klop|klopt|kloppen|roep|roepen|schud|schudden"
-        r"|aanspreek|aanraak|tik|tikken|bel)\w*"
+        r"|\b(?:reageert (?:\w+ )?(?:niet|nergens op|niks)|geeft geen (?:antwoord|reactie|kik"
+        r"|teken van leven))\b (?:\w+ ){0,3}(?:als|wanneer|terwijl)"
+        r" (?:ik|we|wij|iemand) (?:\w+ ){0,3}(?:klop|klopt|kloppen|roep|roepen|schud|schudden"
+        r"|aanspreek|aanraak|tik|tikken|bel|praat|spreek|porren|por)\w*"
+        r"|\b(?:ligt|liggen|gevallen|op de grond|op de vloer)\b.*\bgeeft geen (?:antwoord|reactie"
+        r"|kik|teken van leven)\b"
         r"|\bniet (?:meer )?wakker te (?:krijgen|maken)\b"
         r"|\bkrijg(?:en)? (?:\w+ ){0,3}niet (?:meer )?wakker\b"
         rf"|\b(?:{_PERSON}|hij|zij|ze|man|vrouw|jongen|meisje|kind|persoon|fietser|oudere)"
