@@ -406,6 +406,8 @@ class Danger:
     they ask about it; alone it is not taken as an emergency.
     `ongoing`: a crime that is a matter for the wijkagent even while it goes on (a drug
     house, threats on Instagram); alone it is never taken as an emergency.
+    `device`: a safety device (a smoke alarm, an extinguisher) named as a thing; alone it
+    is a kind of danger, and a defect or a purchase (DEVICE_PROBLEM) is not acute.
     """
 
     name: str
@@ -414,6 +416,7 @@ class Danger:
     abstract: bool = False
     unless: re.Pattern[str] | None = None
     ongoing: bool = False
+    device: bool = False
 
     def found_in(self, text: str) -> bool:
         if not self.regex.search(text):
@@ -429,14 +432,16 @@ def _danger(
     abstract: bool = False,
     unless: str | None = None,
     ongoing: bool = False,
+    device: bool = False,
 ) -> Danger:
     return Danger(
         name,
         re.compile(pattern),
         present,
-        abstract or ongoing,
+        abstract or ongoing or device,
         re.compile(unless) if unless else None,
         ongoing,
+        device,
     )
 
 
@@ -520,7 +525,7 @@ DANGERS: Final[tuple[Danger, ...]] = (
         # ("piept") is its battery, a cooking fume is a false alarm the resident knows
         rf"^(?=.*{_FIRE_ALARMS})(?=.*(?:{_GOING_OFF}))",
         present=True,
-        unless=r"\bpiep\w*|\bbatterij\w*|\bkoken\b|\bkook\w*|\baangebrand\w*|\btest\w*"
+        unless=r"\bbatterij\w*|\bkoken\b|\bkook\w*|\baangebrand\w*|\btest\w*"
         r"|\bloos alarm\b|\bvals alarm\b|\bkapot\b|\bdoet het niet\b|\bdouche\w*|\bstoom\b",
     ),
     _danger(
@@ -534,6 +539,11 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"|\bbrand van (?:nieuwsgierigheid|verlangen|ongeduld|liefde|woede|spanning|ergernis)\b"
         r"|\bbrand (?:\w+ )?(?:niet|nooit|altijd|de hele)\b|\bvuur en vlam\b|\bvuur aan de schenen"
         r"|\bvuur (?:stoken|maken|aansteken)\b|" + _STOKING,
+    ),
+    _danger(
+        "fire.device",
+        rf"{_FIRE_ALARMS}|{_CO_ALARMS}|\bbrandblusser\w*|\bblusdeken\w*",
+        device=True,
     ),
     _danger(
         "fire.topic",
@@ -564,7 +574,7 @@ DANGERS: Final[tuple[Danger, ...]] = (
     _danger(
         "gas.word",
         r"\blekkage van gas\b|\brook (?:het|er) (?:\w+ ){0,2}naar gas\b"
-        r"|\b(?:gaslucht|gasgeur|gaslek|gaslekkage|koolmonoxide"
+        r"|\b(?:gaslucht|gasgeur|gaslek|gaslekken|gaslekkage|gaslekkages|koolmonoxide"
         r"|koolmonoxidevergiftiging"
         r"|co vergiftiging|gasexplosie)\b",
         unless=_SEWER,
@@ -945,6 +955,13 @@ def _context(name: str, level: Level, *patterns: str, concrete_only: bool = Fals
 
 # The context named in the verdict when only `ongoing` dangers were found.
 CONTEXT_ONGOING_CRIME: Final = "ongoing_crime"
+# The context named when only `device` dangers were found, and the device is the problem.
+CONTEXT_DEVICE_PROBLEM: Final = "device_problem"
+DEVICE_PROBLEM: Final = re.compile(
+    r"\b(?:kapot|stuk|defect|hangt los|hangen los|doet het niet|doen het niet|werkt niet"
+    r"|werken niet|vervang\w*|ophangen|installeren|plaatsen|kopen|koop|gekocht|haal|halen"
+    r"|batterij\w*|piep\w*|verplicht|nodig|hebben|controleren|testen|onderhoud)\b"
+)
 
 # Precedence list: the first group that matches decides. Stronger evidence first, so
 # that "nu", "net" and "help" win over "vorige week", and prevention or a hypothetical
@@ -1146,6 +1163,14 @@ def assess(text: str | None) -> EmergencyVerdict:
             f"{dangers[0].name}: a matter for the wijkagent, also while it goes on",
             danger=dangers[0].name,
             context=CONTEXT_ONGOING_CRIME,
+        )
+
+    if all(danger.device for danger in dangers) and DEVICE_PROBLEM.search(normalised):
+        return EmergencyVerdict(
+            Level.NOT_ACUTE,
+            f"{dangers[0].name}: the device itself is the subject",
+            danger=dangers[0].name,
+            context=CONTEXT_DEVICE_PROBLEM,
         )
 
     tags = []

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.emergency import (
+    CONTEXT_DEVICE_PROBLEM,
     CONTEXT_ONGOING_CRIME,
     DANGERS,
     FUZZY_WORDS,
@@ -339,7 +340,7 @@ def test_clear_non_acute_context_names_the_danger(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["ik ben de sleutel kwijt", "rookmelder piept", "de wijkagent schiet tekort", "is 112 gratis"],
+    ["ik ben de sleutel kwijt", "de wijkagent schiet tekort", "is 112 gratis"],
 )
 def test_words_that_only_look_dangerous_give_none(text: str) -> None:
     assert assess(text).level is Level.NONE
@@ -404,6 +405,24 @@ def test_ongoing_crime_is_for_the_wijkagent_even_when_urgent(text: str) -> None:
 )
 def test_ongoing_crime_with_acute_danger_is_acute(text: str) -> None:
     assert assess(text).level is Level.ACUTE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "rookmelder piept",
+        "rookmelder kapot",
+        "het brandalarm in de school is stuk",
+        "waar koop ik een brandblusser",
+        "moet ik een co melder ophangen",
+        "de rookmelder in de hal hangt los",
+    ],
+)
+def test_a_safety_device_as_a_thing_is_not_acute(text: str) -> None:
+    verdict = assess(text)
+    assert verdict.level is Level.NOT_ACUTE, verdict.reason
+    # a named context, so that the guard takes back a classifier's `emergency`
+    assert verdict.context == CONTEXT_DEVICE_PROBLEM
 
 
 def test_help_alone_is_no_danger_word() -> None:
