@@ -546,6 +546,14 @@ DANGERS: Final[tuple[Danger, ...]] = (
         device=True,
     ),
     _danger(
+        "device.other",
+        # things that burn, beep or go off without danger: lights, car alarms
+        r"\b(?:lantaarn\w*|straatlantaarn\w*|lantaarnpa\w*|straatverlichting|verlichting"
+        r"|lamp|lampen|lampje\w*|autoalarm\w*|auto alarm\w*)\b"
+        r"|\balarm van (?:de|een|zijn|haar|hun) (?:\w+ )?auto\b",
+        device=True,
+    ),
+    _danger(
         "fire.topic",
         # arson and fires told in the past tense: the context says whether it goes on
         r"\b(?:brandstichting|brandstichter\w*|brand gesticht|brandgesticht|aangestoken"
@@ -903,6 +911,13 @@ DANGERS: Final[tuple[Danger, ...]] = (
         unless=r"\bspeeltuin\w*|\bspeelplaats\w*|\bschoolplein\b|\bzwemles\w*|\bschaats\w*",
     ),
     _danger(
+        "child.topic",
+        # a small child and a dangerous place, without a sign that it is alone there
+        rf"^(?=.*{_YOUNG_CHILD})(?=.*{_CHILD_DANGER_SPOTS})",
+        abstract=True,
+        unless=r"\bspeeltuin\w*|\bspeelplaats\w*|\bschoolplein\b",
+    ),
+    _danger(
         "missing_child",
         r"\b(?:kind|kindje|zoontje|dochtertje|peuter|kleuter|kleine) (?:is|raakt|lijkt) "
         r"(?:\w+ )?(?:kwijt|vermist|weggelopen|zoek|nergens te vinden|verdwenen)\b"
@@ -960,7 +975,9 @@ CONTEXT_DEVICE_PROBLEM: Final = "device_problem"
 DEVICE_PROBLEM: Final = re.compile(
     r"\b(?:kapot|stuk|defect|hangt los|hangen los|doet het niet|doen het niet|werkt niet"
     r"|werken niet|vervang\w*|ophangen|installeren|plaatsen|kopen|koop|gekocht|haal|halen"
-    r"|batterij\w*|piep\w*|verplicht|nodig|hebben|controleren|testen|onderhoud)\b"
+    r"|batterij\w*|piep\w*|verplicht|nodig|hebben|controleren|testen|onderhoud"
+    r"|brandt? (?:\w+ )?(?:niet|nooit|de hele|dag en nacht|overdag)|gaat niet aan"
+    r"|(?:gaat|gaan|ging) (?:\w+ ){0,4}af|loopt|de hele (?:tijd|nacht|dag))\b"
 )
 
 # Precedence list: the first group that matches decides. Stronger evidence first, so
@@ -985,6 +1002,7 @@ CONTEXTS: Final[tuple[Context, ...]] = (
         "prevention",
         Level.NOT_ACUTE,
         r"\bvoorkom\w*|\bpreventie\w*|\bpreventief\b|\btips?\b|\badvies\b|\badviezen\b",
+        r"\bhoe (?:houd|hou) ik\b|\bweghouden\b|\bveilig maken\b",
         r"\bbeveilig\w*|\binbraakwerend\w*|\bbrandveilig\w*|\bbrandpreventie\b",
         r"\bbrandblusser\w*|\bblusdeken\w*|\bvluchtplan\w*|\bvluchtroute\w*|\bnooduitgang\w*",
         r"\bbescherm\w*|\bveiliger\b|\bbuurtpreventie\w*|\bbuurtwhatsapp\w*|\bbuurtapp\w*",

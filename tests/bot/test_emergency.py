@@ -416,6 +416,8 @@ def test_ongoing_crime_with_acute_danger_is_acute(text: str) -> None:
         "waar koop ik een brandblusser",
         "moet ik een co melder ophangen",
         "de rookmelder in de hal hangt los",
+        "de verlichting op het pleintje brand niet meer",
+        "het autoalarm van de buurman gaat af",
     ],
 )
 def test_a_safety_device_as_a_thing_is_not_acute(text: str) -> None:
@@ -423,6 +425,19 @@ def test_a_safety_device_as_a_thing_is_not_acute(text: str) -> None:
     assert verdict.level is Level.NOT_ACUTE, verdict.reason
     # a named context, so that the guard takes back a classifier's `emergency`
     assert verdict.context == CONTEXT_DEVICE_PROBLEM
+
+
+@pytest.mark.parametrize(
+    ("calm", "acute"),
+    [
+        ("hoe houd ik mijn peuter weg van de sloot", "peuter alleen bij de sloot"),
+        ("rookmelder piept", "de rookmelder gaat af en piept heel hard"),
+        ("de lantaarn brandt niet", "er komt rook uit de lantaarnpaal"),
+    ],
+)
+def test_a_danger_sign_turns_a_thing_into_an_emergency(calm: str, acute: str) -> None:
+    assert assess(calm).level is Level.NOT_ACUTE
+    assert assess(acute).level is Level.ACUTE
 
 
 def test_help_alone_is_no_danger_word() -> None:
