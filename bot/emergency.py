@@ -32,7 +32,8 @@ from typing import Final
 #   a smoke alarm that beeps ("piept") has a flat battery. A carbon monoxide alarm that
 #   beeps is ACUTE: beeping is how it warns.
 # - Drug houses, cannabis farms and threats on Instagram or WhatsApp are `ongoing`
-#   dangers: a matter for the wijkagent even while they go on, never 112 on their own.
+#   dangers: a matter for the wijkagent even while they go on, never 112 on their own;
+#   so is smoke from a neighbour's barbecue, stove or cigarette (buurtbemiddeling).
 # - A small child is in danger when it is alone near water, traffic or a height, or does
 #   something that can kill it in seconds ("hangt uit het raam"), watched or not.
 # - Words for a kind of danger ("huiselijk geweld", "zelfmoord") are how residents ask
@@ -404,8 +405,8 @@ class Danger:
     `present`: the wording itself says it is happening now ("staat in brand").
     `abstract`: a word for a kind of danger ("huiselijk geweld") that residents use when
     they ask about it; alone it is not taken as an emergency.
-    `ongoing`: a crime that is a matter for the wijkagent even while it goes on (a drug
-    house, threats on Instagram); alone it is never taken as an emergency.
+    `ongoing`: a problem for the wijkagent or buurtbemiddeling even while it goes on (a drug
+    house, threats on Instagram, a neighbour's smoke); alone it is never an emergency.
     `device`: a safety device (a smoke alarm, an extinguisher) named as a thing; alone it
     is a kind of danger, and a defect or a purchase (DEVICE_PROBLEM) is not acute.
     """
@@ -511,6 +512,23 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"\brook\b(?! (?:het|er|ik|hij|zij|ze|je|u|we|naar|zonder vuur)\b)",
         unless=_STOKING + r"|\bvuurwerk\w*|\brookworst\w*|\brookmachine\w*|\bschoorsteen\w*"
         r"|\bfabriek\w*|\buitlaat\w*|\blast van\b|\boverlast\b|\bstank\w*|\brookvrij\w*",
+    ),
+    _danger(
+        "fire.smoke_filled",
+        # a home or stairwell full of smoke is danger, whatever the smoke comes from
+        r"\b(?:staat|staan|hangt|hangen|zit|zitten) (?:\w+ ){0,2}vol (?:met )?rook\b"
+        r"|\bvol (?:met )?rook (?:\w+ ){0,2}(?:staat|staan|hangt|zit)\b"
+        r"|\brook onder (?:de|het) deur",
+        present=True,
+    ),
+    _danger(
+        "nuisance.smoke",
+        # smoke from stoking or smoking: a neighbour matter, which fire.smoke leaves alone
+        rf"^(?=.*\b(?:rook|rookt|roken|walm\w*|stank)\b)(?=.*(?:{_STOKING}))",
+        ongoing=True,
+        # signs of a fire: leave those to the classifier rather than take its `emergency` back
+        unless=r"\bvol (?:met )?rook\b|\b(?:dikke|zwarte) rook\b|\brookmeld\w*|\balarm\w*"
+        r"|\bvlam\w*|\bvuur\b|\bbrand\w*|\bfik\b|\bademen\b|\bbenauwd\b|\bstikken\b",
     ),
     _danger(
         "fire.smoulder",
@@ -969,7 +987,7 @@ def _context(name: str, level: Level, *patterns: str, concrete_only: bool = Fals
 
 
 # The context named in the verdict when only `ongoing` dangers were found.
-CONTEXT_ONGOING_CRIME: Final = "ongoing_crime"
+CONTEXT_ONGOING: Final = "ongoing_problem"
 # The context named when only `device` dangers were found, and the device is the problem.
 CONTEXT_DEVICE_PROBLEM: Final = "device_problem"
 DEVICE_PROBLEM: Final = re.compile(
@@ -1178,9 +1196,9 @@ def assess(text: str | None) -> EmergencyVerdict:
     if all(danger.ongoing for danger in dangers):
         return EmergencyVerdict(
             Level.NOT_ACUTE,
-            f"{dangers[0].name}: a matter for the wijkagent, also while it goes on",
+            f"{dangers[0].name}: not for 112, also while it goes on",
             danger=dangers[0].name,
-            context=CONTEXT_ONGOING_CRIME,
+            context=CONTEXT_ONGOING,
         )
 
     if all(danger.device for danger in dangers) and DEVICE_PROBLEM.search(normalised):

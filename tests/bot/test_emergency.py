@@ -11,7 +11,7 @@ import pytest
 
 from bot.emergency import (
     CONTEXT_DEVICE_PROBLEM,
-    CONTEXT_ONGOING_CRIME,
+    CONTEXT_ONGOING,
     DANGERS,
     FUZZY_WORDS,
     NOT_TYPOS,
@@ -165,6 +165,7 @@ ACUTE = [
     "baby alleen in de auto in de zon",
     "er wordt een auto aangestoken voor mijn deur",
     "mijn ex bedreigt me en hij staat met een mes voor de deur",
+    "er komt zwarte rook uit de houtkachel van de buren en het huis staat vol rook",
     # emergency services asked for
     "bel 112!! er ligt iemand op straat",
     "stuur snel een ambulance naar de Lindelaan",
@@ -386,13 +387,15 @@ def test_words_for_a_kind_of_danger_with_acute_markers_are_acute(text: str) -> N
         "ik word bedreigd via instagram",
         "help er wordt nu gedeald voor mijn deur!!",
         "kan de wijkagent kijken naar een verdacht pand",
+        "de buurman rookt op zijn balkon en de rook komt bij mij binnen",
+        "de buren stoken elke avond hun houtkachel en alles stinkt naar rook!!",
     ],
 )
 def test_ongoing_crime_is_for_the_wijkagent_even_when_urgent(text: str) -> None:
     verdict = assess(text)
     assert verdict.level is Level.NOT_ACUTE, verdict.reason
     # a named context, so that the guard takes back a classifier's `emergency`
-    assert verdict.context == CONTEXT_ONGOING_CRIME
+    assert verdict.context == CONTEXT_ONGOING
 
 
 @pytest.mark.parametrize(
@@ -401,6 +404,7 @@ def test_ongoing_crime_is_for_the_wijkagent_even_when_urgent(text: str) -> None:
         "de hennepkwekerij bij de buren staat in brand",
         "ik word bedreigd via insta en nu staat hij met een mes voor de deur",
         "het drugspand ontploft, er liggen gewonden",
+        "de buurman rookte op zijn balkon en nu staat het in brand",
     ],
 )
 def test_ongoing_crime_with_acute_danger_is_acute(text: str) -> None:
