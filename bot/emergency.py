@@ -369,7 +369,7 @@ _ONLINE: Final = (
 )
 _ROOMS: Final = (
     r"(?:huis|woning|woonkamer|keuken|gang|hal|slaapkamer|kamer|schuur|garage|zolder|kelder"
-    r"|berging|tuin|achtertuin|badkamer|kinderkamer)"
+    r"|berging|tuin|achtertuin|badkamer|kinderkamer|auto|bus|busje|caravan|camper)"
 )
 _STRANGER: Final = (
     r"\bken (?:hem|haar|ze|die|hen) niet\b|\bniet ken\b|\bvreemde?\b|\bonbekende?\b"
@@ -464,7 +464,7 @@ DANGERS: Final[tuple[Danger, ...]] = (
         rf"\b(?:staat|staan|gaat|gaan|vliegt|vliegen) {_gap(3)}in (?:de )?"
         r"(?:brand|fik|vlammen|lichterlaaie|hens)\b"
         r"|\bin (?:de )?(?:brand|fik|lichterlaaie|hens) (?:staat|staan)\b"
-        r"|\b(?:vat|vatten) vlam\b|\bvlam in de pan\b"
+        r"|\b(?:vat|vatten|vatte|vatten) vlam\b|\bvlam gevat\b|\bvlam in de pan\b"
         r"|\ber (?:is|woedt) (?:een )?(?:\w+ )?brand\b(?! geweest)"
         r"|\bbrand (?:is )?uitgebroken\b|\bbreekt (?:\w+ )?brand uit\b"
         r"|\bvuur (?:slaat|komt|springt) (?:\w+ ){0,2}(?:uit|over)\b"
@@ -548,7 +548,7 @@ DANGERS: Final[tuple[Danger, ...]] = (
     ),
     _danger(
         "fire.word",
-        r"\b(?:brand|brandje|fikkie|vuurzee|woningbrand|schuurbrand|autobrand|containerbrand"
+        r"\b(?:brand|brandje|fikkie|vuurzee|vlammetjes|vlammetje|woningbrand|schuurbrand|autobrand|containerbrand"
         r"|keukenbrand|binnenbrand|schoorsteenbrand|uitslaande brand|vlammen|vuur|vonken)\b"
         r"|\bde fik\b",
         # "ik brand van nieuwsgierigheid", "brand maar los" (go ahead), "de lamp brand niet"
@@ -556,7 +556,9 @@ DANGERS: Final[tuple[Danger, ...]] = (
         unless=r"^ik brand\b|\bik brand (?:van|me|mijn|helemaal|echt|erg)\b|\bbrand (?:maar )?los\b"
         r"|\bbrand van (?:nieuwsgierigheid|verlangen|ongeduld|liefde|woede|spanning|ergernis)\b"
         r"|\bbrand (?:\w+ )?(?:niet|nooit|altijd|de hele)\b|\bvuur en vlam\b|\bvuur aan de schenen"
-        r"|\bvuur (?:stoken|maken|aansteken)\b|" + _STOKING,
+        r"|\bvuur (?:stoken|maken|aansteken)\b"
+        r"|\bvlammetjes? van (?:de|het|een|mijn) (?:kaars\w*|aansteker|gasfornuis|kookplaat)"
+        r"|" + _STOKING,
     ),
     _danger(
         "fire.device",
@@ -657,7 +659,8 @@ DANGERS: Final[tuple[Danger, ...]] = (
         rf"|^(?=.*\b(?:iemand|een (?:\w+ )?(?:man|vrouw|persoon|jongen|vent|gast|figuur)"
         rf"|mannen|vreemden?) (?:\w+ ){{0,2}}in (?:mijn|ons|onze|de) {_ROOMS}\b)"
         rf"(?=.*(?:{_STRANGER}))"
-        rf"|\b(?:hoor|hoort|horen|hoorde) iemand {_gap(2)}in (?:mijn|ons|onze|de|het) {_ROOMS}\b"
+        rf"|\b(?:hoor|hoort|horen|hoorde) iemand {_gap(2)}(?:in|op) (?:(?:mijn|ons|onze|de|het) )?"
+        rf"{_ROOMS}\b"
         # "ze" are the burglars when the message speaks of burglary
         r"|^(?=.*\b(?:inbraak|inbreker|inbrekers|ingebroken|dieven)\b).*\b(?:staan|zitten|lopen"
         r"|zijn) ze (?:\w+ )?(?:in|bij|op) (?:de|onze|mijn|ons|het) (?:tuin|achtertuin|schuur"
@@ -798,7 +801,8 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"|\bkrijgt geen (?:lucht|adem)\b|\bkrijg geen lucht\b"
         # lying or fallen, and no longer reacting, speaking or moving (either order)
         r"|\b(?:ligt|liggen|gevallen|op de grond|op de vloer|in elkaar gezakt|ingestort"
-        r"|neergevallen|op de stoep|op straat|op het fietspad|op de weg)\b.*(?:\b(?:reageert"
+        r"|neergevallen|op de stoep|op straat|op het fietspad|op de weg|in (?:zijn|haar) stoel"
+        r"|in (?:zijn|haar) rolstoel|op de bank|in bed)\b.*(?:\b(?:reageert"
         r"|reageren|zegt|praat|beweegt) (?:\w+ )?(?:niet|nergens op|niks|niets|nergens)\b"
         r"|\b(?:niet|nergens op|niks|niets) (?:meer )?(?:reageert|reageren|beweegt|bewegen)\b)"
         # a short message that is only this
@@ -938,7 +942,8 @@ DANGERS: Final[tuple[Danger, ...]] = (
     _danger(
         "missing_child",
         r"\b(?:kind|kindje|zoontje|dochtertje|peuter|kleuter|kleine) (?:is|raakt|lijkt) "
-        r"(?:\w+ )?(?:kwijt|vermist|weggelopen|zoek|nergens te vinden|verdwenen)\b"
+        r"(?:\w+ )?(?:kwijt|vermist|weggelopen|zoek|nergens te vinden|verdwenen"
+        r"|weg\b(?! (?:naar|met|uit|van|gegaan naar)))\b"
         r"|\bkwijt (?:\w+ )?(?:mijn |ons |het )?(?:kind|kindje|zoontje|dochtertje|peuter)\b"
         r"|\b(?:mijn|ons) (?:kind|kindje|zoontje|dochtertje|peuter|zoon|dochter) kwijt\b",
     ),
@@ -1139,7 +1144,9 @@ CONTEXTS: Final[tuple[Context, ...]] = (
         r"\bmeerdere (?:keren|malen|inbraken|branden)\b|\bweer eens\b|\bzoveel\b",
         r"\b(?:elke|iedere|elk|ieder) (?:dag|nacht|week|avond|ochtend|keer|maand|jaar|weekend"
         r"|zaterdag|zondag|vrijdag|zomer|winter)\b",
-        r"\bal (?:\w+ )?(?:jaren|maanden|weken|dagen|een tijd|tijden|tijdje|lang)\b",
+        # "al heel lang" of an alarm that is going off now is how long it has been going
+        r"\bal (?:\w+ )?(?:jaren|maanden|weken|dagen|een tijd|tijden|tijdje)\b",
+        rf"\bal (?:\w+ )?lang\b(?!.*{re.escape(TAG_PRESENT_DANGER)})",
         r"\bde laatste (?:tijd|jaren|maanden|weken)\b|\btoename\b|\bneemt toe\b",
         r"\bveel (?:inbraken|inbraak|branden|ongelukken|geweld|overlast)\b|\bwordt (?:er )?veel\b",
         r"\b(?:tweede|derde|vierde|vijfde|zoveelste) keer\b|\bactief in\b|\bop zak\b",
