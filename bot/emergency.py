@@ -694,7 +694,7 @@ DANGERS: Final[tuple[Danger, ...]] = (
         rf"|\b(?:zijn|is|ze|zij|jongens|mannen|mensen|twee|groep|jongeren) {_gap(3)}"
         r"(?:aan het )?(?:vechten|knokken)\b(?! (?:tegen|voor|om|met de))"
         rf"|\b(?:roept|roepen|schreeuwt|schreeuwen|gilt|gillen) {_gap(2)}om hulp\b"
-        r"|\bhulpgeroep\b|\bgevecht (?:\w+ )?(?:gaande|aan de gang|bezig)\b"
+        r"|\bgevecht (?:\w+ )?(?:gaande|aan de gang|bezig)\b"
         r"|\baan het (?:mishandelen|slaan|schoppen|trappen|steken|wurgen|aftuigen)\b"
         r"|\ber (?:vecht|vechten|knokt|knokken)\b"
         r"|\b(?:er is|is er|zie) (?:een )?(?:gevecht|vechtpartij|knokpartij)\b(?! geweest)"
