@@ -24,8 +24,18 @@ from typing import Final
 # Borderline decisions (tests/bot/test_emergency.py holds an example of each):
 # - "Wat moet ik doen bij gaslucht/brand?" is ACUTE. The resident may be smelling the
 #   gas right now, and the true answer is "go outside and call 112" either way; no other
-#   route answers it better. Only prevention ("hoe voorkom ik"), learning ("cursus") and
-#   explicit hypotheticals ("stel dat") make such a question NOT_ACUTE.
+#   route answers it better. Prevention ("hoe voorkom ik"), learning ("cursus"), explicit
+#   hypotheticals ("stel dat") and a message that opens with "wat moet ik doen als ..."
+#   make such a question NOT_ACUTE; "er ligt iemand, wat moet ik doen als ..." stays ACUTE.
+# - A fire alarm going off is ACUTE, one's own as well (the fire brigade's advice is to
+#   get out and call 112), unless the message says why (cooking, a test, a false alarm);
+#   a smoke alarm that beeps ("piept") has a flat battery. A carbon monoxide alarm that
+#   beeps is ACUTE: beeping is how it warns.
+# - Drug houses, cannabis farms and threats on Instagram or WhatsApp are `ongoing`
+#   dangers: a matter for the wijkagent even while they go on, never 112 on their own;
+#   so is smoke from a neighbour's barbecue, stove or cigarette (buurtbemiddeling).
+# - A small child is in danger when it is alone near water, traffic or a height, or does
+#   something that can kill it in seconds ("hangt uit het raam"), watched or not.
 # - Words for a kind of danger ("huiselijk geweld", "zelfmoord") are how residents ask
 #   where to get help; alone they are NOT_ACUTE without a context, so the guard neither
 #   forces nor demotes and the classifier decides. With "nu", "help" or a present-tense
@@ -37,8 +47,6 @@ from typing import Final
 # - A burglary that is over ("er is bij ons ingebroken") is NOT_ACUTE: the police's
 #   advice is to report it (0900-8844, the wijkagent); 112 only while it is going on or
 #   just happened ("net", "nu", "ze zijn nog binnen").
-# - A smoke alarm going off at the neighbours is ACUTE (the fire brigade's advice is to
-#   call 112); a smoke alarm that beeps ("piept") has a flat battery.
 # - An injured or drowning animal is not a 112 matter (there is 144 for animals).
 # - Questions about 112 and the police themselves are NONE, or NOT_ACUTE when they name
 #   a danger ("wanneer bel ik 112 bij brand?").
@@ -84,6 +92,15 @@ TYPOS: Final[dict[str, str]] = {
     "brnad": "brand",
     "barnd": "brand",
     "brandd": "brand",
+    "vlamme": "vlammen",
+    "vlamen": "vlammen",
+    "rookk": "rook",
+    "gass": "gas",
+    "gasslucht": "gaslucht",
+    "rookmeldr": "rookmelder",
+    "rookmelde": "rookmelder",
+    "reageerd": "reageert",
+    "reageerdt": "reageert",
     "inbraakk": "inbraak",
     "inbrekr": "inbreker",
     "inbrekrs": "inbrekers",
@@ -138,6 +155,12 @@ FUZZY_WORDS: Final = frozenset(
         "bewusteloze",
         "brandlucht",
         "brandweer",
+        "brandalarm",
+        "brandmelder",
+        "drugspand",
+        "hennepkwekerij",
+        "koolmonoxidemelder",
+        "rookmelder",
         "explosie",
         "flauwgevallen",
         "gaslucht",
@@ -176,6 +199,8 @@ NOT_TYPOS: Final = frozenset(
         "beschoten",
         "bewustelozen",
         "braadlucht",
+        "brandhelder",
+        "brandmelders",
         "explosief",
         "explosies",
         "gescheten",
@@ -190,6 +215,7 @@ NOT_TYPOS: Final = frozenset(
         "neergestoten",
         "overdoses",
         "reanimerend",
+        "rookmelders",
         "verdringen",
         "verdringt",
         "verdrink",
@@ -307,6 +333,69 @@ _PARTNERS: Final = (
     r"(?:man|vriend|partner|ex|vader|moeder|zoon|dochter|broer|vrouw|vriendin|stiefvader"
     r"|schoonvader|oom)"
 )
+_YOUNG_CHILD: Final = (
+    r"\b(?:kind|kindje|kleintje|peuter\w*|kleuter\w*|baby\w*|dreumes\w*|jongetje|meisje"
+    r"|zoontje|dochtertje|jochie|hummel\w*|kinderen|kindjes|(?:twee|drie|vier)jarige)\b"
+)
+_UNWATCHED: Final = (
+    r"\balleen\b|\bin (?:zijn|haar|zn|dr|hun) (?:een|eentje|uppie)\b|\bzonder (?:ouders"
+    r"|ouder|toezicht|begeleiding|volwassenen?)\b|\bgeen (?:ouders?|volwassenen?) (?:te zien"
+    r"|in de buurt|bij)\b|\bniemand (?:let|kijkt|is) (?:er )?(?:op|naar|bij)\b|\bonbeheerd\b"
+)
+# Places where an unwatched small child is in danger of falling, drowning or being hit.
+_CHILD_DANGER_SPOTS: Final = (
+    r"\b(?:balkon|raam|open raam|vensterbank|reling|dak|rand|ijs|water|waterkant|sloot|gracht"
+    r"|vijver|vaart|kanaal|haven|rivier|kade|rijbaan|rijweg|weg|snelweg|ringweg|spoor|rails"
+    r"|spoorlijn|kruispunt|rotonde|drukke straat|steiger)\b"
+)
+# A small child doing something that can kill it in seconds, watched or not.
+_CHILD_VERBS: Final = (
+    r"\b(?:hangt|hangen|klimt|klimmen|staat|staan|zit|zitten|loopt|lopen|kruipt|kruipen"
+    r"|balanceert|speelt|spelen)\b"
+)
+_CHILD_PERILS: Final = (
+    r"(?:uit (?:het|een) raam|op (?:de|het|een) (?:vensterbank|reling|dak|rand|balkonrand"
+    r"|rijbaan|snelweg|ringweg|spoor|rails)|over (?:de|het) (?:reling|spoor|balkon\w*|rails"
+    r"|balustrade)"
+    r"|op (?:de )?rand van)"
+)
+# Written messages and social media: a threat that arrives there is a police matter,
+# not a 112 call (unless something else in the message is acute).
+_ONLINE: Final = (
+    r"\b(?:via|op|over|in) (?:de |het |een )?(?:instagram|insta|snapchat|snap|whatsapp|app|apps"
+    r"|appjes|sms|smsjes|tiktok|facebook|fb|twitter|telegram|internet|social media|sociale media"
+    r"|mail|email|e mail|berichtjes|berichten|dm|dms|chat|groepsapp|discord|telefoon)\b"
+    r"|\bonline\b|\bdreigbericht\w*|\bdreigende (?:berichten|appjes|mails|sms)\b"
+)
+_ROOMS: Final = (
+    r"(?:huis|woning|woonkamer|keuken|gang|hal|slaapkamer|kamer|schuur|garage|zolder|kelder"
+    r"|berging|tuin|achtertuin|badkamer|kinderkamer|auto|bus|busje|caravan|camper)"
+)
+_STRANGER: Final = (
+    r"\bken (?:hem|haar|ze|die|hen) niet\b|\bniet ken\b|\bvreemde?\b|\bonbekende?\b"
+    r"|\bdoorzoekt\b|\bdoorzoeken\b|\balleen thuis\b|\bs nachts\b|\bmidden in de nacht\b"
+    r"|\bverstopt\b|\bik ben bang\b|\bhoort hier niet\b|\bwoont hier niet\b"
+)
+_FIRE_ALARMS: Final = (
+    r"\b(?:rookmeld\w*|brandmeld\w*|brandalarm\w*|rookalarm\w*|rook melder\w*"
+    r"|brand (?:alarm|melder)\w*|alarm van de (?:rookmelder|brandmelder)\w*)"
+)
+_CO_ALARMS: Final = r"\b(?:co|k\w{1,3}mon\w{2,6}) ?(?:melder|alarm|meter)\w*"
+# An alarm that is going off, as opposed to one that beeps for its battery.
+_GOING_OFF: Final = (
+    r"\b(?:af|afgaat|afgaan|afging|loeit|loeien|loopt|lopen|gilt|tettert|blijft (?:maar )?"
+    r"(?:gaan|loeien|afgaan)|slaat alarm|slaan alarm|slaat aan|slaan aan|aangeslagen"
+    r"|gaat (?:al|de hele tijd|maar door|steeds door)|gaan (?:al|de hele tijd|maar door)"
+    r"|(?:gaat|gaan) (?:\w+ ){1,3}(?:al|de hele tijd|maar door|nog steeds))\b"
+    r"|\b(?:onafgebroken|continu|constant|aan een stuk|non ?stop|minutenlang|al minuten)\b"
+    r"|\b(?:gaat|gaan) (?:\w+ ){0,2}(?:rookmeld|brandmeld|brandalarm|rookalarm|co melder"
+    r"|koolmonoxide)\w*$"
+)
+# Persons who can carry a weapon in "een man met een mes".
+_HOLDERS: Final = (
+    r"(?:man|mannen|vent|venten|gast|gasten|jongen|jongens|iemand|persoon|personen|vrouw"
+    r"|figuur|type|gozer|kerel|buurman|buurjongen|hij|ze|zij|groep|jongeren)"
+)
 
 
 @dataclass(frozen=True)
@@ -316,6 +405,10 @@ class Danger:
     `present`: the wording itself says it is happening now ("staat in brand").
     `abstract`: a word for a kind of danger ("huiselijk geweld") that residents use when
     they ask about it; alone it is not taken as an emergency.
+    `ongoing`: a problem for the wijkagent or buurtbemiddeling even while it goes on (a drug
+    house, threats on Instagram, a neighbour's smoke); alone it is never an emergency.
+    `device`: a safety device (a smoke alarm, an extinguisher) named as a thing; alone it
+    is a kind of danger, and a defect or a purchase (DEVICE_PROBLEM) is not acute.
     """
 
     name: str
@@ -323,6 +416,8 @@ class Danger:
     present: bool = False
     abstract: bool = False
     unless: re.Pattern[str] | None = None
+    ongoing: bool = False
+    device: bool = False
 
     def found_in(self, text: str) -> bool:
         if not self.regex.search(text):
@@ -337,9 +432,17 @@ def _danger(
     present: bool = False,
     abstract: bool = False,
     unless: str | None = None,
+    ongoing: bool = False,
+    device: bool = False,
 ) -> Danger:
     return Danger(
-        name, re.compile(pattern), present, abstract, re.compile(unless) if unless else None
+        name,
+        re.compile(pattern),
+        present,
+        abstract or ongoing or device,
+        re.compile(unless) if unless else None,
+        ongoing,
+        device,
     )
 
 
@@ -359,13 +462,14 @@ DANGERS: Final[tuple[Danger, ...]] = (
     _danger(
         "fire.on_fire",
         rf"\b(?:staat|staan|gaat|gaan|vliegt|vliegen) {_gap(3)}in (?:de )?"
-        r"(?:brand|fik|vlammen|lichterlaaie)\b"
-        r"|\bin (?:de )?(?:brand|fik|lichterlaaie) (?:staat|staan)\b"
-        r"|\b(?:vat|vatten) vlam\b|\bvlam in de pan\b"
+        r"(?:brand|fik|vlammen|lichterlaaie|hens)\b"
+        r"|\bin (?:de )?(?:brand|fik|lichterlaaie|hens) (?:staat|staan)\b"
+        r"|\b(?:vat|vatten|vatte|vatten) vlam\b|\bvlam gevat\b|\bvlam in de pan\b"
         r"|\ber (?:is|woedt) (?:een )?(?:\w+ )?brand\b(?! geweest)"
         r"|\bbrand (?:is )?uitgebroken\b|\bbreekt (?:\w+ )?brand uit\b"
         r"|\bvuur (?:slaat|komt|springt) (?:\w+ ){0,2}(?:uit|over)\b"
-        rf"|\b(?:wordt|worden|steekt|steken) {_gap(4)}in (?:de )?(?:brand|fik)\b",
+        rf"|\b(?:wordt|worden|steekt|steken) {_gap(4)}in (?:de )?(?:brand|fik)\b"
+        rf"|\b(?:wordt|worden) {_gap(4)}aangestoken\b",
         present=True,
     ),
     _danger(
@@ -375,7 +479,12 @@ DANGERS: Final[tuple[Danger, ...]] = (
     _danger(
         "fire.burns",
         rf"\b(?:het|er|alles|{_FIRE_THINGS}\w{{0,4}}) (?:\w+ )?brandt\b"
-        r"|\bbrandt (?:het|er|alles)\b",
+        r"|\bbrandt (?:het|er|alles)\b"
+        r"|\bbrandende (?!(?:vraag|vragen|kwestie|dorst|zon|liefde|verlangen|kaars|lamp)\w*)\w+"
+        r"|\baan het (?:branden|smeulen|fikken)\b"
+        r"|\b(?:vuur|vuurtje|brand|brandje|vlammen|vlam) (?:\w+ ){0,3}(?:ontstaan|ontstaat"
+        r"|uitgebroken|wordt groter|worden groter|verspreidt|slaat over|grijpt om zich heen)\b"
+        r"|\b(?:staat|staan|ligt|liggen) (?:\w+ )?te branden\b",
         present=True,
         unless=_LIGHTS,
     ),
@@ -384,23 +493,62 @@ DANGERS: Final[tuple[Danger, ...]] = (
         rf"\b(?:er komt|komt er|ik zie|zie|ik ruik|ruik|ruiken|ruikt|stinkt) {_gap(3)}"
         r"(?:rook|brandlucht)\b"
         r"|\brook (?:komt|uit|onder|overal|in)\b|\b(?:veel|dikke|zwarte|witte|grijze) rook\b"
-        r"|\bstaat (?:\w+ )?vol (?:met )?rook\b|\brookontwikkeling\b|\bbrandlucht\b"
-        r"|\bruik(?:t|en)? (?:\w+ ){0,2}(?:brand|verbrand|schroei)\w*",
+        r"|\b(?:staat|staan|hangt|hangen|zit|zitten) (?:\w+ ){0,2}vol (?:met )?rook\b"
+        r"|\bvol rook\b|\brookontwikkeling\b|\bbrandlucht\b|\bschroeilucht\b"
+        r"|\bruik(?:t|en)? (?:\w+ ){0,2}(?:brand|verbrand|schroei)\w*"
+        r"|\brook(?:wolk|wolken|pluim|pluimen|kolom|walm|walmen)\b|\bwalm(?:t|en)\b"
+        # "rookt" of things, not of people smoking (those are in _STOKING)
+        rf"|\b(?:er|het|iets|wat|alles) {_gap(3)}rookt\b"
+        rf"|\b(?:{_FIRE_THINGS}|kelder|meterkast|motorkap|motor|dakgoot|stopcontact|ketel"
+        rf"|cv ketel|boiler|afzuigkap|vuilnisbak|prullenbak)\w{{0,4}} {_gap(3)}rookt\b"
+        r"|\brookt (?:\w+ ){0,3}(?:uit|onder) (?:de|het|een)\b"
+        r"|\brookt (?:heel |erg |zo )?(?:helemaal|enorm|flink|hevig|heel erg)\b",
         present=True,
         unless=_STOKING,
     ),
     _danger(
-        "fire.smoke_alarm_neighbours",
-        # both anywhere in the message: an alarm going off, and it is not one's own
-        r"^(?=.*\b(?:rookmelder|brandmelder|brandalarm)\w* (?:\w+ ){0,5}(?:gaat|gaan|ging"
-        r"|loopt|loeit|loeien|blijft)\b)(?=.*\b(?:buren|buurman|buurvrouw|naast|hiernaast"
-        r"|bovenburen|benedenburen|onderburen|portiek|galerij|trappenhuis|flat)\b)",
+        "fire.smoke_word",
+        # smoke itself, whatever the verb; not "rook" as the past tense of "ruiken"
+        r"\brook\b(?! (?:het|er|ik|hij|zij|ze|je|u|we|naar|zonder vuur)\b)",
+        unless=_STOKING + r"|\bvuurwerk\w*|\brookworst\w*|\brookmachine\w*|\bschoorsteen\w*"
+        r"|\bfabriek\w*|\buitlaat\w*|\blast van\b|\boverlast\b|\bstank\w*|\brookvrij\w*",
+    ),
+    _danger(
+        "fire.smoke_filled",
+        # a home or stairwell full of smoke is danger, whatever the smoke comes from
+        r"\b(?:staat|staan|hangt|hangen|zit|zitten) (?:\w+ ){0,2}vol (?:met )?rook\b"
+        r"|\bvol (?:met )?rook (?:\w+ ){0,2}(?:staat|staan|hangt|zit)\b"
+        r"|\brook onder (?:de|het) deur",
         present=True,
-        unless=r"\bpiep\w*|\bbatterij\w*",
+    ),
+    _danger(
+        "nuisance.smoke",
+        # smoke from stoking or smoking: a neighbour matter, which fire.smoke leaves alone
+        rf"^(?=.*\b(?:rook|rookt|roken|walm\w*|stank)\b)(?=.*(?:{_STOKING}))",
+        ongoing=True,
+        # signs of a fire: leave those to the classifier rather than take its `emergency` back
+        unless=r"\bvol (?:met )?rook\b|\b(?:dikke|zwarte) rook\b|\brookmeld\w*|\balarm\w*"
+        r"|\bvlam\w*|\bvuur\b|\bbrand\w*|\bfik\b|\bademen\b|\bbenauwd\b|\bstikken\b",
+    ),
+    _danger(
+        "fire.smoulder",
+        r"\b(?:smeult|smeulen|smeulend|smeulende|smeulde|smeulden|gloeit|gloeien)\b",
+        present=True,
+        unless=r"\b(?:conflict|ruzie|onvrede|spanning\w*|sigaret\w*|peuk\w*|kolen|barbecue"
+        r"|bbq|vuurkorf|houtskool|kachel)\b",
+    ),
+    _danger(
+        "fire.alarm",
+        # a fire alarm and a sign that it is going off, anywhere in the message: a beep
+        # ("piept") is its battery, a cooking fume is a false alarm the resident knows
+        rf"^(?=.*{_FIRE_ALARMS})(?=.*(?:{_GOING_OFF}))",
+        present=True,
+        unless=r"\bbatterij\w*|\bkoken\b|\bkook\w*|\baangebrand\w*|\btest\w*"
+        r"|\bloos alarm\b|\bvals alarm\b|\bkapot\b|\bdoet het niet\b|\bdouche\w*|\bstoom\b",
     ),
     _danger(
         "fire.word",
-        r"\b(?:brand|brandje|fikkie|vuurzee|woningbrand|schuurbrand|autobrand|containerbrand"
+        r"\b(?:brand|brandje|fikkie|vuurzee|vlammetjes|vlammetje|woningbrand|schuurbrand|autobrand|containerbrand"
         r"|keukenbrand|binnenbrand|schoorsteenbrand|uitslaande brand|vlammen|vuur|vonken)\b"
         r"|\bde fik\b",
         # "ik brand van nieuwsgierigheid", "brand maar los" (go ahead), "de lamp brand niet"
@@ -408,7 +556,29 @@ DANGERS: Final[tuple[Danger, ...]] = (
         unless=r"^ik brand\b|\bik brand (?:van|me|mijn|helemaal|echt|erg)\b|\bbrand (?:maar )?los\b"
         r"|\bbrand van (?:nieuwsgierigheid|verlangen|ongeduld|liefde|woede|spanning|ergernis)\b"
         r"|\bbrand (?:\w+ )?(?:niet|nooit|altijd|de hele)\b|\bvuur en vlam\b|\bvuur aan de schenen"
-        r"|\bvuur (?:stoken|maken|aansteken)\b|" + _STOKING,
+        r"|\bvuur (?:stoken|maken|aansteken)\b"
+        r"|\bvlammetjes? van (?:de|het|een|mijn) (?:kaars\w*|aansteker|gasfornuis|kookplaat)"
+        r"|" + _STOKING,
+    ),
+    _danger(
+        "fire.device",
+        rf"{_FIRE_ALARMS}|{_CO_ALARMS}|\bbrandblusser\w*|\bblusdeken\w*",
+        device=True,
+    ),
+    _danger(
+        "device.other",
+        # things that burn, beep or go off without danger: lights, car alarms
+        r"\b(?:lantaarn\w*|straatlantaarn\w*|lantaarnpa\w*|straatverlichting|verlichting"
+        r"|lamp|lampen|lampje\w*|autoalarm\w*|auto alarm\w*)\b"
+        r"|\balarm van (?:de|een|zijn|haar|hun) (?:\w+ )?auto\b",
+        device=True,
+    ),
+    _danger(
+        "fire.topic",
+        # arson and fires told in the past tense: the context says whether it goes on
+        r"\b(?:brandstichting|brandstichter\w*|brand gesticht|brandgesticht|aangestoken"
+        r"|brandde|brandden|afgebrand|uitgebrand)\b",
+        abstract=True,
     ),
     _danger(
         "fire.explosion",
@@ -431,16 +601,26 @@ DANGERS: Final[tuple[Danger, ...]] = (
     ),
     _danger(
         "gas.word",
-        r"\blekkage van gas\b|\b(?:gaslucht|gaslek|gaslekkage|koolmonoxide|koolmonoxidevergiftiging"
+        r"\blekkage van gas\b|\brook (?:het|er) (?:\w+ ){0,2}naar gas\b"
+        r"|\b(?:gaslucht|gasgeur|gaslek|gaslekken|gaslekkage|gaslekkages|koolmonoxide"
+        r"|koolmonoxidevergiftiging"
         r"|co vergiftiging|gasexplosie)\b",
         unless=_SEWER,
+    ),
+    _danger(
+        "gas.co_alarm",
+        # a carbon monoxide alarm that beeps is an alarm: it has no battery chirp to confuse
+        rf"^(?=.*{_CO_ALARMS})(?=.*(?:{_GOING_OFF}|\bpiep(?:t|en)\b|\balarm\b(?!\w)))",
+        present=True,
+        unless=r"\bbatterij\w*|\bkapot\b|\btest\w*|\bophangen\b|\bkopen\b|\bvervang\w*",
     ),
     # --- burglary, intruders
     _danger(
         "burglary.in_progress",
         rf"\b(?:wordt|worden|word) {_gap(4)}ingebroken\b"
-        rf"|\b(?:breekt|breken) {_gap(4)}in\b(?! (?:op|bij de|het gesprek))"
-        rf"|\b(?:probeert|proberen|wil|willen) {_gap(4)}(?:in te breken|binnen te komen"
+        rf"|\b(?:breekt|breken) {_gap(4)}in\b(?! (?:op|het gesprek))"
+        rf"|\b(?:probeert|proberen|wil|willen) {_gap(6)}(?:in te breken|binnen te komen"
+        r"|open te wrikken|open te trappen|in te trappen|in te slaan|open te krijgen"
         r"|open te breken|te forceren|open te maken|te stelen)\b"
         r"|\b(?:aan het|bezig met|bezig om) (?:in te breken|inbreken)\b"
         rf"|\b(?:inbreker|inbrekers|insluiper|insluipers|dief|dieven|overvaller|overvallers)"
@@ -458,12 +638,36 @@ DANGERS: Final[tuple[Danger, ...]] = (
         rf"|\b(?:trapt|trappen|ramt|rammen|beukt|beuken) {_gap(2)}(?:\w+ )?deur in\b"
         rf"|\b(?:hebben|heeft) {_gap(2)}deur {_gap(3)}(?:ingetrapt|ingeramd|opengebroken)\b"
         r"|\bbivakmuts\w*"
+        r"|^(?=.*\bzaklamp\w*)(?=.*\b(?:huis|woning|schuur|binnen|slaapkamer|kamer)\b)"
+        r"|^(?=.*\b(?:ingeslagen|ingegooid|ingetrapt|opengebroken|geforceerd|opengewrikt)\b)"
+        r"(?=.*\b(?:is|zijn|nu|nog) (?:\w+ )?binnen\b)"
+        r"|\b(?:iemand|man|vrouw|jongen|vent|gast|figuur|mannen|hij|persoon|inbreker\w*|dief"
+        r"|dieven) (?:\w+ ){0,3}(?:door|via) (?:het|de|een) (?:\w+ ){0,4}(?:naar binnen )?"
+        r"(?:klimmen|kruipen|klimt|kruipt|stappen|springen)\b"
+        r"|\b(?:hoor|hoorde|horen) (?:\w+ ){0,2}(?:glas|ruit|ruiten|een ruit) (?:breken|rinkelen"
+        r"|sneuvelen|kapot)\b"
+        r"|\biemand (?:\w+ ){0,2}(?:loopt|lopen|sluipt|rommelt|scharrelt) (?:\w+ )?(?:beneden"
+        r"|binnen|in huis|in de woonkamer|in de keuken|rond in (?:ons|mijn))\b"
+        # climbing in, forcing a way in
+        rf"|\b(?:klimt|klimmen|kruipt|kruipen|stapt|stappen) {_gap(4)}(?:door|via|over|in) "
+        r"(?:het|de|een|ons|onze|mijn) (?:\w+ )?(?:raam|ramen|dakraam|balkon|schutting"
+        r"|achterdeur|keukenraam|slaapkamerraam|wc raam)\b"
+        r"|\b(?:binnengedrongen|binnengeklommen|ingeklommen|naar binnen geklommen"
+        r"|binnengeslopen|naar binnen geslopen)\b"
+        r"|\bbinnengegaan via (?:het|de|een) (?:raam|achterdeur|balkon|dakraam|schuur|tuin)\b"
+        # a stranger in one's home: place and a sign that it is a stranger
+        rf"|^(?=.*\b(?:iemand|een (?:\w+ )?(?:man|vrouw|persoon|jongen|vent|gast|figuur)"
+        rf"|mannen|vreemden?) (?:\w+ ){{0,2}}in (?:mijn|ons|onze|de) {_ROOMS}\b)"
+        rf"(?=.*(?:{_STRANGER}))"
+        rf"|\b(?:hoor|hoort|horen|hoorde) iemand {_gap(2)}(?:in|op) (?:(?:mijn|ons|onze|de|het) )?"
+        rf"{_ROOMS}\b"
         # "ze" are the burglars when the message speaks of burglary
         r"|^(?=.*\b(?:inbraak|inbreker|inbrekers|ingebroken|dieven)\b).*\b(?:staan|zitten|lopen"
         r"|zijn) ze (?:\w+ )?(?:in|bij|op) (?:de|onze|mijn|ons|het) (?:tuin|achtertuin|schuur"
         r"|huis|dak|balkon|deur|voordeur|achterdeur)\b",
         present=True,
-        unless=r"\binbreker\w* (?:in|op) (?:de|het|het nieuws|de krant|de wijk|de buurt)\b",
+        unless=r"\binbreker\w* (?:in|op) (?:de|het|het nieuws|de krant|de wijk|de buurt)\b"
+        r"|^(?:de|onze|mijn|ons) (?:kat|poes|kater|hond|katten|honden)\b",
     ),
     _danger(
         "burglary.word",
@@ -477,7 +681,7 @@ DANGERS: Final[tuple[Danger, ...]] = (
         "violence.assault",
         rf"\b(?:wordt|worden|word) {_gap(4)}(?:geslagen|geschopt|getrapt|mishandeld|aangevallen"
         r"|gevochten|geknokt|mishandelt"
-        r"|neergestoken|gestoken|gewurgd|beroofd|overvallen|achtervolgd|verkracht"
+        r"|neergestoken|gestoken|gewurgd|beroofd|overvallen|achtervolgd|verkracht|gemolesteerd"
         r"|ontvoerd|gegijzeld|in elkaar geslagen|in elkaar getrapt)\b"
         r"|\b(?:geslagen|geschopt|mishandeld|aangevallen|neergestoken|gewurgd)"
         r" (?:wordt|worden)\b"
@@ -485,18 +689,30 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"(?:mensen|iemand|hem|haar|ons|mij|elkaar|de mensen|omstanders) in\b"
         rf"|\b(?:slaat|slaan|schopt|schoppen|trapt|trappen|mishandelt|mishandelen|wurgt|wurgen"
         rf"|steekt|steken) {_gap(3)}{_VICTIMS}\b"
-        rf"|\bmijn {_PARTNERS} {_gap(3)}(?:slaat|schopt|mishandelt|wurgt|bedreigt|steekt"
-        r"|sloeg)\b"
+        rf"|\bmijn {_PARTNERS} {_gap(3)}(?:slaat|schopt|mishandelt|wurgt|steekt|sloeg"
+        rf"|bedreigt(?!.*(?:{_ONLINE})))\b"
         rf"|\b(?:zijn|is|ze|zij|jongens|mannen|mensen|twee|groep|jongeren) {_gap(3)}"
         r"(?:aan het )?(?:vechten|knokken)\b(?! (?:tegen|voor|om|met de))"
         rf"|\b(?:roept|roepen|schreeuwt|schreeuwen|gilt|gillen) {_gap(2)}om hulp\b"
+        r"|\bgevecht (?:\w+ )?(?:gaande|aan de gang|bezig)\b"
+        r"|\baan het (?:mishandelen|slaan|schoppen|trappen|steken|wurgen|aftuigen)\b"
+        r"|\ber (?:vecht|vechten|knokt|knokken)\b"
+        r"|\b(?:er is|is er|zie) (?:een )?(?:gevecht|vechtpartij|knokpartij)\b(?! geweest)"
+        rf"|\b(?:slaat|slaan|schopt|schoppen|trapt|trappen|beukt|beuken) {_gap(2)}op "
+        r"(?:een|de|die|twee|mijn|onze) (?:\w+ ){0,2}in\b"
+        r"|\b(?:slaat|slaan|sloeg) (?:\w+ )?met (?:een |zijn |haar )?\w+ op (?:voorbijgangers"
+        r"|mensen|iemand|omstanders|bezoekers|klanten|kinderen|de mensen|hem|haar|ons|mij)\b"
+        r"|\bacuut gevaar\b"
+        rf"|\b(?:schopt|schoppen|trapt|trappen|slaat|slaan) {_gap(3)}tegen (?:het|zijn|haar|z n)"
+        r" (?:hoofd|kop|lijf|gezicht)\b"
         r"|\bhulpgeroep\b|\bdreigt (?:\w+ ){0,3}(?:te vermoorden|dood te maken|neer te steken"
         r"|te slaan|iets aan te doen)\b"
         r"|\bin (?:een|de|zijn|hun) (?:auto|busje|bus|bestelbus) (?:getrokken|gesleurd|geduwd"
         r"|meegesleurd)\b",
         present=True,
         # figures of speech, play, worries about what might happen, animals
-        unless=r"\bslaa?t (?:nergens )?op\b|\bslaat (?:alarm|toe|aan)\b|\bvoor de (?:lol|grap)\b"
+        unless=r"\bslaa?t (?:nergens|niet|niks|helemaal niet|echt nergens) op\b|\b(?:dat|dit|het) "
+        r"slaat op\b|\bwaar slaat\b|\bslaat (?:alarm|toe|aan)\b|\bvoor de (?:lol|grap)\b"
         r"|\bstoeien\b|\b(?:gaan|gaat|willen|wil|zullen|zal) (?:\w+ ){0,2}(?:vechten|knokken)\b|"
         + _ANIMALS,
     ),
@@ -510,6 +726,29 @@ DANGERS: Final[tuple[Danger, ...]] = (
     _danger(
         "violence.threat",
         rf"\b(?:wordt|worden|word) {_gap(4)}bedreigd\b|\bbedreigd (?:wordt|worden)\b",
+        unless=_ONLINE,
+    ),
+    _danger(
+        "threat.online",
+        rf"^(?=.*\b(?:bedreig\w*|dreig\w*|gestalkt|stalkt|stalken|stalker|lastiggevallen"
+        rf"|lastig gevallen|gepest|uitgescholden|geintimideerd|afgeperst|chantage|chanteert))"
+        rf"(?=.*(?:{_ONLINE}))",
+        ongoing=True,
+    ),
+    _danger(
+        "crime.drugs",
+        r"\b(?:drugspand|drugshuis|drugswoning|drugshandel|drugsdealer\w*|dealer|dealers|dealen"
+        r"|gedeald|deal(?:t|en) (?:\w+ ){0,2}(?:drugs|wiet|coke)|hennep\w*|wietplantage\w*"
+        r"|wietkwekerij\w*|kwekerij|drugslab\w*|xtc lab|(?:wiet|hennep) (?:kweken|kweekt|teelt)"
+        r"|(?:kweken|kweekt) (?:\w+ )?wiet|ondermijning|drugsoverlast|drugsafval"
+        r"|drugs (?:\w+ )?(?:verkocht|verkopen|verkoopt|verhandeld|dealen))\b",
+        ongoing=True,
+    ),
+    _danger(
+        "crime.premises",
+        r"\bverdacht(?:e)? (?:pand|panden|woning|huis|loods|garagebox|bedrijf|winkel)\b"
+        r"|\bmensenhandel\b|\bheling\b|\bwitwassen\b",
+        ongoing=True,
     ),
     _danger(
         "violence.topic",
@@ -525,7 +764,15 @@ DANGERS: Final[tuple[Danger, ...]] = (
         rf"|\b{_WEAPONS} (?:getrokken|gepakt|tevoorschijn)\b"
         rf"|\b(?:trekt|pakt|richt) {_gap(2)}(?:een |zijn |haar )?{_WEAPONS}\b"
         r"|\bgewapende? (?:man|mannen|overval|overvaller\w*|persoon|personen|jongen\w*)\b"
-        rf"|\b(?:heeft|hebben|had) (?:een |zijn |haar |hun )?{_WEAPONS}\b",
+        rf"|\b(?:heeft|hebben|had) (?:een |zijn |haar |hun )?{_WEAPONS}\b"
+        rf"|\b{_HOLDERS} (?:\w+ ){{0,2}}met (?:een |zijn |haar |hun |een groot |een grote )?"
+        rf"{_WEAPONS}\b"
+        rf"|\b(?:houdt|hield|drukt|zet|duwt) {_gap(3)}{_WEAPONS} (?:tegen|op|bij)\b"
+        rf"|\bmet (?:een |zijn |haar |z n )?{_WEAPONS} {_gap(2)}(?:zwaait|zwaaien|dreigt|dreigen"
+        r"|loopt|lopen|rent|rennen|staat|staan|achtervolgt|achtervolgen|zit|zitten|slaat|slaan"
+        r"|rondloopt|rondlopen|bedreigt|bedreigen|richt|prikt)\b"
+        rf"|\b{_WEAPONS} (?:in (?:zijn|haar|z n|de|hun) (?:hand|handen|jas|broek)"
+        r"|(?:op|tegen) (?:de|zijn|haar|mijn|m n) (?:keel|nek|hals|hoofd|buik))\b",
         present=True,
         unless=r"\b(?:brood|groente|vlees|aardappel\w*|snijden|slijpen|koken|gevonden|gekocht"
         r"|verzamel\w*|nepwapen\w*|speelgoed\w*)\b",
@@ -552,9 +799,32 @@ DANGERS: Final[tuple[Danger, ...]] = (
         rf"|\b(?:ademt|ademen) {_gap(2)}niet\b|\bniet (?:meer )?(?:ademt|ademen)\b"
         r"|\bgeen (?:adem|ademhaling|hartslag|pols)\b|\b(?:stopt|gestopt) met ademen\b"
         r"|\bkrijgt geen (?:lucht|adem)\b|\bkrijg geen lucht\b"
-        r"|\b(?:ligt|gevallen|op de grond|in elkaar gezakt)\b.*\breageert (?:\w+ )?"
-        r"(?:niet|nergens op)\b"
-        r"|\breageert (?:\w+ )?(?:niet|nergens op)\b.*\b(?:ligt|op de grond|op straat)\b"
+        # lying or fallen, and no longer reacting, speaking or moving (either order)
+        r"|\b(?:ligt|liggen|gevallen|op de grond|op de vloer|in elkaar gezakt|ingestort"
+        r"|neergevallen|op de stoep|op straat|op het fietspad|op de weg|in (?:zijn|haar) stoel"
+        r"|in (?:zijn|haar) rolstoel|op de bank|in bed)\b.*(?:\b(?:reageert"
+        r"|reageren|zegt|praat|beweegt) (?:\w+ )?(?:niet|nergens op|niks|niets|nergens)\b"
+        r"|\b(?:niet|nergens op|niks|niets) (?:meer )?(?:reageert|reageren|beweegt|bewegen)\b)"
+        # a short message that is only this
+        r"|^(?:hij|zij|ze|(?:mijn|mn|m n|onze|de) (?:\w+ )?(?:man|vrouw|vader|moeder|opa|oma|zoon"
+        r"|dochter|kind|baby|buurman|buurvrouw|vriend|vriendin|broer|zus|zoontje|dochtertje))"
+        r" (?:reageert|beweegt) (?:nergens|niet|niks)(?: meer)?(?: op)?$"
+        r"|\b(?:reageert|reageren|zegt|praat|beweegt) (?:\w+ )?(?:niet|nergens op|niks|niets)\b"
+        r".*\b(?:ligt|liggen|op de grond|op de vloer|op straat)\b"
+        # no reaction to being spoken to or touched
+        r"|\b(?:reageert (?:\w+ )?(?:niet|nergens op|niks)|geeft geen (?:antwoord|reactie|kik"
+        r"|teken van leven))\b (?:\w+ ){0,3}(?:als|wanneer|terwijl)"
+        r" (?:ik|we|wij|iemand) (?:\w+ ){0,3}(?:klop|klopt|kloppen|roep|roepen|schud|schudden"
+        r"|aanspreek|aanraak|tik|tikken|bel|praat|spreek|porren|por)\w*"
+        r"|\b(?:ligt|liggen|gevallen|op de grond|op de vloer)\b.*\bgeeft geen (?:antwoord|reactie"
+        r"|kik|teken van leven)\b"
+        r"|\bniet (?:meer )?wakker te (?:krijgen|maken)\b"
+        r"|\bkrijg(?:en)? (?:\w+ ){0,3}niet (?:meer )?wakker\b"
+        rf"|\b(?:{_PERSON}|hij|zij|ze|man|vrouw|jongen|meisje|kind|persoon|fietser|oudere)"
+        rf" {_gap(4)}(?:ligt|liggen) {_gap(3)}(?:stil|roerloos"
+        r"|levenloos)\b"
+        r"|\b(?:ligt|liggen) (?:er )?(?:een )?(?:\w+ )?(?:man|vrouw|jongen|meisje|kind|persoon"
+        r"|iemand) (?:\w+ ){0,3}(?:stil|roerloos|levenloos)\b"
         r"|\bblauw aangelopen\b|\broerloos\b|\blippen (?:\w+ )?(?:zijn|worden) (?:\w+ )?blauw\b"
         rf"|\b(?:ademt|ademen) {_gap(2)}(?:raar|vreemd|moeilijk|zwaar|nauwelijks|onregelmatig"
         r"|piepend|heel snel)\b"
@@ -563,7 +833,8 @@ DANGERS: Final[tuple[Danger, ...]] = (
         rf"|\b(?:ligt|liggen) (?:er )?{_PERSON} {_gap(3)}(?:op straat|op de grond|op de stoep"
         r"|op het fietspad|op de weg|in het gras|in de struiken)\b",
         present=True,
-        unless=r"\bslaap\w*|\bslapen\b|\bzonnen\b|\bbankje\b|\bzwerver\w*|\bdakloze\w*",
+        unless=r"\bslaap\w*|\bslapen\b|\bzonnen\b|\bzwerver\w*|\bdakloze\w*"
+        r"|\bs ochtends\b|\bwekker\b|\bschool\b|\bpuber\w*",
     ),
     _danger(
         "medical.poisoning",
@@ -573,7 +844,8 @@ DANGERS: Final[tuple[Danger, ...]] = (
     ),
     _danger(
         "medical.word",
-        r"\b(?:bewusteloos|bewusteloze|buiten bewustzijn|flauwgevallen|flauw gevallen|valt flauw"
+        r"\b(?:bewusteloos|bewusteloze|buiten bewustzijn|buiten westen|flauwgevallen"
+        r"|flauw gevallen|valt flauw|knock out"
         r"|in elkaar gezakt|zakt (?:\w+ )?in elkaar|onwel|hartaanval|hartstilstand|hartinfarct"
         r"|beroerte|herseninfarct|epileptische aanval|overdosis|reanimeren|reanimeert"
         r"|reanimatie|verslikt|stikt|ingestort|pijn op de borst|scheve mond)\b"
@@ -586,7 +858,8 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"\b(?:bloedt|bloeden) (?:\w+ ){0,2}(?:erg|hevig|veel|flink|heftig|enorm|hard)\b"
         r"|\bligt te bloeden\b|\baan het bloeden\b|\bveel bloed\b"
         r"|\b(?:ligt|liggen) in (?:zijn|haar|een plas) bloed\b"
-        r"|\bplas bloed\b|\bzwaar gewond\b|\bzwaargewond\w*|\bernstig gewond\b",
+        r"|\bplas bloed\b|\bvloeit (?:\w+ )?bloed\b|\bbloed vloeit\b|\boveral bloed\b"
+        r"|\bonder het bloed\b|\bzwaar gewond\b|\bzwaargewond\w*|\bernstig gewond\b",
         present=True,
         unless=_ANIMALS,
     ),
@@ -596,7 +869,8 @@ DANGERS: Final[tuple[Danger, ...]] = (
         rf"|\b(?:gevallen|gestruikeld|uitgegleden|ligt op de grond|op de grond) {_gap(3)}"
         r"(?:kan|komt) (?:niet|nt) "
         r"(?:meer )?(?:op|overeind|omhoog|opstaan)\b"
-        rf"|\b(?:hij|zij|ze|{_PERSON}) {_gap(3)}beweegt niet meer\b",
+        rf"|\b(?:hij|zij|ze|{_PERSON}) {_gap(6)}beweegt (?:niet meer|nergens meer|niet)\b"
+        r"(?! (?:van|uit|op|mee|zonder))",
         present=True,
         unless=_ANIMALS,
     ),
@@ -645,9 +919,31 @@ DANGERS: Final[tuple[Danger, ...]] = (
         abstract=True,
     ),
     _danger(
+        "child.unwatched",
+        # a small child alone near water, traffic or a height, or doing something that can
+        # kill it in seconds ("hangt uit het raam"); either order, anywhere in the message
+        rf"^(?=.*{_YOUNG_CHILD})(?=.*(?:{_UNWATCHED}))(?=.*{_CHILD_DANGER_SPOTS})"
+        rf"|{_YOUNG_CHILD} {_gap(3)}{_CHILD_VERBS} {_gap(3)}{_CHILD_PERILS}"
+        rf"|{_CHILD_VERBS} {_gap(3)}{_YOUNG_CHILD} {_gap(2)}{_CHILD_PERILS}"
+        # left behind in a car in the heat
+        rf"|^(?=.*{_YOUNG_CHILD})(?=.*\bauto\b)(?=.*\b(?:zon|hitte|heet|hete|warm|warme"
+        r"|snikhet\w*|bloedhet\w*|benauwd)\b)(?=.*\b(?:alleen|opgesloten|achtergelaten"
+        r"|ouders nergens|niemand bij)\b)",
+        present=True,
+        unless=r"\bspeeltuin\w*|\bspeelplaats\w*|\bschoolplein\b|\bzwemles\w*|\bschaats\w*",
+    ),
+    _danger(
+        "child.topic",
+        # a small child and a dangerous place, without a sign that it is alone there
+        rf"^(?=.*{_YOUNG_CHILD})(?=.*{_CHILD_DANGER_SPOTS})",
+        abstract=True,
+        unless=r"\bspeeltuin\w*|\bspeelplaats\w*|\bschoolplein\b",
+    ),
+    _danger(
         "missing_child",
         r"\b(?:kind|kindje|zoontje|dochtertje|peuter|kleuter|kleine) (?:is|raakt|lijkt) "
-        r"(?:\w+ )?(?:kwijt|vermist|weggelopen|zoek|nergens te vinden|verdwenen)\b"
+        r"(?:\w+ )?(?:kwijt|vermist|weggelopen|zoek|nergens te vinden|verdwenen"
+        r"|weg\b(?! (?:naar|met|uit|van|gegaan naar)))\b"
         r"|\bkwijt (?:\w+ )?(?:mijn |ons |het )?(?:kind|kindje|zoontje|dochtertje|peuter)\b"
         r"|\b(?:mijn|ons) (?:kind|kindje|zoontje|dochtertje|peuter|zoon|dochter) kwijt\b",
     ),
@@ -695,6 +991,18 @@ def _context(name: str, level: Level, *patterns: str, concrete_only: bool = Fals
     return Context(name, level, regex, concrete_only)
 
 
+# The context named in the verdict when only `ongoing` dangers were found.
+CONTEXT_ONGOING: Final = "ongoing_problem"
+# The context named when only `device` dangers were found, and the device is the problem.
+CONTEXT_DEVICE_PROBLEM: Final = "device_problem"
+DEVICE_PROBLEM: Final = re.compile(
+    r"\b(?:kapot|stuk|defect|hangt los|hangen los|doet het niet|doen het niet|werkt niet"
+    r"|werken niet|vervang\w*|ophangen|installeren|plaatsen|kopen|koop|gekocht|haal|halen"
+    r"|batterij\w*|piep\w*|verplicht|nodig|hebben|controleren|testen|onderhoud"
+    r"|brandt? (?:\w+ )?(?:niet|nooit|de hele|dag en nacht|overdag)|gaat niet aan"
+    r"|(?:gaat|gaan|ging) (?:\w+ ){0,4}af|loopt|de hele (?:tijd|nacht|dag))\b"
+)
+
 # Precedence list: the first group that matches decides. Stronger evidence first, so
 # that "nu", "net" and "help" win over "vorige week", and prevention or a hypothetical
 # wins over present-tense danger words ("hoe voorkom ik dat er wordt ingebroken").
@@ -717,6 +1025,7 @@ CONTEXTS: Final[tuple[Context, ...]] = (
         "prevention",
         Level.NOT_ACUTE,
         r"\bvoorkom\w*|\bpreventie\w*|\bpreventief\b|\btips?\b|\badvies\b|\badviezen\b",
+        r"\bhoe (?:houd|hou) ik\b|\bweghouden\b|\bveilig maken\b",
         r"\bbeveilig\w*|\binbraakwerend\w*|\bbrandveilig\w*|\bbrandpreventie\b",
         r"\bbrandblusser\w*|\bblusdeken\w*|\bvluchtplan\w*|\bvluchtroute\w*|\bnooduitgang\w*",
         r"\bbescherm\w*|\bveiliger\b|\bbuurtpreventie\w*|\bbuurtwhatsapp\w*|\bbuurtapp\w*",
@@ -725,7 +1034,8 @@ CONTEXTS: Final[tuple[Context, ...]] = (
     _context(
         "learning_or_fiction",
         Level.NOT_ACUTE,
-        r"\bcursus\w*|\btraining\w*|\bleren\b|\bworkshop\w*|\bvoorlichting\w*",
+        r"\bcursus\w*|\btraining\w*|\bleren\b|\bhoe leer\b|\baanleren\b",
+        r"\bworkshop\w*|\bvoorlichting\w*",
         r"\bles\b|\blessen\b|\binformatieavond\w*|\boefening\w*|\bbrandoefening\w*|\bontruimingsoefening\w*",
         r"\bfilm\b|\bserie\b|\bspelletje\b|\bgame\b|\bboek\b|\bdocumentaire\b|\btv\b",
         r"\bin de krant\b|\bop het nieuws\b|\bin het nieuws\b",
@@ -754,6 +1064,15 @@ CONTEXTS: Final[tuple[Context, ...]] = (
     _context(
         "hypothetical",
         Level.NOT_ACUTE,
+        # a question about a situation, not a report of one ("wat moet ik doen als de
+        # rookmelder afgaat"); only as the message's opening, so that "er ligt iemand,
+        # wat moet ik doen als hij niet ademt" stays acute
+        r"^(?:\w+ ){0,3}wat (?:moet|kan|moeten|kunnen|zal|doe|doen|moet je|moet u) "
+        r"(?:\w+ ){0,3}(?:als|wanneer|zodra)\b",
+        r"^(?:\w+ ){0,3}wat te doen (?:als|wanneer|zodra)\b",
+        r"^als (?:er|de|het|iemand|mijn|ik|je|u|we|een)\b|\bmoet (?:ik|je|we|u) dan\b",
+        r"\bals (?:ik|je|u|we|hij|ze) (?:\w+ ){0,3}(?:aanzet|aandoe|gebruik|aanzetten|aandoen"
+        r"|gebruiken|opstook|stook)\b",
         r"\bstel (?:dat|je voor|nou|er)\b|\bmocht(?:en)? (?:er|iemand|het|u|je|ik)\b",
         r"\bvoor het geval\b|\bin (?:het )?geval van\b|\bwat als\b|\bwat gebeurt er als\b",
         r"\b(?:zou|zouden) (?:\w+ ){0,3}(?:kunnen|gaan)\b",
@@ -768,12 +1087,17 @@ CONTEXTS: Final[tuple[Context, ...]] = (
         Level.ACUTE,
         # "nu" only with danger in the present tense: "vorige week beroofd, nu durft hij
         # niet meer" speaks of the consequences, "nu staat de schuur in brand" of now.
-        r"\bnu\b(?<!\btot nu)(?<!\bwat nu)(?! (?:toe|eenmaal|al|pas|ook|weten|ik|wel"
-        r"|de (?:tweede|derde|vierde|vijfde|zoveelste)|voor de|(?:is|zijn) (?:hij|ze|zij|die|het)"
+        r"\bnu\b(?<!\btot nu)(?<!\bwat nu)(?<!\bniet nu)(?! (?:toe|eenmaal|al|pas|ook|weten|ik|wel"
+        r"|de (?:tweede|derde|vierde|vijfde|zoveelste)|voor de|is (?:het|alles) (?:\w+ )?rustig"
+        r"|niks|niets|rustig"
+        r"|is er (?:niks|niets|niemand)|(?:is|zijn) (?:hij|ze|zij|die|het)"
         r" (?:er )?(?:niet|weg)))"
         rf"(?=.*{re.escape(TAG_PRESENT_DANGER)})",
         r"\bop (?:dit|het) (?:moment|ogenblik)\b(?! dat)",
         r"\b(?:zojuist|zonet|daarnet|zo net|zo juist)\b",
+        r"\b(?:ben|is|zijn|word|wordt|worden|voel|voelt|voelen|krijg|krijgt|heb|heeft|hebben) "
+        r"(?:\w+ ){0,2}(?:duizelig|misselijk|suf|sufferig|benauwd|hoofdpijn)\b"
+        rf"(?=.*{re.escape(TAG_PRESENT_DANGER)})",
         r"\bnet\b(?<!\bhet net)(?! (?:als|zo|niet|wat|zoals|iets|een beetje|genoeg|op tijd|verhuisd"
         r"|nieuw|begonnen|komen wonen|gekocht))",
         r"\b(?:een|paar|enkele|\d+|vijf|tien|twee|drie) minuten? geleden\b|\beven geleden\b",
@@ -801,7 +1125,8 @@ CONTEXTS: Final[tuple[Context, ...]] = (
         r"\b(?:is|zijn|was|waren) (?:\w+ ){0,5}(?:ingebroken|afgebrand|uitgebrand|geblust"
         r"|geforceerd|opengebroken)\b",
         r"\b(?:ingebroken|afgebrand|uitgebrand) (?:is|was|zijn|waren|geweest)\b",
-        r"\bsinds (?:de|die|het) (?:brand|inbraak|overval|ongeluk|explosie|aanrijding)\b",
+        r"\bsinds (?:de|die|het|al die) (?:\w+ )?(?:brand|branden|inbraak|inbraken|overval"
+        r"|overvallen|ongeluk|explosie|explosies|aanrijding|schietpartij|steekpartij)\b",
         r"\bgeblust\b|\bonder controle\b|\bvoorbij\b",
         # "er is een explosie geweest" is usually said right after the bang
         r"\b(?:is|zijn|was|waren) (?!(?:\w+ ){0,2}(?:explosie|ontploffing|gasexplosie|knal)\b)"
@@ -812,11 +1137,16 @@ CONTEXTS: Final[tuple[Context, ...]] = (
         r"\bachteraf\b|\baangifte\b",
         r"\bverzekering\w*|\bopgepakt\b|\bgearresteerd\b",
         # recurring: frequency, trends
-        r"\bsteeds\b(?<!\bnog steeds)|\bvaak\b|\bregelmatig\b|\btelkens\b|\bherhaaldelijk\b",
+        # "steeds erger" is how bad it is now, not how often
+        r"\bsteeds\b(?<!\bnog steeds)(?! (?:erger|sterker|dikker|zwarter|benauwder|heter))",
+        r"\bvaak\b|\bregelmatig\b|\btelkens\b|\bherhaaldelijk\b",
         r"\bstructureel\b|\bkeer op keer\b|\bweer (?:eens )?een keer\b",
         r"\bmeerdere (?:keren|malen|inbraken|branden)\b|\bweer eens\b|\bzoveel\b",
-        r"\b(?:elke|iedere) (?:dag|nacht|week|avond|ochtend|keer|maand|jaar|weekend)\b",
-        r"\bal (?:\w+ )?(?:jaren|maanden|weken|dagen|een tijd|tijden|tijdje|lang)\b",
+        r"\b(?:elke|iedere|elk|ieder) (?:dag|nacht|week|avond|ochtend|keer|maand|jaar|weekend"
+        r"|zaterdag|zondag|vrijdag|zomer|winter)\b",
+        # "al heel lang" of an alarm that is going off now is how long it has been going
+        r"\bal (?:\w+ )?(?:jaren|maanden|weken|dagen|een tijd|tijden|tijdje)\b",
+        rf"\bal (?:\w+ )?lang\b(?!.*{re.escape(TAG_PRESENT_DANGER)})",
         r"\bde laatste (?:tijd|jaren|maanden|weken)\b|\btoename\b|\bneemt toe\b",
         r"\bveel (?:inbraken|inbraak|branden|ongelukken|geweld|overlast)\b|\bwordt (?:er )?veel\b",
         r"\b(?:tweede|derde|vierde|vijfde|zoveelste) keer\b|\bactief in\b|\bop zak\b",
@@ -869,6 +1199,22 @@ def assess(text: str | None) -> EmergencyVerdict:
     dangers = [danger for danger in DANGERS if danger.found_in(normalised)]
     if not dangers:
         return EmergencyVerdict(Level.NONE, "no danger words")
+
+    if all(danger.ongoing for danger in dangers):
+        return EmergencyVerdict(
+            Level.NOT_ACUTE,
+            f"{dangers[0].name}: not for 112, also while it goes on",
+            danger=dangers[0].name,
+            context=CONTEXT_ONGOING,
+        )
+
+    if all(danger.device for danger in dangers) and DEVICE_PROBLEM.search(normalised):
+        return EmergencyVerdict(
+            Level.NOT_ACUTE,
+            f"{dangers[0].name}: the device itself is the subject",
+            danger=dangers[0].name,
+            context=CONTEXT_DEVICE_PROBLEM,
+        )
 
     tags = []
     if any(danger.present for danger in dangers):

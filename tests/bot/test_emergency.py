@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.emergency import (
+    CONTEXT_DEVICE_PROBLEM,
+    CONTEXT_ONGOING,
     DANGERS,
     FUZZY_WORDS,
     NOT_TYPOS,
@@ -138,6 +140,32 @@ ACUTE = [
     "er word iemand mishandelt op straat",
     "inbrekkers in de schuur!!",
     "ze ademt nie meer",
+    # danger without the words "brand" or "help", by kind (issue 10)
+    "Er rookt iets heel erg uit het raam van de bovenburen en het alarm gaat af",
+    "er rookt iets uit het raam van de bovenburen",
+    "brandalarm loopt",
+    "brandalram loopt in de flat",
+    "rookmelde gaat af bij de buren",
+    "ruik gas",
+    "gaslucht in het trappenhuis",
+    "koolmonoxidemelder piept",
+    "hij beweegt niet meer",
+    "ligt op de grond en reageert niet",
+    "kind alleen op het balkon",
+    "peuter alleen bij het water",
+    "man met mes staat voor de deur",
+    "dreigt met een pistool",
+    "iemand wordt in elkaar geslagen",
+    "inbreker is nu binnen",
+    "rook komt onder de deur door",
+    "vlammen",
+    "het smeult",
+    "vlamme uit de schuur",
+    "ik krijg mn moeder niet wakker",
+    "baby alleen in de auto in de zon",
+    "er wordt een auto aangestoken voor mijn deur",
+    "mijn ex bedreigt me en hij staat met een mes voor de deur",
+    "er komt zwarte rook uit de houtkachel van de buren en het huis staat vol rook",
     # emergency services asked for
     "bel 112!! er ligt iemand op straat",
     "stuur snel een ambulance naar de Lindelaan",
@@ -148,10 +176,17 @@ ACUTE = [
 # The borderline decisions documented at the top of bot/emergency.py.
 BORDERLINE_ACUTE = [
     "wat moet ik doen bij gaslucht?",
-    "wat te doen als ik gas ruik",
     "wat moet ik doen bij brand in huis",
-    "wat moet ik doen als iemand niet meer ademt",
     "de rookmelder in het portiek gaat af en er doet niemand open",
+    "rookmelder gaat af",
+    "de koolmonoxidemelder piept",
+    "er ligt iemand bewusteloos, wat moet ik doen als hij niet ademt",
+]
+BORDERLINE_NOT_ACUTE = [
+    "wat te doen als ik gas ruik",
+    "wat moet ik doen als iemand niet meer ademt",
+    "wat moet ik doen als de rookmelder afgaat",
+    "de rookmelder piept, moet ik de batterij vervangen",
 ]
 
 NOT_EMERGENCY = [
@@ -225,6 +260,31 @@ NOT_EMERGENCY = [
     "er ligt een matras op straat",
     "kan de wijkagent een keer langskomen, ik word bedreigd door de overburen",
     "mijn zoon heeft een mes gevonden in de bosjes",
+    # ongoing, a matter for the wijkagent (issue 10)
+    "niet nu maar elke week staat er een container in brand",
+    "niet nu maar elke week wordt er brand gesticht bij de flat",
+    "ik denk dat er een drugspand is",
+    "ik denk dat er een drugspant is in de straat",
+    "hennepkwekerij vermoed",
+    "hennepkweekerij vermoed bij de buren",
+    "ik word bedreigd via instagram",
+    "ik wordt bedreigd via insta",
+    "mijn ex bedreigt mij via whatsapp",
+    "er wordt gedeald vanuit de flat, nu ook weer",
+    # past, prevention, hypothetical, defects (issue 10)
+    "vorige week was er brand",
+    "hoe voorkom ik brand",
+    "rookmelder kapot",
+    "de rookmelder in de hal doet het niet meer",
+    "brandalarm in de flat is stuk",
+    "mijn rookmelder gaat af als ik kook",
+    "de rookmelder ging af maar het was loos alarm",
+    "het autoalarm van de buren gaat de hele nacht af",
+    "de co melder moet vervangen worden",
+    "mijn puber is s ochtends niet wakker te krijgen voor school",
+    "de gemeente reageert nergens meer op",
+    "dat slaat nergens op",
+    "er werd vorig weekend geschoten, nu is het rustig maar de buurt is bang",
     # consequences of something that is over
     "mijn zoon is vorige week beroofd en hij is nog erg geschrokken",
     "mijn kinderen zijn in het zwembad gesprongen",
@@ -266,7 +326,7 @@ def test_acute_danger_is_recognised(text: str) -> None:
     assert verdict.danger is not None
 
 
-@pytest.mark.parametrize("text", NOT_EMERGENCY)
+@pytest.mark.parametrize("text", NOT_EMERGENCY + BORDERLINE_NOT_ACUTE)
 def test_near_misses_are_not_acute(text: str) -> None:
     verdict = assess(text)
     assert verdict.level is not Level.ACUTE, verdict.reason
@@ -281,7 +341,7 @@ def test_clear_non_acute_context_names_the_danger(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["ik ben de sleutel kwijt", "rookmelder piept", "de wijkagent schiet tekort", "is 112 gratis"],
+    ["ik ben de sleutel kwijt", "de wijkagent schiet tekort", "is 112 gratis"],
 )
 def test_words_that_only_look_dangerous_give_none(text: str) -> None:
     assert assess(text).level is Level.NONE
@@ -317,6 +377,71 @@ def test_words_for_a_kind_of_danger_without_context_name_no_context() -> None:
 )
 def test_words_for_a_kind_of_danger_with_acute_markers_are_acute(text: str) -> None:
     assert assess(text).level is Level.ACUTE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik denk dat er een drugspand is",
+        "hennepkwekerij vermoed",
+        "ik word bedreigd via instagram",
+        "help er wordt nu gedeald voor mijn deur!!",
+        "kan de wijkagent kijken naar een verdacht pand",
+        "de buurman rookt op zijn balkon en de rook komt bij mij binnen",
+        "de buren stoken elke avond hun houtkachel en alles stinkt naar rook!!",
+    ],
+)
+def test_ongoing_crime_is_for_the_wijkagent_even_when_urgent(text: str) -> None:
+    verdict = assess(text)
+    assert verdict.level is Level.NOT_ACUTE, verdict.reason
+    # a named context, so that the guard takes back a classifier's `emergency`
+    assert verdict.context == CONTEXT_ONGOING
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "de hennepkwekerij bij de buren staat in brand",
+        "ik word bedreigd via insta en nu staat hij met een mes voor de deur",
+        "het drugspand ontploft, er liggen gewonden",
+        "de buurman rookte op zijn balkon en nu staat het in brand",
+    ],
+)
+def test_ongoing_crime_with_acute_danger_is_acute(text: str) -> None:
+    assert assess(text).level is Level.ACUTE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "rookmelder piept",
+        "rookmelder kapot",
+        "het brandalarm in de school is stuk",
+        "waar koop ik een brandblusser",
+        "moet ik een co melder ophangen",
+        "de rookmelder in de hal hangt los",
+        "de verlichting op het pleintje brand niet meer",
+        "het autoalarm van de buurman gaat af",
+    ],
+)
+def test_a_safety_device_as_a_thing_is_not_acute(text: str) -> None:
+    verdict = assess(text)
+    assert verdict.level is Level.NOT_ACUTE, verdict.reason
+    # a named context, so that the guard takes back a classifier's `emergency`
+    assert verdict.context == CONTEXT_DEVICE_PROBLEM
+
+
+@pytest.mark.parametrize(
+    ("calm", "acute"),
+    [
+        ("hoe houd ik mijn peuter weg van de sloot", "peuter alleen bij de sloot"),
+        ("rookmelder piept", "de rookmelder gaat af en piept heel hard"),
+        ("de lantaarn brandt niet", "er komt rook uit de lantaarnpaal"),
+    ],
+)
+def test_a_danger_sign_turns_a_thing_into_an_emergency(calm: str, acute: str) -> None:
+    assert assess(calm).level is Level.NOT_ACUTE
+    assert assess(acute).level is Level.ACUTE
 
 
 def test_help_alone_is_no_danger_word() -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -35,26 +35,12 @@ from bot.nlu.emergency_guard import (
     EmergencyGuard,
 )
 
+# The fixtures `make_guard`, `guard` and `classified` come from tests/bot/nlu/conftest.py.
+MakeGuard = Callable[..., EmergencyGuard]
+Classified = Callable[..., Message]
+
 PROJECT = Path(__file__).resolve().parents[3]
 GUARD_PATH = "bot.nlu.emergency_guard.EmergencyGuard"
-
-
-def make_guard(tmp_path: Path, **config: Any) -> EmergencyGuard:
-    return EmergencyGuard.create(
-        {**EmergencyGuard.get_default_config(), **config},
-        LocalModelStorage(tmp_path),
-        Resource("emergency_guard"),
-        ExecutionContext(GraphSchema({}), uuid.uuid4().hex),
-    )
-
-
-def classified(text: str, *ranking: tuple[str, float]) -> Message:
-    """A message as DIETClassifier (and FallbackClassifier) would leave it."""
-    entries = [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: conf} for name, conf in ranking]
-    return Message(
-        data={TEXT: text, INTENT: dict(entries[0]), INTENT_RANKING_KEY: entries},
-        output_properties={TEXT, INTENT, INTENT_RANKING_KEY},
-    )
 
 
 def intent_of(message: Message) -> tuple[str, float]:
@@ -66,12 +52,7 @@ def ranking_names(message: Message) -> list[str]:
     return [entry[INTENT_NAME_KEY] for entry in message.get(INTENT_RANKING_KEY)]
 
 
-@pytest.fixture
-def guard(tmp_path: Path) -> EmergencyGuard:
-    return make_guard(tmp_path)
-
-
-def test_acute_danger_cannot_be_outvoted(guard: EmergencyGuard) -> None:
+def test_acute_danger_cannot_be_outvoted(guard: EmergencyGuard, classified: Classified) -> None:
     message = classified(
         "er staat een man met een mes voor mijn deur",
         ("ask_safety", 0.99),
@@ -86,7 +67,7 @@ def test_acute_danger_cannot_be_outvoted(guard: EmergencyGuard) -> None:
     assert message.get(GUARD_KEY)["classifier_intent"] == "ask_safety"
 
 
-def test_acute_danger_overrides_nlu_fallback(guard: EmergencyGuard) -> None:
+def test_acute_danger_overrides_nlu_fallback(guard: EmergencyGuard, classified: Classified) -> None:
     message = classified(
         "mn buurman ligt bewustloos in de tuin!!",
         ("nlu_fallback", 0.45),
@@ -100,7 +81,9 @@ def test_acute_danger_overrides_nlu_fallback(guard: EmergencyGuard) -> None:
     assert "nlu_fallback" in ranking_names(message)
 
 
-def test_acute_danger_missing_from_ranking_is_added(guard: EmergencyGuard) -> None:
+def test_acute_danger_missing_from_ranking_is_added(
+    guard: EmergencyGuard, classified: Classified
+) -> None:
     message = classified("er komt rook uit de flat", ("municipal_service", 0.8))
     guard.process([message])
 
@@ -109,7 +92,7 @@ def test_acute_danger_missing_from_ranking_is_added(guard: EmergencyGuard) -> No
 
 
 def test_classifier_emergency_on_acute_danger_gets_full_confidence(
-    guard: EmergencyGuard,
+    guard: EmergencyGuard, classified: Classified
 ) -> None:
     message = classified("ik ruik gas in het portiek", ("emergency", 0.7), ("ask_safety", 0.3))
     guard.process([message])
@@ -127,7 +110,9 @@ def test_classifier_emergency_on_acute_danger_gets_full_confidence(
         "stel dat er brand uitbreekt, waar moeten we heen",
     ],
 )
-def test_emergency_for_past_or_prevention_is_demoted(guard: EmergencyGuard, text: str) -> None:
+def test_emergency_for_past_or_prevention_is_demoted(
+    guard: EmergencyGuard, text: str, classified: Classified
+) -> None:
     message = classified(text, ("emergency", 0.88), ("ask_safety", 0.1), ("liveability", 0.02))
     guard.process([message])
 
@@ -138,7 +123,7 @@ def test_emergency_for_past_or_prevention_is_demoted(guard: EmergencyGuard, text
     assert message.get(GUARD_KEY)["level"] == "not_acute"
 
 
-def test_demotion_skips_nlu_fallback(guard: EmergencyGuard) -> None:
+def test_demotion_skips_nlu_fallback(guard: EmergencyGuard, classified: Classified) -> None:
     message = classified(
         "er is gisteren ingebroken in mijn auto",
         ("emergency", 0.6),
@@ -150,7 +135,9 @@ def test_demotion_skips_nlu_fallback(guard: EmergencyGuard) -> None:
     assert intent_of(message)[0] == "ask_safety"
 
 
-def test_unsure_demotion_becomes_the_fallback(guard: EmergencyGuard) -> None:
+def test_unsure_demotion_becomes_the_fallback(
+    guard: EmergencyGuard, classified: Classified
+) -> None:
     message = classified(
         "vorige maand was er brand in de schuur van de buren",
         ("emergency", 0.7),
@@ -172,8 +159,10 @@ def test_unsure_demotion_becomes_the_fallback(guard: EmergencyGuard) -> None:
     assert message.get(GUARD_KEY)["action"] == ACTION_DEMOTE
 
 
-def test_fallback_threshold_follows_the_config(tmp_path: Path) -> None:
-    guard = make_guard(tmp_path, **{FALLBACK_THRESHOLD_KEY: 0.2})
+def test_fallback_threshold_follows_the_config(
+    make_guard: MakeGuard, classified: Classified
+) -> None:
+    guard = make_guard(**{FALLBACK_THRESHOLD_KEY: 0.2})
     message = classified(
         "vorige maand was er brand",
         ("emergency", 0.7),
@@ -194,7 +183,7 @@ def test_config_keeps_guard_and_fallback_thresholds_equal() -> None:
     assert by_name[GUARD_PATH][FALLBACK_THRESHOLD_KEY] == fallback
 
 
-def test_demotion_needs_an_alternative(guard: EmergencyGuard) -> None:
+def test_demotion_needs_an_alternative(guard: EmergencyGuard, classified: Classified) -> None:
     message = classified("er was vorig jaar brand", ("emergency", 0.9))
     guard.process([message])
 
@@ -203,15 +192,17 @@ def test_demotion_needs_an_alternative(guard: EmergencyGuard) -> None:
     assert message.get(GUARD_KEY)["action"] == ACTION_KEEP
 
 
-def test_demotion_can_be_switched_off(tmp_path: Path) -> None:
-    guard = make_guard(tmp_path, **{DEMOTE_NOT_ACUTE_KEY: False})
+def test_demotion_can_be_switched_off(make_guard: MakeGuard, classified: Classified) -> None:
+    guard = make_guard(**{DEMOTE_NOT_ACUTE_KEY: False})
     message = classified("er was vorig jaar brand", ("emergency", 0.9), ("ask_safety", 0.1))
     guard.process([message])
 
     assert intent_of(message) == ("emergency", 0.9)
 
 
-def test_abstract_danger_words_without_context_do_not_demote(guard: EmergencyGuard) -> None:
+def test_abstract_danger_words_without_context_do_not_demote(
+    guard: EmergencyGuard, classified: Classified
+) -> None:
     message = classified(
         "huiselijk geweld bij de buren", ("emergency", 0.7), ("personal_help", 0.2)
     )
@@ -222,7 +213,9 @@ def test_abstract_danger_words_without_context_do_not_demote(guard: EmergencyGua
     assert message.get(GUARD_KEY)["action"] == ACTION_KEEP
 
 
-def test_non_acute_danger_with_another_intent_is_left_alone(guard: EmergencyGuard) -> None:
+def test_non_acute_danger_with_another_intent_is_left_alone(
+    guard: EmergencyGuard, classified: Classified
+) -> None:
     message = classified("vorige week is er ingebroken", ("ask_safety", 0.9), ("emergency", 0.1))
     guard.process([message])
 
@@ -231,7 +224,9 @@ def test_non_acute_danger_with_another_intent_is_left_alone(guard: EmergencyGuar
     assert message.get(GUARD_KEY)["action"] == ACTION_KEEP
 
 
-def test_classifier_emergency_without_danger_words_is_kept(guard: EmergencyGuard) -> None:
+def test_classifier_emergency_without_danger_words_is_kept(
+    guard: EmergencyGuard, classified: Classified
+) -> None:
     # The classifier knows phrasings the word lists do not; the guard only adds safety.
     message = classified("kom alsjeblieft, het gaat hier helemaal mis", ("emergency", 0.8))
     guard.process([message])
@@ -248,14 +243,16 @@ def test_classifier_emergency_without_danger_words_is_kept(guard: EmergencyGuard
         ("wat is het nummer van de wijkagent", "ask_role_contact"),
     ],
 )
-def test_other_meanings_keep_their_intent(guard: EmergencyGuard, text: str, intent: str) -> None:
+def test_other_meanings_keep_their_intent(
+    guard: EmergencyGuard, text: str, intent: str, classified: Classified
+) -> None:
     message = classified(text, (intent, 0.93), ("emergency", 0.05))
     guard.process([message])
 
     assert intent_of(message) == (intent, 0.93)
 
 
-def test_intent_payloads_are_not_judged(guard: EmergencyGuard) -> None:
+def test_intent_payloads_are_not_judged(guard: EmergencyGuard, classified: Classified) -> None:
     message = classified("/ask_safety", ("ask_safety", 1.0))
     guard.process([message])
 
@@ -271,7 +268,7 @@ def test_message_without_classification_still_gets_emergency(guard: EmergencyGua
     assert ranking_names(message) == ["emergency"]
 
 
-def test_decision_is_in_the_parse_output(guard: EmergencyGuard) -> None:
+def test_decision_is_in_the_parse_output(guard: EmergencyGuard, classified: Classified) -> None:
     message = classified("er wordt geschoten op het plein", ("ask_safety", 0.9))
     guard.process([message])
 
@@ -283,7 +280,7 @@ def test_decision_is_in_the_parse_output(guard: EmergencyGuard) -> None:
     assert output[INTENT][INTENT_NAME_KEY] == "emergency"
 
 
-def test_processes_every_message(guard: EmergencyGuard) -> None:
+def test_processes_every_message(guard: EmergencyGuard, classified: Classified) -> None:
     acute = classified("iemand verdrinkt in de vijver", ("youth", 0.9))
     calm = classified("wanneer wordt het grofvuil opgehaald", ("municipal_service", 0.9))
     result = guard.process([acute, calm])
@@ -337,7 +334,7 @@ def test_rasa_accepts_the_guard_in_a_pipeline() -> None:
     assert any(GUARD_PATH in node for node in graph_config.predict_schema.nodes)
 
 
-def test_loads_the_way_the_predict_graph_loads_it(tmp_path: Path) -> None:
+def test_loads_the_way_the_predict_graph_loads_it(tmp_path: Path, classified: Classified) -> None:
     # Rasa's predict graph builds untrainable components with `load`, not `create`.
     guard = EmergencyGuard.load(
         EmergencyGuard.get_default_config(),
