@@ -124,6 +124,9 @@ def why(score: ModuleType, turn: dict, messages: list[dict] | None) -> str:
             return f"confident card for {[card.get('role') for card in cards]}"
         if "route" in turn and turn["route"] not in routes:
             return f"classified wrong: {routes or 'no route'}"
+        if "location" in turn and turn["location"] not in statuses:
+            said = " ".join(score.texts(messages).split())[:70]
+            return f"not taken as a location (routes {routes}): {said!r}"
         return "; ".join(score.check_turn(turn, messages))
     want = turn["card"]
     same_role = [card for card in cards if card.get("role") == want["role"]]
