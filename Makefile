@@ -12,7 +12,7 @@ WEB_PORT ?= 8080
 STAFF_PORT ?= 8090
 export WIJKWIJZER_DATABASE_URL ?= sqlite:///$(CURDIR)/wijkwijzer.db
 
-.PHONY: help install run serve train db test test-unit test-stories validate lint bench eval clean \
+.PHONY: help install run serve train db test test-unit test-stories validate lint bench eval understanding clean \
 	bench-national bench-load deploy-lint-deps \
 	widget web-deps screenshots staff-user interactive
 
@@ -80,6 +80,9 @@ deploy-lint-deps: ## docker-compose (Debian) so tests/deploy can validate the co
 
 test: install web-deps train lint test-stories deploy-lint-deps ## Everything: lint, data validation, conversation tests, pytest
 	$(BIN)/pytest -q
+
+understanding: install train ## The understanding gate: public and held-out sets against the model
+	$(BIN)/pytest -q -m understanding tests/e2e/test_understanding.py
 
 eval: ## Score a running bot on the public dev set (../shared/eval)
 	$(PY) ../shared/eval/score.py http://127.0.0.1:$(PORT) ../shared/eval/dev_questions.yml ../shared/eval/dev_dialogues.yml

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import signal
 import socket
@@ -10,14 +11,17 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 PROJECT_ROOT = Path(__file__).parents[2]
-VOORBEELD_DIR = PROJECT_ROOT.parent / "shared" / "eval" / "voorbeeld"
+EVAL_DIR = PROJECT_ROOT.parent / "shared" / "eval"
+VOORBEELD_DIR = EVAL_DIR / "voorbeeld"
+DEMO_DIR = PROJECT_ROOT / "demo"
 WIJKWIJZER = str(Path(sys.executable).with_name("wijkwijzer"))
 # Rasa alone needs ~40 s on an idle machine; a loaded CI machine has been seen to need minutes.
 START_TIMEOUT = 600
@@ -46,8 +50,22 @@ class RunningBot:
     actions_port: int
 
 
-def start_bot(workdir: Path, env_extra: dict[str, str] | None = None) -> RunningBot:
-    """Import the sample municipality and the demo into a fresh SQLite file and serve."""
+def require_shared(path: Path) -> None:
+    """The shared folder beside the checkout (public eval sets); CI always has it."""
+    if not path.exists():
+        message = f"{path} not found (the shared folder belongs beside the checkout)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def start_bot(
+    workdir: Path,
+    env_extra: dict[str, str] | None = None,
+    imports: Sequence[Path] = (VOORBEELD_DIR, DEMO_DIR),
+) -> RunningBot:
+    """Import the municipalities (default: the sample and the demo) into a fresh SQLite file
+    and serve."""
     require_model()
     env = dict(
         os.environ,
@@ -55,7 +73,7 @@ def start_bot(workdir: Path, env_extra: dict[str, str] | None = None) -> Running
         WIJKWIJZER_TRACKER_STORE_URL=f"sqlite:///{workdir / 'trackers.db'}",
     )
     env.update(env_extra or {})
-    for directory in (VOORBEELD_DIR, PROJECT_ROOT / "demo"):
+    for directory in imports:
         subprocess.run(
             [WIJKWIJZER, "import", str(directory)], env=env, check=True, capture_output=True
         )
@@ -127,3 +145,32 @@ def launch_bot() -> Iterator:
     for running in started:
         if running.process.poll() is None:
             stop_bot(running)
+
+
+@pytest.fixture(scope="module")
+def voorbeeld_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningBot]:
+    """A bot whose database holds only the sample municipality, as the public scorer assumes."""
+    require_shared(VOORBEELD_DIR / "buurten.csv")
+    running = start_bot(tmp_path_factory.mktemp("voorbeeld"), imports=(VOORBEELD_DIR,))
+    yield running
+    if running.process.poll() is None:
+        stop_bot(running)
+
+
+@pytest.fixture(scope="session")
+def public_scorer() -> ModuleType:
+    """../shared/eval/score.py itself, so a gate measures exactly what the public scorer does."""
+    path = EVAL_DIR / "score.py"
+    require_shared(path)
+    spec = importlib.util.spec_from_file_location("public_score", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def eval_dir() -> Path:
+    """The shared folder's public evaluation sets."""
+    require_shared(EVAL_DIR)
+    return EVAL_DIR
