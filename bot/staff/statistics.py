@@ -249,9 +249,10 @@ def horizontal_bars(chart_id: str, title: str, summary: str, bars: Iterable[Bar]
 
 
 def columns(chart_id: str, title: str, summary: str, bars: Iterable[Bar]) -> Markup:
-    """Vertical columns in time order, the count on top and the week number below."""
+    """Vertical columns in time order, the count on top and "week N" below."""
     bars = list(bars)
-    column, gap, chart_height, axis = 34, 10, 180, 40
+    # Wide enough for "week 49" under each column without touching the next one.
+    column, gap, chart_height, axis = 58, 12, 180, 40
     width = max(300, len(bars) * (column + gap) + gap)
     height = chart_height + axis + 20
     top = max((bar.count for bar in bars), default=0) or 1
@@ -264,7 +265,10 @@ def columns(chart_id: str, title: str, summary: str, bars: Iterable[Bar]) -> Mar
     for n, bar in enumerate(bars):
         x = gap + n * (column + gap)
         length = round(chart_height * bar.count / top)
-        week_number = bar.label.split(" ")[1] if bar.label.startswith("week ") else bar.label
+        # "week 49": a bare "49" under a column reads as a count.
+        axis_label = (
+            " ".join(bar.label.split(" ")[:2]) if bar.label.startswith("week ") else bar.label
+        )
         parts.append(
             f'<g class="chart__column" data-key="{escape(bar.key)}" data-count="{bar.count}">'
             f'<rect class="chart__bar" x="{x}" y="{base - length}" width="{column}" '
@@ -272,7 +276,7 @@ def columns(chart_id: str, title: str, summary: str, bars: Iterable[Bar]) -> Mar
             f'<text x="{x + column / 2}" y="{base - length - 5}" text-anchor="middle" {_FONT} '
             f'fill="#1a1a1a">{bar.count}</text>'
             f'<text x="{x + column / 2}" y="{base + 18}" text-anchor="middle" {_FONT} '
-            f'fill="#1a1a1a">{escape(week_number)}</text></g>'
+            f'class="chart__axis-label" fill="#1a1a1a">{escape(axis_label)}</text></g>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -171,6 +171,13 @@ async def test_the_charts_show_the_counts(signed_in: TestClient) -> None:
         "sociaal_makelaar": 1,
     }
     assert _chart(html, "grafiek-weken") == {"2026-03-09": 1, "2026-03-16": 1, "2026-03-23": 4}
+    # Under each column "week N", not a bare number that reads like a count.
+    weeks_svg = html.split('id="grafiek-weken"', 1)[1].split("</svg>", 1)[0]
+    assert re.findall(r'class="chart__axis-label"[^>]*>([^<]+)<', weeks_svg) == [
+        "week 11",
+        "week 12",
+        "week 13",
+    ]
     assert _chart(html, "grafiek-niet-begrepen") == {"begrepen": 10, "niet_begrepen": 1}
     assert _chart(html, "grafiek-geholpen") == {"geholpen": 1, "niet_geholpen": 1}
     assert _chart(html, "grafiek-buurten") == {"BU92000201": 1, "WK920001": 1}
