@@ -195,6 +195,7 @@ def render(request: web.Request, template: str, status: int = 200, **context: An
         .render(
             user=session.user,
             csrf_token=request.app[SIGNER].csrf_token(session),
+            current_path=request.path,
             **context,
         )
     )
