@@ -215,8 +215,10 @@ def _custom(event: ConversationEvent) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class _Message:
-    """One resident message: its user event and the events that answer it (to `end`)."""
+class Message:
+    """One message from the resident's side: its user event (at `index` in the events) and
+    the events that answer it (up to `end`). `from_resident` is False for a button click or
+    other text a channel made."""
 
     index: int
     end: int
@@ -249,8 +251,8 @@ def _offered_payloads(events: list[ConversationEvent]) -> set[str]:
     return offered
 
 
-def _messages(events: list[ConversationEvent]) -> list[_Message]:
-    """The resident's messages in order, each with the events up to the next one.
+def conversation_messages(events: list[ConversationEvent]) -> list[Message]:
+    """The messages from the resident's side in order, each with the events up to the next.
 
     When the two-stage fallback hears a clear answer it rewinds and replays the message
     (a `rewind` event, then a copy of the user event): the copy is the same message, so it
@@ -271,7 +273,7 @@ def _messages(events: list[ConversationEvent]) -> list[_Message]:
         from_resident = not is_machine_text(text) and text not in _offered_payloads(
             events[previous:i]
         )
-        messages.append(_Message(i, end, from_resident))
+        messages.append(Message(i, end, from_resident))
     return messages
 
 
@@ -289,7 +291,7 @@ def _is_replay(events: list[ConversationEvent], original: int, index: int) -> bo
     )
 
 
-def _got_fallback_answer(following: list[ConversationEvent]) -> bool:
+def got_fallback_answer(following: list[ConversationEvent]) -> bool:
     """The bot answered this message with a fallback (asked to choose or to rephrase).
 
     The two-stage fallback also runs when a clear message ends it; it then rewinds and
@@ -315,12 +317,12 @@ def _find_items(
     Button clicks and other text a channel made are never to be reviewed: they are no
     resident's words, and as training examples they would teach the bot nothing.
     """
-    messages = _messages(events)
+    messages = conversation_messages(events)
     reasons: dict[int, list[str]] = {m.index: [] for m in messages}
     for position, message in enumerate(messages):
         intent, confidence = _intent(events[message.index])
         following = events[message.index + 1 : message.end]
-        if intent == FALLBACK_INTENT or _got_fallback_answer(following):
+        if intent == FALLBACK_INTENT or got_fallback_answer(following):
             reasons[message.index].append(REASON_FALLBACK)
         elif confidence is not None and confidence < threshold:
             reasons[message.index].append(REASON_LOW_CONFIDENCE)
@@ -337,7 +339,7 @@ def _find_items(
 
 def _mark_not_helped(
     events: list[ConversationEvent],
-    messages: list[_Message],
+    messages: list[Message],
     position: int,
     reasons: dict[int, list[str]],
 ) -> None:
@@ -353,7 +355,7 @@ def _mark_not_helped(
             return
 
 
-def _route_after(events: list[ConversationEvent], message: _Message) -> str | None:
+def _route_after(events: list[ConversationEvent], message: Message) -> str | None:
     for event in events[message.index + 1 : message.end]:
         route = _custom(event).get(PAYLOAD_ROUTE)
         if event.type_name == "bot" and isinstance(route, dict) and route.get("role"):
@@ -362,7 +364,7 @@ def _route_after(events: list[ConversationEvent], message: _Message) -> str | No
 
 
 def _item(
-    events: list[ConversationEvent], messages: list[_Message], message: _Message, reasons: list[str]
+    events: list[ConversationEvent], messages: list[Message], message: Message, reasons: list[str]
 ) -> InboxItem:
     event = events[message.index]
     parse_data = event.data.get("parse_data") or {}
@@ -414,7 +416,7 @@ def _bot_text(event: ConversationEvent) -> str:
 
 
 def _context(
-    events: list[ConversationEvent], messages: list[_Message], message: _Message
+    events: list[ConversationEvent], messages: list[Message], message: Message
 ) -> list[Turn]:
     """The lines around the message; a replayed message (see _messages) is shown once."""
     by_index = {m.index: m for m in messages}

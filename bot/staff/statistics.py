@@ -15,12 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from bot.constants import PAYLOAD_CONTACT_CARD, PAYLOAD_LOCATION, PAYLOAD_ROUTE, STATUS_FOUND
+from bot.staff.labels import FALLBACK_INTENT
 from bot.staff.review import (
     DENY_INTENT,
-    FALLBACK_ACTIONS,
-    FALLBACK_INTENT,
     ConversationEvent,
     ReviewInbox,
+    conversation_messages,
+    got_fallback_answer,
 )
 from bot.tracker_store import events_table
 
@@ -102,20 +103,18 @@ def count_conversation(
     events: list[ConversationEvent], stats: Statistics, since: float | None, until: float | None
 ) -> None:
     """Adds one conversation's resident messages in the period to `stats`."""
-    users = [i for i, event in enumerate(events) if event.type_name == "user"]
     areas: set[str] = set()
-    for position, index in enumerate(users):
-        event = events[index]
+    # A message the fallback replayed counts once, and "not understood" is what happened
+    # to that message, as in the review inbox.
+    for message in conversation_messages(events):
+        event, end = events[message.index], message.end
         if (since is not None and event.timestamp < since) or (
             until is not None and event.timestamp >= until
         ):
             continue
-        end = users[position + 1] if position + 1 < len(users) else len(events)
-        following = events[index + 1 : end]
+        following = events[message.index + 1 : end]
         stats.messages += 1
-        if _intent(event) == FALLBACK_INTENT or any(
-            e.type_name == "action" and e.action_name in FALLBACK_ACTIONS for e in following
-        ):
+        if _intent(event) == FALLBACK_INTENT or got_fallback_answer(following):
             stats.fallbacks += 1
         bot_payloads = [_custom(e) for e in following if e.type_name == "bot"]
         route = next(
