@@ -1,6 +1,6 @@
 """Screenshots of the staff workspace for docs/handleiding-medewerkers.md (docs/img/staff-*.png).
 
-    .venv/bin/python scripts/staff_screenshots.py [--measure] [--examples 15]
+    .venv/bin/python scripts/staff_screenshots.py [--measure] [--examples 15] [--no-training]
 
 Runs the real workspace (bot/staff) on a temporary database with demo conversations, a copy
 of data/nlu and tests/stories and a copy of the newest model in models/, and drives it with
@@ -115,6 +115,11 @@ def main() -> int:
     )
     parser.add_argument(
         "--examples", type=int, default=0, help="train on this many examples per topic (faster)"
+    )
+    parser.add_argument(
+        "--no-training",
+        action="store_true",
+        help="every page up to the training page, without running a training",
     )
     args = parser.parse_args()
     models = sorted((ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
@@ -237,6 +242,8 @@ def take_screenshots(page: Page, url: str, args: Any, runs: TrainingRuns) -> Non
         page.get_by_role("button", name="Huidig model meten").click()
         wait_for_run(page, runs, args.timeout)
     shoot(page, out, "training-start", full_page=True)
+    if args.no_training:
+        return
     page.get_by_role("button", name="Training starten").click()
     expect(page.get_by_role("heading", name="Training loopt")).to_be_visible()
     page.wait_for_timeout(8000)
