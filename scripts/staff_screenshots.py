@@ -1,11 +1,12 @@
 """Screenshots of the staff workspace for docs/handleiding-medewerkers.md (docs/img/staff-*.png).
 
-    .venv/bin/python scripts/staff_screenshots.py [--measure] [--examples 15]
+    .venv/bin/python scripts/staff_screenshots.py [--measure] [--examples 15] [--no-training]
 
 Runs the real workspace (bot/staff) on a temporary database with demo conversations, a copy
 of data/nlu and tests/stories and a copy of the newest model in models/, and drives it with
 headless Chromium: sign in, the inbox, a message, annotating, saving a test story, and a real
-training with its evaluation (minutes with the quick config). With --measure the running
+training with its evaluation (minutes with the quick config). A stand-in for the Rasa
+server's GET /status says which model runs. With --measure the running
 model is measured first, so the comparison has both columns. Nothing outside the temporary
 folder changes except the PNG files.
 Needs Debian's chromium and the Python playwright package (scripts/install-web-deps.sh).
@@ -52,25 +53,31 @@ def free_port() -> int:
 
 def fill_tracker_store(path: Path) -> None:
     """Demo conversations as Rasa's SQL tracker store keeps them (those of the tests)."""
-    from rasa.core.tracker_store import SQLTrackerStore
-    from rasa.shared.core.domain import Domain
-    from rasa.shared.core.trackers import DialogueStateTracker
-    from staff_support import conversations
+    from staff_support import conversations, fallback_conversations, save_conversations
 
-    store = SQLTrackerStore(Domain.load(str(ROOT / "domain.yml")), dialect="sqlite", db=str(path))
+    engine = asyncio.run(save_conversations(path, {**conversations(), **fallback_conversations()}))
+    engine.dispose()
 
-    async def fill() -> None:
-        for sender, events in conversations().items():
-            await store.save(DialogueStateTracker.from_events(sender, events))
 
-    asyncio.run(fill())
-    store.engine.dispose()
+def serve_fake_rasa(model_name: str) -> str:
+    """A stand-in for the Rasa server's GET /status: it runs `model_name`."""
+
+    async def status(request: web.Request) -> web.Response:
+        return web.json_response({"model_file": model_name})
+
+    app = web.Application()
+    app.router.add_get("/status", status)
+    return serve_app(app)
 
 
 def serve(settings: StaffSettings) -> str:
+    return serve_app(create_app(settings))
+
+
+def serve_app(app: web.Application) -> str:
     port = free_port()
     loop = asyncio.new_event_loop()
-    runner = web.AppRunner(create_app(settings))
+    runner = web.AppRunner(app)
     loop.run_until_complete(runner.setup())
     loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
     threading.Thread(target=loop.run_forever, daemon=True).start()
@@ -109,6 +116,11 @@ def main() -> int:
     parser.add_argument(
         "--examples", type=int, default=0, help="train on this many examples per topic (faster)"
     )
+    parser.add_argument(
+        "--no-training",
+        action="store_true",
+        help="every page up to the training page, without running a training",
+    )
     args = parser.parse_args()
     models = sorted((ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
     if not models:
@@ -144,8 +156,7 @@ def main() -> int:
             models_dir=work / "models",
             nlu_dir=work / "nlu",
             stories_dir=work / "stories",
-            # Nobody listens here: the page then names the newest model in models/.
-            rasa_urls=[f"http://127.0.0.1:{free_port()}"],
+            rasa_urls=[serve_fake_rasa(models[-1].name)],
             api_token="voorbeeld",
         ),
     )
@@ -206,12 +217,17 @@ def take_screenshots(page: Page, url: str, args: Any, runs: TrainingRuns) -> Non
     shoot(page, out, "inbox", full_page=True)
 
     page.get_by_role("link", name="die lamp bij het speeltuintje doet het niet meer").click()
-    page.get_by_label("Onderwerp").select_option("report_defect")
     shoot(page, out, "bericht", full_page=True)
     item_url = page.url
+    page.get_by_label("Onderwerp").select_option("report_defect")
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_role("status")).to_contain_text("toegevoegd")
     shoot(page, out, "toegevoegd")
+
+    # A decided message: who decided and when, no form.
+    page.goto(item_url)
+    page.get_by_text("Al beoordeeld door").scroll_into_view_if_needed()
+    shoot(page, out, "beoordeeld")
 
     # The reviewed conversation becomes a test story.
     page.goto(item_url)
@@ -226,6 +242,8 @@ def take_screenshots(page: Page, url: str, args: Any, runs: TrainingRuns) -> Non
         page.get_by_role("button", name="Huidig model meten").click()
         wait_for_run(page, runs, args.timeout)
     shoot(page, out, "training-start", full_page=True)
+    if args.no_training:
+        return
     page.get_by_role("button", name="Training starten").click()
     expect(page.get_by_role("heading", name="Training loopt")).to_be_visible()
     page.wait_for_timeout(8000)

@@ -273,7 +273,8 @@ class ContactAdmin:
             return self._views(session, [contact])[0] if contact else None
 
     def search(self, wanted: ContactFilter) -> list[ContactView]:
-        """Contacts matching every filter given, by gemeente, role name and name."""
+        """Contacts matching every filter given; every word of the text is found in the
+        contact's fields or in the name or code of an area the contact works in."""
         with self._session_factory() as session:
             query = select(Contact).options(selectinload(Contact.areas))
             if wanted.gemeente:
@@ -293,7 +294,15 @@ class ContactAdmin:
             views = [view for view in views if around & set(view.values.areas)]
         words = fold(wanted.text).split()
         if words:
-            views = [view for view in views if all(w in _haystack(view, catalogue) for w in words)]
+            served = _served_by_word(words, catalogue)
+            views = [
+                view
+                for view in views
+                if all(
+                    word in _haystack(view, catalogue) or served[word] & set(view.values.areas)
+                    for word in words
+                )
+            ]
         return sorted(
             views,
             key=lambda view: (
@@ -362,6 +371,21 @@ class ContactAdmin:
 
     def set_active(self, contact_id: int, active: bool, actor: str) -> bool:
         return self.update(contact_id, lambda values: replace(values, active=active), actor)
+
+
+def _served_by_word(words: list[str], catalogue: AreaCatalogue) -> dict[str, set[str]]:
+    """Per word, the areas whose contacts serve an area named by it.
+
+    A contact of a wijk or of the whole gemeente works in every buurt inside it, so a
+    search for a buurt name finds the same contacts as the "Werkt in" filter does.
+    """
+    served: dict[str, set[str]] = {word: set() for word in words}
+    for option in catalogue.areas.values():
+        text = fold(f"{option.name} {option.code}")
+        for word in words:
+            if word in text:
+                served[word] |= catalogue.containing(option.code)
+    return served
 
 
 def _haystack(view: ContactView, catalogue: AreaCatalogue) -> str:

@@ -17,20 +17,20 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from bot.constants import ROUTE_CODES
-from bot.roles import ROLES_BY_CODE
 from bot.staff.auth import RateLimiter, SessionSigner, StaffSession, staff_secret
+from bot.staff.labels import guess_label, route_label, topic_label
 from bot.staff.nlu_files import NluData
 from bot.staff.review import (
     DEFAULT_THRESHOLD,
     AlreadyDecided,
     InboxFilter,
+    NotResidentText,
     ReviewInbox,
     decide,
 )
 from bot.staff.stories import STORIES_DIR, StoryRefused, write_test_story
 from bot.staff.training import TrainingSettings
 from bot.staff.users import check_sign_in, is_active, normalise_name
-from bot.topics import TOPIC_LABELS
 
 log = logging.getLogger(__name__)
 
@@ -44,16 +44,6 @@ CSP: Final = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
-OTHER_TOPIC_LABELS: Final = {
-    "greet": "Groeten",
-    "thank": "Bedanken",
-    "goodbye": "Afscheid",
-    "bot_challenge": "Vraagt of dit een robot is",
-    "affirm": "Ja",
-    "deny": "Nee",
-    "out_of_scope": "Iets anders, geen vraag voor de wijk",
-    "not_understood": "Onbegrijpelijk of geen vraag (onzin, boosheid)",
-}
 
 
 @dataclass
@@ -205,21 +195,18 @@ def render(request: web.Request, template: str, status: int = 200, **context: An
         .render(
             user=session.user,
             csrf_token=request.app[SIGNER].csrf_token(session),
+            current_path=request.path,
             **context,
         )
     )
     return web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
 
 
-def topic_label(intent: str | None) -> str:
-    if intent is None:
-        return "geen"
-    return TOPIC_LABELS.get(intent) or OTHER_TOPIC_LABELS.get(intent) or intent
-
-
-def route_label(code: str | None) -> str:
-    role = ROLES_BY_CODE.get(code or "")
-    return role.name if role else (code or "onbekend")
+def when_label(moment: datetime) -> str:
+    """A moment as staff read it: day-month-year and time (UTC, as the tracker stores it)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%d-%m-%Y %H:%M")
 
 
 # --- pages -------------------------------------------------------------------------------
@@ -303,8 +290,9 @@ async def inbox_page(request: web.Request) -> web.StreamResponse:
         since=since.isoformat() if since else "",
         until=until.isoformat() if until else "",
         notice=_notice(request.query),
-        topic_label=topic_label,
+        guess_label=guess_label,
         route_label=route_label,
+        when_label=when_label,
     )
 
 
@@ -314,16 +302,22 @@ def _notice(query: Any) -> str | None:
         "added": "Het bericht is als voorbeeld toegevoegd. Het telt mee bij de volgende training.",
         "duplicate": "Dit voorbeeld stond er al in. Het bericht is afgehandeld.",
         "no_topic": "Het bericht is afgehandeld zonder onderwerp.",
-        "taken": "Een collega heeft dit bericht al afgehandeld.",
         "story": "Het gesprek is bewaard als test. Bij elke test wordt gecontroleerd "
         "of de bot nog zo antwoordt.",
     }.get(outcome or "")
 
 
+ITEM_NOTICES: Final = {
+    "al_beoordeeld": "U had dit bericht al eerder beoordeeld. Er is niets veranderd.",
+    "collega": "Een collega had dit bericht al beoordeeld. Uw keuze is niet opgeslagen.",
+}
+
+
 async def item_page(request: web.Request) -> web.StreamResponse:
     settings = request.app[SETTINGS]
     inbox = ReviewInbox(settings.tracker_engine, settings.session_factory)
-    item = inbox.item(int(request.match_info["event_id"]), settings.threshold)
+    event_id = int(request.match_info["event_id"])
+    item = inbox.item(event_id, settings.threshold)
     if item is None:
         return render(request, "error.html", status=404, message="Dit bericht bestaat niet.")
     topics = sorted(settings.nlu.intents(), key=topic_label)
@@ -331,10 +325,14 @@ async def item_page(request: web.Request) -> web.StreamResponse:
         request,
         "item.html",
         item=item,
+        decision=inbox.decision(event_id),
+        notice=ITEM_NOTICES.get(request.query.get("uitkomst", "")),
         topics=[(intent, topic_label(intent)) for intent in topics],
         no_topic=NO_TOPIC,
         topic_label=topic_label,
+        guess_label=guess_label,
         route_label=route_label,
+        when_label=when_label,
     )
 
 
@@ -346,18 +344,23 @@ async def annotate(request: web.Request) -> web.StreamResponse:
     if choice != NO_TOPIC and choice not in known:
         return render(request, "error.html", status=400, message="Kies een onderwerp uit de lijst.")
     inbox = ReviewInbox(settings.tracker_engine, settings.session_factory)
+    event_id = int(request.match_info["event_id"])
+    user = request["session"].user
     try:
         decision = decide(
-            inbox,
-            settings.nlu,
-            int(request.match_info["event_id"]),
-            None if choice == NO_TOPIC else choice,
-            request["session"].user,
+            inbox, settings.nlu, event_id, None if choice == NO_TOPIC else choice, user
         )
     except LookupError:
         return render(request, "error.html", status=404, message="Dit bericht bestaat niet.")
-    except AlreadyDecided:
-        raise web.HTTPSeeOther("/inbox?" + urlencode({"uitkomst": "taken"})) from None
+    except NotResidentText:
+        return render(request, "error.html", status=409, message=(
+            "Dit bericht is een klik op een knop, geen tekst van een inwoner. "
+            "Het kan geen voorbeeldzin worden."
+        ))  # fmt: skip
+    except AlreadyDecided as earlier:
+        outcome = "al_beoordeeld" if earlier.decision.decided_by == user else "collega"
+        raise web.HTTPSeeOther(f"/inbox/{event_id}?" + urlencode({"uitkomst": outcome})) from None
+    log.info("%s reviewed message %d: %s", user, event_id, decision.outcome)
     raise web.HTTPSeeOther("/inbox?" + urlencode({"uitkomst": decision.outcome}))
 
 

@@ -181,6 +181,8 @@ async def contacts_page(request: web.Request) -> web.StreamResponse:
         gemeenten=catalogue.gemeenten,
         areas=sorted(catalogue.areas.values(), key=lambda a: (a.gemeente_code, a.code)),
         statuses=STATUS_LABELS,
+        # Only a mixed list needs a status column; inactive rows are greyed out as well.
+        show_status=wanted.status == STATUS_ALL,
         notice=NOTICES.get(query.get("uitkomst", "")),
     )
 

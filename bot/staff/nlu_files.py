@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.staff.labels import is_machine_text
 from bot.staff.privacy import mask
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -73,6 +74,8 @@ class NluData:
     def add_example(self, intent: str, text: str) -> AddResult:
         """Append the masked text to the intent's examples block, unless it is there already."""
         cleaned = clean_example(text)
+        if is_machine_text(text) or is_machine_text(cleaned):
+            raise ValueError("Een klik op een knop is geen voorbeeldzin.")
         if not cleaned:
             raise ValueError("Er is geen tekst om toe te voegen.")
         path = self.intents().get(intent)

@@ -10,16 +10,22 @@ from typing import Any, Final
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.constants import DEFAULT_TOPIC_ROUTES, PAYLOAD_CONTACT_CARD, PAYLOAD_ROUTE
+from bot.staff.labels import (
+    FALLBACK_INTENT,
+    describe_custom,
+    describe_machine_text,
+    is_machine_text,
+)
 from bot.staff.models import ReviewDecision
 from bot.staff.nlu_files import NluData
 from bot.staff.privacy import mask
 from bot.tracker_store import events_table
 
 DEFAULT_THRESHOLD: Final = 0.6
-FALLBACK_INTENT: Final = "nlu_fallback"
 FALLBACK_ACTIONS: Final = frozenset({"action_two_stage_fallback", "action_default_fallback"})
 DENY_INTENT: Final = "deny"
 CONTEXT_TURNS: Final = 3  # messages shown before and after the reviewed one
@@ -61,6 +67,8 @@ class InboxItem:
     route: str | None
     reasons: list[str]
     guesses: list[Guess]
+    # False for a button click or other text a channel made: shown, never reviewed.
+    from_resident: bool = True
     context: list[Turn] = field(default_factory=list)
 
     @property
@@ -144,6 +152,16 @@ class ReviewInbox:
             ).first()
         return str(_parse(row.data).get("text") or "") if row else None
 
+    def decision(self, event_id: int) -> ReviewDecision | None:
+        """What staff decided about this message, if anyone did."""
+        with self.session_factory() as session:
+            decision = session.scalars(
+                select(ReviewDecision).where(ReviewDecision.event_id == event_id)
+            ).first()
+            if decision is not None:
+                session.expunge(decision)
+            return decision
+
     def _decided_event_ids(self) -> set[int]:
         with self.session_factory() as session:
             return set(session.scalars(select(ReviewDecision.event_id)))
@@ -196,63 +214,149 @@ def _custom(event: ConversationEvent) -> dict[str, Any]:
     return custom if isinstance(custom, dict) else {}
 
 
+@dataclass(frozen=True)
+class Message:
+    """One message from the resident's side: its user event (at `index` in the events) and
+    the events that answer it (up to `end`). `from_resident` is False for a button click or
+    other text a channel made."""
+
+    index: int
+    end: int
+    from_resident: bool
+
+
+def _text(event: ConversationEvent) -> str:
+    return str(event.data.get("text") or "")
+
+
+def _intent(event: ConversationEvent) -> tuple[str | None, float | None]:
+    intent = (event.data.get("parse_data") or {}).get("intent") or {}
+    confidence = intent.get("confidence")
+    return (
+        intent.get("name") or event.intent_name,
+        float(confidence) if isinstance(confidence, int | float) else None,
+    )
+
+
+def _offered_payloads(events: list[ConversationEvent]) -> set[str]:
+    """The payloads of the buttons in these bot messages."""
+    offered = set()
+    for event in events:
+        buttons = (
+            (event.data.get("data") or {}).get("buttons") if event.type_name == "bot" else None
+        )
+        for button in buttons if isinstance(buttons, list) else []:
+            if isinstance(button, dict) and isinstance(button.get("payload"), str):
+                offered.add(button["payload"].strip())
+    return offered
+
+
+def conversation_messages(events: list[ConversationEvent]) -> list[Message]:
+    """The messages from the resident's side in order, each with the events up to the next.
+
+    When the two-stage fallback hears a clear answer it rewinds and replays the message
+    (a `rewind` event, then a copy of the user event): the copy is the same message, so it
+    joins the original instead of counting twice.
+    """
+    starts: list[int] = []
+    for i, event in enumerate(events):
+        if event.type_name != "user":
+            continue
+        if starts and _is_replay(events, starts[-1], i):
+            continue
+        starts.append(i)
+    messages = []
+    for position, i in enumerate(starts):
+        end = starts[position + 1] if position + 1 < len(starts) else len(events)
+        previous = starts[position - 1] + 1 if position else 0
+        text = _text(events[i]).strip()
+        from_resident = not is_machine_text(text) and text not in _offered_payloads(
+            events[previous:i]
+        )
+        messages.append(Message(i, end, from_resident))
+    return messages
+
+
+def _is_replay(events: list[ConversationEvent], original: int, index: int) -> bool:
+    """The user event at `index` is the fallback's replay of the one at `original`.
+
+    A give-up of the fallback also rewinds, but it answers first: a bot message between
+    the two means the resident wrote again.
+    """
+    between = events[original + 1 : index]
+    return (
+        any(e.type_name == "rewind" for e in between)
+        and not any(e.type_name == "bot" for e in between)
+        and _text(events[index]) == _text(events[original])
+    )
+
+
+def got_fallback_answer(following: list[ConversationEvent]) -> bool:
+    """The bot answered this message with a fallback (asked to choose or to rephrase).
+
+    The two-stage fallback also runs when a clear message ends it; it then rewinds and
+    the message is answered normally, so that run is no fallback for this message.
+    """
+    for position, event in enumerate(following):
+        if event.type_name != "action":
+            continue
+        if event.action_name not in FALLBACK_ACTIONS:
+            continue
+        if event.action_name == "action_default_fallback" or not any(
+            later.type_name == "rewind" for later in following[position + 1 :]
+        ):
+            return True
+    return False
+
+
 def _find_items(
     events: list[ConversationEvent], threshold: float, include_all: bool = False
 ) -> list[InboxItem]:
-    """The messages of one conversation that need review (all of them with include_all)."""
-    user_indexes = [i for i, event in enumerate(events) if event.type_name == "user"]
-    reasons: dict[int, list[str]] = {i: [] for i in user_indexes}
-    for position, i in enumerate(user_indexes):
-        event = events[i]
-        parse_data = event.data.get("parse_data") or {}
-        intent = (parse_data.get("intent") or {}).get("name") or event.intent_name
-        confidence = (parse_data.get("intent") or {}).get("confidence")
-        next_user = user_indexes[position + 1] if position + 1 < len(user_indexes) else len(events)
-        following = events[i + 1 : next_user]
-        if intent == FALLBACK_INTENT or any(
-            e.type_name == "action" and e.action_name in FALLBACK_ACTIONS for e in following
-        ):
-            reasons[i].append(REASON_FALLBACK)
-        elif isinstance(confidence, int | float) and confidence < threshold:
-            reasons[i].append(REASON_LOW_CONFIDENCE)
+    """The messages of one conversation that need review (all of them with include_all).
+
+    Button clicks and other text a channel made are never to be reviewed: they are no
+    resident's words, and as training examples they would teach the bot nothing.
+    """
+    messages = conversation_messages(events)
+    reasons: dict[int, list[str]] = {m.index: [] for m in messages}
+    for position, message in enumerate(messages):
+        intent, confidence = _intent(events[message.index])
+        following = events[message.index + 1 : message.end]
+        if intent == FALLBACK_INTENT or got_fallback_answer(following):
+            reasons[message.index].append(REASON_FALLBACK)
+        elif confidence is not None and confidence < threshold:
+            reasons[message.index].append(REASON_LOW_CONFIDENCE)
         if intent == DENY_INTENT and position > 0:
-            _mark_not_helped(events, user_indexes, position, reasons)
+            _mark_not_helped(events, messages, position, reasons)
 
     items = []
-    for i in user_indexes:
-        if not reasons[i] and not include_all:
+    for message in messages:
+        if not include_all and (not reasons[message.index] or not message.from_resident):
             continue
-        items.append(_item(events, user_indexes, i, reasons[i]))
+        items.append(_item(events, messages, message, reasons[message.index]))
     return items
 
 
 def _mark_not_helped(
     events: list[ConversationEvent],
-    user_indexes: list[int],
+    messages: list[Message],
     position: int,
     reasons: dict[int, list[str]],
 ) -> None:
     """A 'no' right after a contact card: the question that led to the card did not help."""
-    deny_index = user_indexes[position]
-    previous_user = user_indexes[position - 1]
-    between = events[previous_user + 1 : deny_index]
+    between = events[messages[position - 1].index + 1 : messages[position].index]
     if not any(e.type_name == "bot" and PAYLOAD_CONTACT_CARD in _custom(e) for e in between):
         return
     # The question is the last routed message before the card (a location answer may follow it).
-    for earlier in reversed(user_indexes[:position]):
-        route = _route_after(events, user_indexes, earlier)
-        if route is not None or earlier == user_indexes[0]:
-            if REASON_NOT_HELPED not in reasons[earlier]:
-                reasons[earlier].append(REASON_NOT_HELPED)
+    for earlier in reversed(messages[:position]):
+        if _route_after(events, earlier) is not None or earlier is messages[0]:
+            if REASON_NOT_HELPED not in reasons[earlier.index]:
+                reasons[earlier.index].append(REASON_NOT_HELPED)
             return
 
 
-def _route_after(
-    events: list[ConversationEvent], user_indexes: list[int], index: int
-) -> str | None:
-    position = user_indexes.index(index)
-    end = user_indexes[position + 1] if position + 1 < len(user_indexes) else len(events)
-    for event in events[index + 1 : end]:
+def _route_after(events: list[ConversationEvent], message: Message) -> str | None:
+    for event in events[message.index + 1 : message.end]:
         route = _custom(event).get(PAYLOAD_ROUTE)
         if event.type_name == "bot" and isinstance(route, dict) and route.get("role"):
             return str(route["role"])
@@ -260,62 +364,95 @@ def _route_after(
 
 
 def _item(
-    events: list[ConversationEvent], user_indexes: list[int], index: int, reasons: list[str]
+    events: list[ConversationEvent], messages: list[Message], message: Message, reasons: list[str]
 ) -> InboxItem:
-    event = events[index]
+    event = events[message.index]
     parse_data = event.data.get("parse_data") or {}
-    intent = (parse_data.get("intent") or {}).get("name") or event.intent_name
-    confidence = (parse_data.get("intent") or {}).get("confidence")
+    intent, confidence = _intent(event)
     guesses = [
         Guess(str(guess.get("name")), float(guess.get("confidence") or 0.0))
         for guess in parse_data.get("intent_ranking") or []
         if guess.get("name") and guess.get("name") != FALLBACK_INTENT
     ][:5]
-    route = _route_after(events, user_indexes, index)
+    route = _route_after(events, message)
     if route is None and intent:
         route = DEFAULT_TOPIC_ROUTES.get(intent)
     return InboxItem(
         event_id=event.id,
         sender_id=event.sender_id,
         timestamp=event.timestamp,
-        text=mask(str(event.data.get("text") or "")),
+        text=_shown_text(event, message.from_resident),
         intent=intent,
-        confidence=float(confidence) if isinstance(confidence, int | float) else None,
+        confidence=confidence,
         route=route,
         reasons=list(reasons),
         guesses=guesses,
-        context=_context(events, index),
+        from_resident=message.from_resident,
+        context=_context(events, messages, message),
     )
 
 
-def _context(events: list[ConversationEvent], index: int) -> list[Turn]:
+def _shown_text(event: ConversationEvent, from_resident: bool) -> str:
+    text = _text(event)
+    if from_resident:
+        return mask(text)
+    if is_machine_text(text):
+        return describe_machine_text(text)
+    return f"[klikte op de knop: {mask(text)}]"
+
+
+def _bot_text(event: ConversationEvent) -> str:
+    custom = _custom(event)
+    text = " ".join(
+        part for part in (mask(_text(event)), describe_custom(custom) if custom else "") if part
+    )
+    buttons = (event.data.get("data") or {}).get("buttons")
+    titles = [
+        str(button.get("title") or button.get("payload"))
+        for button in (buttons if isinstance(buttons, list) else [])
+        if isinstance(button, dict) and (button.get("title") or button.get("payload"))
+    ]
+    return f"{text} [knoppen: {' · '.join(titles)}]" if titles else text
+
+
+def _context(
+    events: list[ConversationEvent], messages: list[Message], message: Message
+) -> list[Turn]:
+    """The lines around the message; a replayed message (see _messages) is shown once."""
+    by_index = {m.index: m for m in messages}
     lines = [
         (i, event)
         for i, event in enumerate(events)
-        if event.type_name in ("user", "bot") and (event.data.get("text") or _custom(event))
+        if (event.type_name == "user" and i in by_index)
+        or (event.type_name == "bot" and (event.data.get("text") or _custom(event)))
     ]
-    position = next(p for p, (i, _) in enumerate(lines) if i == index)
+    position = next(p for p, (i, _) in enumerate(lines) if i == message.index)
     window = lines[max(0, position - CONTEXT_TURNS) : position + CONTEXT_TURNS + 1]
     return [
         Turn(
             speaker="inwoner" if event.type_name == "user" else "bot",
-            text=mask(str(event.data.get("text") or _describe_custom(_custom(event)))),
+            text=(
+                _shown_text(event, by_index[i].from_resident)
+                if event.type_name == "user"
+                else _bot_text(event)
+            ),
             event_id=event.id,
-            is_reviewed_message=i == index,
+            is_reviewed_message=i == message.index,
         )
         for i, event in window
     ]
 
 
-def _describe_custom(custom: dict[str, Any]) -> str:
-    card = custom.get(PAYLOAD_CONTACT_CARD)
-    if isinstance(card, dict):
-        return f"[contactkaart: {card.get('role', '?')}]"
-    return "[" + ", ".join(sorted(custom)) + "]"
-
-
 class AlreadyDecided(ValueError):
-    """Someone else decided about this message first."""
+    """Someone (maybe the same person) decided about this message first."""
+
+    def __init__(self, decision: ReviewDecision) -> None:
+        super().__init__(decision.event_id)
+        self.decision = decision
+
+
+class NotResidentText(ValueError):
+    """A button click or other text a channel made: never a training example."""
 
 
 def decide(
@@ -323,14 +460,14 @@ def decide(
 ) -> ReviewDecision:
     """Record staff's topic for a message; a topic adds the masked text to data/nlu."""
     original = inbox.original_text(event_id)
-    if original is None:
+    item = inbox.item(event_id)
+    if original is None or item is None:
         raise LookupError(f"Geen bericht met nummer {event_id}")
-    with inbox.session_factory() as session:
-        if session.scalars(
-            select(ReviewDecision.id).where(ReviewDecision.event_id == event_id)
-        ).first():
-            raise AlreadyDecided(event_id)
-    sender_id = inbox.item(event_id)
+    earlier = inbox.decision(event_id)
+    if earlier is not None:
+        raise AlreadyDecided(earlier)
+    if not item.from_resident:
+        raise NotResidentText(event_id)
     if intent is None:
         outcome, written = "no_topic", ""
     else:
@@ -338,12 +475,18 @@ def decide(
         outcome, written = result.outcome, result.text
     decision = ReviewDecision(
         event_id=event_id,
-        sender_id=sender_id.sender_id if sender_id else "",
+        sender_id=item.sender_id,
         intent=intent,
         written_text=written,
         outcome=outcome,
         decided_by=staff_user,
     )
-    with inbox.session_factory() as session, session.begin():
-        session.add(decision)
+    try:
+        with inbox.session_factory() as session, session.begin():
+            session.add(decision)
+            session.flush()
+            session.expunge(decision)
+    except IntegrityError:
+        # A colleague saved the same message at the same moment.
+        raise AlreadyDecided(inbox.decision(event_id) or decision) from None
     return decision

@@ -15,12 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from bot.constants import PAYLOAD_CONTACT_CARD, PAYLOAD_LOCATION, PAYLOAD_ROUTE, STATUS_FOUND
+from bot.staff.labels import FALLBACK_INTENT
 from bot.staff.review import (
     DENY_INTENT,
-    FALLBACK_ACTIONS,
-    FALLBACK_INTENT,
     ConversationEvent,
     ReviewInbox,
+    conversation_messages,
+    got_fallback_answer,
 )
 from bot.tracker_store import events_table
 
@@ -102,20 +103,18 @@ def count_conversation(
     events: list[ConversationEvent], stats: Statistics, since: float | None, until: float | None
 ) -> None:
     """Adds one conversation's resident messages in the period to `stats`."""
-    users = [i for i, event in enumerate(events) if event.type_name == "user"]
     areas: set[str] = set()
-    for position, index in enumerate(users):
-        event = events[index]
+    # A message the fallback replayed counts once, and "not understood" is what happened
+    # to that message, as in the review inbox.
+    for message in conversation_messages(events):
+        event, end = events[message.index], message.end
         if (since is not None and event.timestamp < since) or (
             until is not None and event.timestamp >= until
         ):
             continue
-        end = users[position + 1] if position + 1 < len(users) else len(events)
-        following = events[index + 1 : end]
+        following = events[message.index + 1 : end]
         stats.messages += 1
-        if _intent(event) == FALLBACK_INTENT or any(
-            e.type_name == "action" and e.action_name in FALLBACK_ACTIONS for e in following
-        ):
+        if _intent(event) == FALLBACK_INTENT or got_fallback_answer(following):
             stats.fallbacks += 1
         bot_payloads = [_custom(e) for e in following if e.type_name == "bot"]
         route = next(
@@ -249,9 +248,10 @@ def horizontal_bars(chart_id: str, title: str, summary: str, bars: Iterable[Bar]
 
 
 def columns(chart_id: str, title: str, summary: str, bars: Iterable[Bar]) -> Markup:
-    """Vertical columns in time order, the count on top and the week number below."""
+    """Vertical columns in time order, the count on top and "week N" below."""
     bars = list(bars)
-    column, gap, chart_height, axis = 34, 10, 180, 40
+    # Wide enough for "week 49" under each column without touching the next one.
+    column, gap, chart_height, axis = 58, 12, 180, 40
     width = max(300, len(bars) * (column + gap) + gap)
     height = chart_height + axis + 20
     top = max((bar.count for bar in bars), default=0) or 1
@@ -264,7 +264,10 @@ def columns(chart_id: str, title: str, summary: str, bars: Iterable[Bar]) -> Mar
     for n, bar in enumerate(bars):
         x = gap + n * (column + gap)
         length = round(chart_height * bar.count / top)
-        week_number = bar.label.split(" ")[1] if bar.label.startswith("week ") else bar.label
+        # "week 49": a bare "49" under a column reads as a count.
+        axis_label = (
+            " ".join(bar.label.split(" ")[:2]) if bar.label.startswith("week ") else bar.label
+        )
         parts.append(
             f'<g class="chart__column" data-key="{escape(bar.key)}" data-count="{bar.count}">'
             f'<rect class="chart__bar" x="{x}" y="{base - length}" width="{column}" '
@@ -272,7 +275,7 @@ def columns(chart_id: str, title: str, summary: str, bars: Iterable[Bar]) -> Mar
             f'<text x="{x + column / 2}" y="{base - length - 5}" text-anchor="middle" {_FONT} '
             f'fill="#1a1a1a">{bar.count}</text>'
             f'<text x="{x + column / 2}" y="{base + 18}" text-anchor="middle" {_FONT} '
-            f'fill="#1a1a1a">{escape(week_number)}</text></g>'
+            f'class="chart__axis-label" fill="#1a1a1a">{escape(axis_label)}</text></g>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))

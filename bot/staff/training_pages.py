@@ -13,7 +13,14 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from bot.staff.rasa_servers import LoadResult, ServerStatus, load_model, server_status
+from bot.staff.rasa_servers import (
+    LoadResult,
+    ServerStatus,
+    load_model,
+    no_token_problem,
+    problems_for_staff,
+    server_status,
+)
 from bot.staff.training import (
     KIND_MEASURE,
     KIND_TRAIN,
@@ -193,7 +200,7 @@ async def training_page(
         when=_when,
         running_file=running_file,
         running_eval=running_eval,
-        statuses=statuses,
+        server_problems=problems_for_staff([s.problem for s in statuses], len(statuses)),
         candidate_eval=candidate_eval,
         rows=compare(candidate_eval, running_eval),
         refusal=refusal(run, candidate_eval, running_eval) if can_accept else "",
@@ -306,10 +313,9 @@ async def accept_candidate(request: web.Request) -> web.StreamResponse:
             f"{reason} Wilt u het toch gebruiken? Vink dan 'Toch in gebruik nemen' aan."
         ))  # fmt: skip
     if not training.api_token:
+        problem = no_token_problem(training.rasa_urls[0] if training.rasa_urls else "")
         return await training_page(request, status=503, error=(
-            "Het nieuwe model kan niet geladen worden: er is geen API-sleutel ingesteld "
-            "(WIJKWIJZER_API_TOKEN). Vraag de beheerder dit in te stellen, voor de werkplek "
-            "en voor de Rasa-server."
+            f"Het nieuwe model is niet in gebruik genomen. {problem}"
         ))  # fmt: skip
     assert run.model is not None
     # Shielded: staff closing the browser while Rasa loads must not leave the servers half
@@ -321,9 +327,9 @@ async def accept_candidate(request: web.Request) -> web.StreamResponse:
     task.add_done_callback(_TASKS.discard)
     failed, total = await asyncio.shield(task)
     if failed:
-        lines = "; ".join(f"{result.url}: {result.problem}" for result in failed)
+        problems = " ".join(problems_for_staff([result.problem for result in failed], total))
         return await training_page(request, status=502, error=(
-            f"Het nieuwe model is niet overal geladen "
-            f"({total - len(failed)} van {total} servers gelukt). {lines}"
+            f"Het nieuwe model is niet overal in gebruik genomen "
+            f"(gelukt op {total - len(failed)} van de {total} botservers). {problems}"
         ))  # fmt: skip
     raise web.HTTPSeeOther("/training?" + urlencode({"run": run.id, "uitkomst": "accepted"}))

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
@@ -26,6 +25,7 @@ from staff_support import (  # noqa: E402
     STAFF_NAME,
     STAFF_PASSWORD,
     conversations,
+    save_conversations,
     sign_in,
 )
 
@@ -33,18 +33,7 @@ from staff_support import (  # noqa: E402
 @pytest.fixture
 async def tracker_engine(tmp_path: Path) -> AsyncIterator[Engine]:
     """An SQLite tracker store filled by Rasa's own SQLTrackerStore."""
-    from rasa.core.tracker_store import SQLTrackerStore
-    from rasa.shared.core.domain import Domain
-    from rasa.shared.core.trackers import DialogueStateTracker
-
-    path = tmp_path / "trackers.db"
-    store = SQLTrackerStore(
-        Domain.load(str(PROJECT_ROOT / "domain.yml")), dialect="sqlite", db=str(path)
-    )
-    for sender, events in conversations().items():
-        await store.save(DialogueStateTracker.from_events(sender, events))
-    store.engine.dispose()
-    engine = create_engine(f"sqlite:///{path}", future=True)
+    engine = await save_conversations(tmp_path / "trackers.db", conversations())
     yield engine
     engine.dispose()
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine
 
 PROJECT_ROOT = Path(__file__).parents[2]
 STAFF_NAME = "anna"
@@ -36,10 +38,20 @@ def _user(text: str, intent: str, confidence: float, ranking: list[tuple[str, fl
     )
 
 
-def _bot(text: str, ts: float, custom: dict[str, Any] | None = None):  # noqa: ANN202
+def _bot(  # noqa: ANN202
+    text: str,
+    ts: float,
+    custom: dict[str, Any] | None = None,
+    buttons: list[dict[str, str]] | None = None,
+):
     from rasa.shared.core.events import BotUttered
 
-    return BotUttered(text, data={"custom": custom} if custom else {}, timestamp=ts)
+    data: dict[str, Any] = {}
+    if custom:
+        data["custom"] = custom
+    if buttons:
+        data["buttons"] = buttons
+    return BotUttered(text, data=data, timestamp=ts)
 
 
 def _action(name: str, ts: float):  # noqa: ANN202
@@ -137,6 +149,127 @@ def conversations() -> dict[str, list[Any]]:
             ),
         ],
     }
+
+
+def _replayed(user: Any, ts: float) -> list[Any]:
+    """What the two-stage fallback appends when a message ends it (Rasa's TwoStageFallbackAction):
+    the loop ends, the message is rewound and played again with confidence 1.0."""
+    import copy
+
+    from rasa.shared.core.events import ActiveLoop, UserUtteranceReverted
+
+    replay = copy.deepcopy(user)
+    replay.parse_data["intent"]["confidence"] = 1.0
+    replay.timestamp = ts + 0.2
+    return [
+        _action("action_two_stage_fallback", ts),
+        ActiveLoop(None, timestamp=ts),
+        UserUtteranceReverted(timestamp=ts),
+        _action("action_listen", ts + 0.1),
+        replay,
+    ]
+
+
+def fallback_conversations() -> dict[str, list[Any]]:
+    """After a fallback: a button click, a clear question typed instead, buttons with text."""
+    from rasa.shared.core.events import ActiveLoop
+
+    t = day(4, 2)
+    choose = [
+        {"title": "Ik word van het kastje naar de muur gestuurd",
+         "payload": "/stuck_between_departments"},
+        {"title": "Iets anders", "payload": "/out_of_scope"},
+    ]  # fmt: skip
+    feedback = [{"title": "Ja", "payload": "/affirm"}, {"title": "Nee", "payload": "/deny"}]
+    which = [{"title": "De wijkagent", "payload": "Wie is de wijkagent?"}]
+    click = _user(
+        "/stuck_between_departments",
+        "stuck_between_departments",
+        1.0,
+        [("stuck_between_departments", 1.0)],
+        t + 20,
+    )
+    typed = _user(
+        "Wie is de wijkagent voor 1234 AB?",
+        "ask_role_contact",
+        0.92,
+        [("ask_role_contact", 0.92), ("ask_safety", 0.05)],
+        t + 120,
+    )
+    police = {"route": {"role": "wijkagent", "topic": "ask_role_contact"}}
+    card = {
+        "contact_card": {
+            "role": "wijkagent",
+            "area": {"code": "BU1", "name": "Vogelbuurt", "level": "buurt"},
+            "contacts": [{"name": "Wijkagent Vogelbuurt"}],
+        }
+    }
+
+    def fallback(text: str, ts: float, buttons: list[dict[str, str]]) -> list[Any]:
+        return [
+            _action("action_listen", ts),
+            _user(text, "nlu_fallback", 0.3, [("nlu_fallback", 0.3),
+                  ("stuck_between_departments", 0.28), ("municipal_service", 0.2)], ts),
+            _action("action_two_stage_fallback", ts + 1),
+            ActiveLoop("action_two_stage_fallback", timestamp=ts + 1),
+            _bot("Bedoelt u een van deze onderwerpen?", ts + 1, buttons=buttons),
+            _action("action_listen", ts + 2),
+        ]  # fmt: skip
+
+    return {
+        "inwoner-knop": [
+            *fallback("ze sturen me alle kanten op", t, choose),
+            click,
+            *_replayed(click, t + 21),
+            _action("action_route_question", t + 22),
+            _bot(
+                "De scharrelambtenaar helpt.",
+                t + 22,
+                {"route": {"role": "scharrelambtenaar", "topic": "stuck_between_departments"}},
+            ),
+            _action("action_listen", t + 23),
+        ],  # fmt: skip
+        "inwoner-na-fallback": [
+            *fallback("hmm dat weet ik niet goed", t + 100, choose),
+            typed,
+            *_replayed(typed, t + 121),
+            _action("action_route_question", t + 122),
+            _bot("De wijkagent.", t + 122, police),
+            _action("action_give_contact", t + 123),
+            _bot("Hier is de wijkagent.", t + 123, card),
+            _bot("Heeft dit u geholpen?", t + 124, buttons=feedback),
+            _action("action_listen", t + 125),
+            _user("/affirm", "affirm", 1.0, [("affirm", 1.0)], t + 130),
+            _action("utter_which_role", t + 131),
+            _bot("Wie zoekt u?", t + 131, buttons=which),
+            _action("action_listen", t + 132),
+            # A button whose payload is text: the resident did not type it.
+            _user(
+                "Wie is de wijkagent?",
+                "ask_role_contact",
+                0.5,
+                [("ask_role_contact", 0.5)],
+                t + 140,
+            ),
+            _action("action_route_question", t + 141),
+            _bot("De wijkagent.", t + 141, police),
+        ],  # fmt: skip
+    }
+
+
+async def save_conversations(path: Path, conversations: dict[str, list[Any]]) -> Engine:
+    """An SQLite tracker store at `path` filled by Rasa's own SQLTrackerStore."""
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    store = SQLTrackerStore(
+        Domain.load(str(PROJECT_ROOT / "domain.yml")), dialect="sqlite", db=str(path)
+    )
+    for sender, events in conversations.items():
+        await store.save(DialogueStateTracker.from_events(sender, events))
+    store.engine.dispose()
+    return create_engine(f"sqlite:///{path}", future=True)
 
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

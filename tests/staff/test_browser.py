@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 import threading
 from collections.abc import Iterator
@@ -117,6 +118,13 @@ def test_sign_in_review_and_annotate(page: Any, staff_url: str, nlu_dir: Path) -
     expect(page.locator(".conversation__turn--current")).to_contain_text("die lamp")
     assert _axe(page) == []
 
+    # The list starts empty: "Opslaan" without a choice does not confirm the bot's guess.
+    item_url = page.url
+    expect(page.get_by_label("Onderwerp")).to_have_value("")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page).to_have_url(item_url)
+    assert page.get_by_label("Onderwerp").evaluate("(select) => select.validity.valueMissing")
+
     page.get_by_label("Onderwerp").select_option("report_defect")
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_role("status")).to_contain_text("toegevoegd")
@@ -124,6 +132,14 @@ def test_sign_in_review_and_annotate(page: Any, staff_url: str, nlu_dir: Path) -
     assert "    - die lamp bij het speeltuintje doet het niet meer\n" in (
         nlu_dir / "report_defect.yml"
     ).read_text(encoding="utf-8")
+    assert _axe(page) == []
+
+    # Back on the decided message: who decided, no form.
+    page.goto(item_url)
+    expect(
+        page.get_by_text(re.compile(r"Al beoordeeld door anna op \d\d-\d\d-\d{4}"))
+    ).to_be_visible()
+    expect(page.get_by_label("Onderwerp")).to_have_count(0)
     assert _axe(page) == []
 
     page.get_by_role("button", name="Afmelden").click()
@@ -139,3 +155,75 @@ def test_error_page_has_no_violations(page: Any, staff_url: str) -> None:
     page.goto(f"{staff_url}/inbox/999999")
     assert page.get_by_role("alert").inner_text() == "Dit bericht bestaat niet."
     assert _axe(page) == []
+
+
+MENU = ["Te beoordelen", "Opnieuw trainen", "Contacten", "Wijzigingen", "Statistieken"]
+NARROW_PAGES = [
+    ("/inbox", "Te beoordelen"),
+    ("/training", "Opnieuw trainen"),
+    ("/contacten", "Contacten"),
+    ("/contacten/nieuw", None),
+    ("/contacten/upload", None),
+    ("/wijzigingen", "Wijzigingen"),
+    ("/statistieken", "Statistieken"),
+]
+
+
+STICKING_OUT = """() => [...document.querySelectorAll('body *')]
+  .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+  .filter((e) => !e.closest('.table-frame, .chart-frame'))
+  .slice(0, 5).map((e) => e.tagName + '.' + e.className + ' ' + e.getBoundingClientRect().right)"""
+
+
+def _sticking_out(page: Any) -> list[str]:
+    """The first elements that reach past the right edge, for the failure message."""
+    return list(page.evaluate(STICKING_OUT))
+
+
+def _sign_in(page: Any, staff_url: str) -> None:
+    page.goto(f"{staff_url}/aanmelden")
+    page.get_by_label("Naam").fill(STAFF_NAME)
+    page.get_by_label("Wachtwoord").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+
+
+def test_the_menu_fits_a_phone_and_marks_the_current_page(
+    page: Any, staff_url: str, session_factory: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    from bot.db.importer import import_directory
+
+    import_directory(PROJECT_ROOT / "demo", session_factory)  # a full contacts table
+    page.set_viewport_size({"width": 375, "height": 740})
+    _sign_in(page, staff_url)
+    expect(page).to_have_url(f"{staff_url}/inbox")
+    first_item = page.locator(".inbox__text a").first.get_attribute("href")
+    for path, current in [*NARROW_PAGES, (first_item, "Te beoordelen")]:
+        page.goto(f"{staff_url}{path}")
+        # Nothing sticks out sideways: no horizontal scrolling of the page itself.
+        widths = page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert widths[0] <= widths[1] == 375, (path, widths, _sticking_out(page))
+        menu = page.get_by_role("navigation", name="Hoofdmenu")
+        for label in MENU:
+            box = menu.get_by_role("link", name=label, exact=True).bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375, (
+                path,
+                label,
+                box,
+            )
+        marked = menu.locator("[aria-current]")
+        if current is None:
+            # A page under a menu item (/contacten/nieuw): its item is marked as the section.
+            expect(marked).to_have_count(1)
+            expect(marked).to_have_attribute("aria-current", "true")
+        elif path == first_item:
+            expect(marked).to_have_text(current)
+            expect(marked).to_have_attribute("aria-current", "true")
+        else:
+            expect(menu.locator('[aria-current="page"]')).to_have_text(current)
+            expect(marked).to_have_count(1)
+        assert _axe(page) == [], path
+    assert page.csp_errors == []

@@ -115,10 +115,9 @@ async def test_list_shows_active_contacts_and_retired_on_request(
             "zoek=buurtcoordinator",
             {"Yvonne Smit", "Kees Visser", "Jelle Hoekstra", "Team Leefbaarheid"},
         ),  # fmt: skip
-        # Area by name and by code, and an organisation.
-        ("zoek=wolderveen-dorp", {"Jelle Hoekstra"}),
-        ("zoek=BU92000201", {"Eva Hendriks"}),
+        # An organisation; a role with an area (see also test_search_on_an_area...).
         ("zoek=wijkteam+noord", {"Wijkteam Noord"}),
+        ("zoek=wijkagent+vogelbuurt", {"Mehmet Yilmaz"}),
         # Who serves the Vogelbuurt: its own contact and those of its wijk and gemeente.
         (f"gebied={VOGELBUURT}&rol=sociaal_makelaar", {"Eva Hendriks", "Welzijnspunt Weidehaven"}),
         (f"gebied={NOORD}&rol=wijkagent", {"Mehmet Yilmaz"}),
@@ -127,10 +126,43 @@ async def test_list_shows_active_contacts_and_retired_on_request(
     ],
 )
 async def test_search(signed_in: TestClient, query: str, expected: set[str]) -> None:
-    page = await (await signed_in.get(f"/contacten?{query}")).text()
+    assert await _names(signed_in, query) == expected
+
+
+async def _names(client: TestClient, query: str) -> set[str]:
+    page = await (await client.get(f"/contacten?{query}")).text()
     rows = page.split('class="contacts__row')[1:]
-    names = {row.split('">', 2)[2].split("</a>", 1)[0] for row in rows}
-    assert names == expected
+    return {row.split('">', 2)[2].split("</a>", 1)[0] for row in rows}
+
+
+@pytest.mark.parametrize(
+    ("area", "words"),
+    [
+        (VOGELBUURT, "Vogelbuurt"),
+        (VOGELBUURT, "vogelbuurt"),
+        (VOGELBUURT, VOGELBUURT),
+        ("BU92000401", "wolderveen-dorp"),
+        (NOORD, "WK920002"),
+    ],
+)
+async def test_search_on_an_area_finds_who_works_there(
+    signed_in: TestClient, area: str, words: str
+) -> None:
+    # The same contacts as the "Werkt in" filter: those of the area itself and of the
+    # wijk and gemeente around it.
+    working_there = await _names(signed_in, f"gebied={area}")
+    assert len(working_there) > 5
+    assert await _names(signed_in, f"zoek={words}") == working_there
+
+
+async def test_the_list_shows_phone_and_email(signed_in: TestClient) -> None:
+    page = await (await signed_in.get("/contacten?zoek=yilmaz")).text()
+    header = page.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    assert '<th scope="col">Telefoon</th>' in header
+    assert '<th scope="col">E-mail</th>' in header
+    row = page.split('class="contacts__row', 1)[1].split("</tr>", 1)[0]
+    assert '<a class="link" href="tel:0900-8844">0900-8844</a>' in row
+    assert 'href="mailto:mehmet.yilmaz@politie.example">mehmet.yilmaz@<wbr>politie.example<' in row
 
 
 async def test_add_contact_writes_the_row_and_the_audit_trail(

@@ -10,9 +10,16 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
-from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
-from staff_support import PROJECT_ROOT, _action, _bot, _user, conversations, day
+from staff_support import (
+    _action,
+    _bot,
+    _user,
+    conversations,
+    day,
+    fallback_conversations,
+    save_conversations,
+)
 
 from bot.staff.statistics import Statistics, compute, week_bars
 
@@ -81,18 +88,9 @@ def more_conversations() -> dict[str, list[Any]]:
 @pytest.fixture
 async def tracker_engine(tmp_path: Path) -> AsyncIterator[Engine]:
     """The staff fixtures' conversations plus more_conversations(), saved by Rasa's store."""
-    from rasa.core.tracker_store import SQLTrackerStore
-    from rasa.shared.core.domain import Domain
-    from rasa.shared.core.trackers import DialogueStateTracker
-
-    path = tmp_path / "trackers.db"
-    store = SQLTrackerStore(
-        Domain.load(str(PROJECT_ROOT / "domain.yml")), dialect="sqlite", db=str(path)
+    engine = await save_conversations(
+        tmp_path / "trackers.db", {**conversations(), **more_conversations()}
     )
-    for sender, events in {**conversations(), **more_conversations()}.items():
-        await store.save(DialogueStateTracker.from_events(sender, events))
-    store.engine.dispose()
-    engine = create_engine(f"sqlite:///{path}", future=True)
     yield engine
     engine.dispose()
 
@@ -171,6 +169,13 @@ async def test_the_charts_show_the_counts(signed_in: TestClient) -> None:
         "sociaal_makelaar": 1,
     }
     assert _chart(html, "grafiek-weken") == {"2026-03-09": 1, "2026-03-16": 1, "2026-03-23": 4}
+    # Under each column "week N", not a bare number that reads like a count.
+    weeks_svg = html.split('id="grafiek-weken"', 1)[1].split("</svg>", 1)[0]
+    assert re.findall(r'class="chart__axis-label"[^>]*>([^<]+)<', weeks_svg) == [
+        "week 11",
+        "week 12",
+        "week 13",
+    ]
     assert _chart(html, "grafiek-niet-begrepen") == {"begrepen": 10, "niet_begrepen": 1}
     assert _chart(html, "grafiek-geholpen") == {"geholpen": 1, "niet_geholpen": 1}
     assert _chart(html, "grafiek-buurten") == {"BU92000201": 1, "WK920001": 1}
@@ -201,3 +206,17 @@ async def test_bad_periods_get_a_clear_answer(signed_in: TestClient, query: str)
     html = await response.text()
     # Nothing is filtered: all 6 questions are counted.
     assert sum(_chart(html, "grafiek-routes").values()) == 6
+
+
+async def test_a_message_the_fallback_replayed_counts_once(tmp_path: Path) -> None:
+    # Two fallbacks; the click and the question typed after them were answered well.
+    engine = await save_conversations(tmp_path / "fallback.db", fallback_conversations())
+    try:
+        stats = compute(engine)
+    finally:
+        engine.dispose()
+    # inwoner-knop: the fallback, the click. inwoner-na-fallback: the fallback, the typed
+    # question (stored twice by Rasa), "/affirm", the button "Wie is de wijkagent?".
+    assert (stats.messages, stats.fallbacks) == (6, 2)
+    assert dict(stats.per_route) == {"scharrelambtenaar": 1, "wijkagent": 2}
+    assert (stats.helped, stats.not_helped) == (1, 0)

@@ -38,6 +38,14 @@ def test_statistics_page_in_the_browser(page: Any, staff_url: str) -> None:  # n
     assert fill == "rgb(21, 66, 115)"  # the workspace's primary colour from the stylesheet
     assert _axe(page) == []
 
+    # The week labels ("week 13") fit under their columns without touching each other.
+    labels = page.locator("#grafiek-weken .chart__axis-label")
+    expect(labels).to_have_text(["week 11", "week 12", "week 13"])
+    boxes = [labels.nth(n).bounding_box() for n in range(labels.count())]
+    assert all(box is not None for box in boxes)
+    for left, right in zip(boxes, boxes[1:], strict=False):
+        assert left["x"] + left["width"] + 4 <= right["x"], (left, right)
+
     page.get_by_label("Vanaf datum").fill("2026-03-15")
     page.get_by_label("Tot en met datum").fill("2026-03-25")
     page.get_by_role("button", name="Toon periode").click()

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import json
+import logging
 import socket
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import sessionmaker
 from staff_support import csrf_of
 
 from bot.staff.app import StaffSettings
+from bot.staff.rasa_servers import (
+    ACCESS_REFUSED,
+    NO_ACCESS,
+    UNREACHABLE,
+    problems_for_staff,
+    server_status,
+)
 from bot.staff.training import (
     KIND_TRAIN,
     STAGE_DONE,
@@ -180,7 +189,9 @@ async def test_accepting_a_candidate_that_is_worse_needs_the_override(
         allow_redirects=False,
     )
     assert response.status == 503
-    assert "WIJKWIJZER_API_TOKEN" in await response.text()
+    text = await response.text()
+    assert "niet in gebruik genomen" in text and NO_ACCESS in text
+    assert "WIJKWIJZER_API_TOKEN" not in text
     stored = runs.get(run_id)
     assert stored is not None and stored.accepted_by is None
     assert sorted(p.name for p in training.models_dir.glob("*.tar.gz")) == ["running.tar.gz"]
@@ -237,3 +248,46 @@ def test_compare_lists_the_biggest_loss_first() -> None:
     rows = compare(_evaluation(1, 1, accuracy=0.7), _evaluation(1, 1, accuracy=0.9))
     assert [row["intent"] for row in rows] == ["ask_safety", "youth"]
     assert rows[0]["change"] == pytest.approx(-0.2)
+
+
+async def test_without_a_token_staff_read_what_is_wrong_and_the_log_has_the_detail(
+    signed_in: TestClient, training: TrainingSettings, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="bot.staff.rasa_servers")
+    page = await (await signed_in.get("/training")).text()
+    assert NO_ACCESS in page
+    assert "technisch beheerder" in page
+    # Nothing technical for staff: no addresses, no setting names.
+    assert training.rasa_urls[0] not in page and "http://" not in page
+    assert "WIJKWIJZER_API_TOKEN" not in page and "API" not in page
+    assert "WIJKWIJZER_API_TOKEN" in caplog.text and training.rasa_urls[0] in caplog.text
+
+
+async def test_a_server_that_does_not_answer_is_said_plainly(
+    signed_in: TestClient, training: TrainingSettings, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="bot.staff.rasa_servers")
+    training.api_token = "een-sleutel"
+    page = await (await signed_in.get("/training")).text()
+    assert UNREACHABLE in page and "http://" not in page
+    assert training.rasa_urls[0] in caplog.text and "ClientConnectorError" in caplog.text
+
+
+async def test_a_refused_token_is_said_plainly() -> None:
+    async def status(request: web.Request) -> web.Response:
+        return web.json_response({"message": "unauthorized"}, status=401)
+
+    app = web.Application()
+    app.router.add_get("/status", status)
+    async with TestServer(app) as server:
+        url = str(server.make_url("")).rstrip("/")
+        answer = await server_status(url, "verkeerde-sleutel")
+    assert (answer.model_file, answer.problem) == (None, ACCESS_REFUSED)
+
+
+def test_problems_of_several_servers_are_said_once() -> None:
+    assert problems_for_staff([NO_ACCESS, NO_ACCESS], 2) == [NO_ACCESS]
+    assert problems_for_staff([ACCESS_REFUSED, ""], 2) == [
+        f"Bij 1 van de 2 botservers: {ACCESS_REFUSED}"
+    ]
+    assert problems_for_staff(["", ""], 2) == []

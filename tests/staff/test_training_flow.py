@@ -394,7 +394,7 @@ def test_review_annotate_retrain_and_accept_in_the_browser(
     workspace.settings.training.api_token = "verkeerde-sleutel"
     try:
         page.get_by_role("button", name="In gebruik nemen").click(timeout=300_000)
-        expect(page.get_by_role("alert")).to_contain_text("weigert de sleutel")
+        expect(page.get_by_role("alert")).to_contain_text("weigert de werkplek toegang")
         assert _axe(page) == []
     finally:
         workspace.settings.training.api_token = TOKEN
