@@ -1,0 +1,85 @@
+"""Rasa's SQL tracker store, keeping the conversations it saved so a message need not replay them.
+
+Rasa's SQLTrackerStore rebuilds the whole conversation for every message: it reads every
+event of the session, parses its JSON and replays it into a new tracker. That work grows with
+the conversation (at 50 turns it was the largest part of the Rasa server's CPU per message,
+docs/deployment.md). This store keeps the tracker it saved last for a bounded number of
+conversations and hands it out again as long as the database holds exactly what it saved:
+the number of events of the latest session and the id of the newest one, checked with one
+indexed query per message. Anything else (another Rasa server answered in between, a purge,
+a new session, a tracker changed without being saved, a new model) reads from the database
+as before. Several Rasa servers stay stateless: the database remains the truth.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Final
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+
+logger = logging.getLogger(__name__)
+
+# About 600 conversations at a time in one Rasa server of the load benchmark; a kept tracker
+# of a 10-turn conversation takes about 0.1 MB.
+DEFAULT_KEPT_CONVERSATIONS: Final = 1000
+
+
+@dataclass
+class _Kept:
+    tracker: DialogueStateTracker
+    events: int  # len(tracker.events) when saved
+    newest_id: int
+    domain: Domain | None
+
+
+class WijkwijzerTrackerStore(SQLTrackerStore):
+    """SQLTrackerStore that reuses the tracker it saved while the database is unchanged."""
+
+    def __init__(
+        self, *args: Any, kept_conversations: int = DEFAULT_KEPT_CONVERSATIONS, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.kept_conversations = int(kept_conversations)
+        self._kept: OrderedDict[str, _Kept] = OrderedDict()
+
+    def _stored(self, sender_id: str) -> tuple[int, int | None]:
+        """Events of the latest session in the database, and the newest event's id."""
+        with self.session_scope() as session:
+            query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+            count, newest = (
+                query.order_by(None)
+                .with_entities(sa.func.count(self.SQLEvent.id), sa.func.max(self.SQLEvent.id))
+                .one()
+            )
+        return int(count), newest
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        kept = self._kept.pop(sender_id, None)
+        if (
+            kept is not None
+            and kept.domain is self.domain
+            and len(kept.tracker.events) == kept.events
+            and self._stored(sender_id) == (kept.events, kept.newest_id)
+        ):
+            self._kept[sender_id] = kept
+            return kept.tracker
+        return await super().retrieve(sender_id)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        self._kept.pop(tracker.sender_id, None)
+        await super().save(tracker)
+        count, newest = self._stored(tracker.sender_id)
+        # Only a tracker that is what Rasa's retrieve would build from these rows: one whose
+        # events are exactly the latest session's (not the first message's, whose session
+        # starts after two leading events, nor one where a new session began).
+        if newest is None or count != len(tracker.events) or self.kept_conversations <= 0:
+            return
+        self._kept[tracker.sender_id] = _Kept(tracker, count, newest, self.domain)
+        while len(self._kept) > self.kept_conversations:
+            self._kept.popitem(last=False)
