@@ -21,6 +21,7 @@ from typing import Any, Final
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
 logger = logging.getLogger(__name__)
@@ -76,11 +77,14 @@ class WijkwijzerTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         self._kept.pop(tracker.sender_id, None)
         await super().save(tracker)
+        # Keep only a tracker that is what Rasa's retrieve would build from the rows: its
+        # latest session, from SessionStarted on. A new conversation's first save and first
+        # message (two events before SessionStarted) are not, and cost no query here.
+        events = tracker.events
+        if self.kept_conversations <= 0 or not events or not isinstance(events[0], SessionStarted):
+            return
         count, newest = self._stored(tracker.sender_id)
-        # Only a tracker that is what Rasa's retrieve would build from these rows: one whose
-        # events are exactly the latest session's (not the first message's, whose session
-        # starts after two leading events, nor one where a new session began).
-        if newest is None or count != len(tracker.events) or self.kept_conversations <= 0:
+        if newest is None or count != len(events):  # e.g. a new session began in this message
             return
         self._kept[tracker.sender_id] = _Kept(tracker, count, newest, self.domain)
         while len(self._kept) > self.kept_conversations:

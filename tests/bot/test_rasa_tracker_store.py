@@ -168,3 +168,17 @@ async def test_the_number_of_kept_conversations_is_bounded(trackers_db: Path) ->
         await store.save(tracker)
     assert await store.retrieve("a") is not trackers["a"]  # the oldest went
     assert await store.retrieve("c") is trackers["c"]
+
+
+async def test_a_tracker_in_which_a_new_session_began_is_not_kept(trackers_db: Path) -> None:
+    store = store_on(trackers_db)
+    tracker = session("inwoner")
+    for event in [ActionExecuted("action_session_start"), SessionStarted()]:
+        tracker.update(event)
+    for event in turn("ben ik er weer", "greet", "Welkom terug."):
+        tracker.update(event)
+    await store.save(tracker)
+    again = await store.retrieve("inwoner")
+    assert again is not tracker
+    assert state(again) == state(await from_database(trackers_db, "inwoner"))
+    assert again is not None and again.events[0] == SessionStarted()
