@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,12 +27,36 @@ DOMAIN = Domain.load(str(ts.PROJECT_ROOT / "domain.yml"))
 
 
 @pytest.fixture
-def trackers_db(tmp_path: Path) -> Path:
-    return tmp_path / "trackers.db"
+def trackers_db(db_url: str) -> str:
+    """An empty conversation database: an SQLite file, and PostgreSQL where reachable."""
+    return db_url.replace("wijkwijzer.db", "trackers.db")
 
 
-def store_on(path: Path, **kwargs: object) -> WijkwijzerTrackerStore:
-    return WijkwijzerTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(path), **kwargs)
+def store_on(url: str, **kwargs: object) -> WijkwijzerTrackerStore:
+    """The store as endpoints.yml's settings make it."""
+    settings = ts.tracker_store_settings(url)
+    store = WijkwijzerTrackerStore(
+        domain=DOMAIN,
+        dialect=settings[ts.ENV_DIALECT],
+        host=settings[ts.ENV_HOST] or None,
+        port=int(settings[ts.ENV_PORT]) or None,
+        db=settings[ts.ENV_DB],
+        username=settings[ts.ENV_USERNAME] or None,
+        password=settings[ts.ENV_PASSWORD] or None,
+        **kwargs,
+    )
+    STORES.append(store)
+    return store
+
+
+STORES: list[WijkwijzerTrackerStore] = []
+
+
+@pytest.fixture(autouse=True)
+def dispose_stores() -> Iterator[None]:
+    yield
+    while STORES:
+        STORES.pop().engine.dispose()
 
 
 def turn(text: str, intent: str, answer: str) -> list[Event]:
@@ -59,12 +84,13 @@ def state(tracker: DialogueStateTracker | None) -> dict:
     return tracker.current_state(EventVerbosity.ALL)
 
 
-async def from_database(path: Path, sender: str) -> DialogueStateTracker | None:
+async def from_database(url: str, sender: str) -> DialogueStateTracker | None:
     """What Rasa's own SQL store reads, with nothing kept."""
-    return await store_on(path, kept_conversations=0).retrieve(sender)
+    return await store_on(url, kept_conversations=0).retrieve(sender)
 
 
-def test_endpoints_yml_gives_this_store(trackers_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_endpoints_yml_gives_this_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    trackers_db = tmp_path / "trackers.db"
     for name, value in ts.tracker_store_settings(f"sqlite:///{trackers_db}").items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("WIJKWIJZER_ACTIONS_URL", "http://127.0.0.1:5055/webhook")
@@ -73,10 +99,11 @@ def test_endpoints_yml_gives_this_store(trackers_db: Path, monkeypatch: pytest.M
     # Rasa falls back to keeping conversations in memory when the class cannot be loaded.
     assert isinstance(store, WijkwijzerTrackerStore)
     assert store.engine.url.database == str(trackers_db)
+    store.engine.dispose()
 
 
 async def test_a_saved_conversation_is_handed_out_again_as_the_database_has_it(
-    trackers_db: Path,
+    trackers_db: str,
 ) -> None:
     store = store_on(trackers_db)
     await store.save(session("inwoner"))
@@ -94,7 +121,7 @@ async def test_a_saved_conversation_is_handed_out_again_as_the_database_has_it(
 
 
 async def test_another_server_answering_in_between_is_read_from_the_database(
-    trackers_db: Path,
+    trackers_db: str,
 ) -> None:
     here, there = store_on(trackers_db), store_on(trackers_db)
     await here.save(session("inwoner"))
@@ -112,7 +139,7 @@ async def test_another_server_answering_in_between_is_read_from_the_database(
 
 
 async def test_a_tracker_changed_but_not_saved_is_read_from_the_database(
-    trackers_db: Path,
+    trackers_db: str,
 ) -> None:
     store = store_on(trackers_db)
     await store.save(session("inwoner"))
@@ -125,17 +152,17 @@ async def test_a_tracker_changed_but_not_saved_is_read_from_the_database(
     assert state(again) == state(await from_database(trackers_db, "inwoner"))
 
 
-async def test_a_purged_conversation_is_gone(trackers_db: Path) -> None:
+async def test_a_purged_conversation_is_gone(trackers_db: str) -> None:
     store = store_on(trackers_db)
     await store.save(session("inwoner"))
-    engine = create_engine(f"sqlite:///{trackers_db}", future=True)
+    engine = create_engine(trackers_db, future=True)
     with engine.begin() as connection:
         connection.execute(delete(ts.events_table).where(ts.events_table.c.sender_id == "inwoner"))
     engine.dispose()
     assert await store.retrieve("inwoner") is None
 
 
-async def test_only_a_tracker_that_is_its_latest_session_is_kept(trackers_db: Path) -> None:
+async def test_only_a_tracker_that_is_its_latest_session_is_kept(trackers_db: str) -> None:
     store = store_on(trackers_db)
     # A first message: Rasa's retrieve leaves out the events before SessionStarted.
     first = DialogueStateTracker.from_events(
@@ -151,7 +178,7 @@ async def test_only_a_tracker_that_is_its_latest_session_is_kept(trackers_db: Pa
     assert state(again) == state(await from_database(trackers_db, "nieuw"))
 
 
-async def test_a_new_model_reads_from_the_database(trackers_db: Path) -> None:
+async def test_a_new_model_reads_from_the_database(trackers_db: str) -> None:
     store = store_on(trackers_db)
     tracker = session("inwoner")
     await store.save(tracker)
@@ -161,7 +188,7 @@ async def test_a_new_model_reads_from_the_database(trackers_db: Path) -> None:
     assert state(again) == state(tracker)
 
 
-async def test_the_number_of_kept_conversations_is_bounded(trackers_db: Path) -> None:
+async def test_the_number_of_kept_conversations_is_bounded(trackers_db: str) -> None:
     store = store_on(trackers_db, kept_conversations=2)
     trackers = {sender: session(sender) for sender in ("a", "b", "c")}
     for tracker in trackers.values():
@@ -170,7 +197,7 @@ async def test_the_number_of_kept_conversations_is_bounded(trackers_db: Path) ->
     assert await store.retrieve("c") is trackers["c"]
 
 
-async def test_a_tracker_in_which_a_new_session_began_is_not_kept(trackers_db: Path) -> None:
+async def test_a_tracker_in_which_a_new_session_began_is_not_kept(trackers_db: str) -> None:
     store = store_on(trackers_db)
     tracker = session("inwoner")
     for event in [ActionExecuted("action_session_start"), SessionStarted()]:
