@@ -13,7 +13,6 @@ as before. Several Rasa servers stay stateless: the database remains the truth.
 
 from __future__ import annotations
 
-import logging
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Final
@@ -23,8 +22,6 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
-
-logger = logging.getLogger(__name__)
 
 # Measured: a kept tracker takes about 2 KB per event, 0.04 MB for a one-question conversation
 # and 0.25 MB for ten turns, so at most about 60 MB; more than the residents who write at
