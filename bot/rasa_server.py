@@ -11,18 +11,24 @@ message is handled afresh once the part is back.
 Rasa builds its processor inside Agent.load_model, at start and again when a model is
 replaced over the HTTP API, and offers no setting for the class; this launcher sets the
 class that rasa.core.agent instantiates before handing over to Rasa's own command line.
+
+The launcher also makes Rasa check action server responses with one validator built at
+start (install_action_result_validator): Rasa 3.6 calls jsonschema.validate() on every
+response, which checks its large events schema against the meta-schema each time, about
+40% of the Rasa server's CPU per message (docs/deployment.md, issue 11).
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import os
 import sys
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from rasa.core.actions.action import Action, ActionExecutionRejection
+from rasa.core.actions.action import Action, ActionExecutionRejection, RemoteAction
 from rasa.core.channels.channel import OutputChannel
 from rasa.core.nlg import NaturalLanguageGenerator
 from rasa.core.policies.policy import PolicyPrediction
@@ -130,6 +136,41 @@ class CalmProcessor(MessageProcessor):
         return await super()._run_action(calm, tracker, output_channel, nlg, prediction)
 
 
+def install_action_result_validator(action_class: type = RemoteAction) -> bool:
+    """Let `action_class` check action server responses with a validator built once.
+
+    A valid response passes the prebuilt validator; anything it refuses goes to Rasa's own
+    `_validate_action_result`, so an invalid response is refused exactly as before, with
+    Rasa's exception and message. When Rasa's internals are not what this expects (a later
+    3.6.x), it logs and leaves Rasa's method in place: slower, never wrong. Returns whether
+    the validator was installed.
+    """
+    try:
+        from jsonschema import validators
+
+        rasa_validate = action_class._validate_action_result  # type: ignore[attr-defined]
+        if list(inspect.signature(rasa_validate).parameters) != ["self", "result"]:
+            raise TypeError(f"unexpected signature {inspect.signature(rasa_validate)}")
+        schema = action_class.action_response_format_spec()  # type: ignore[attr-defined]
+        validator_class = validators.validator_for(schema)
+        validator_class.check_schema(schema)
+        validator = validator_class(schema)
+    except Exception:  # noqa: BLE001 - whatever changed, Rasa's own check still works
+        logger.warning(
+            "Action results are validated by Rasa itself (slower): its internals changed.",
+            exc_info=True,
+        )
+        return False
+
+    def _validate_action_result(self: Any, result: dict[str, Any]) -> bool:
+        if validator.is_valid(result):
+            return True
+        return bool(rasa_validate(self, result))  # raises Rasa's own ValidationError
+
+    action_class._validate_action_result = _validate_action_result  # type: ignore[attr-defined]
+    return True
+
+
 MIN_SECRET_LENGTH = 16
 
 
@@ -175,6 +216,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     from rasa.__main__ import main as rasa_main
 
     rasa.core.agent.MessageProcessor = CalmProcessor
+    install_action_result_validator()
     # Sanic takes SANIC_* settings from the environment when Rasa creates its app.
     os.environ["SANIC_REQUEST_MAX_SIZE"] = str(request_max_size())
     arguments = list(sys.argv[1:] if argv is None else argv)

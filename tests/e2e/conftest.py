@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
 
@@ -41,6 +45,15 @@ def require_model() -> None:
         pytest.skip(message)
 
 
+def bot_env(workdir: Path) -> dict[str, str]:
+    """The environment of a bot in `workdir`: its own neighbourhood database and conversations."""
+    return dict(
+        os.environ,
+        WIJKWIJZER_DATABASE_URL=f"sqlite:///{workdir / 'e2e.db'}",
+        WIJKWIJZER_TRACKER_STORE_URL=f"sqlite:///{workdir / 'trackers.db'}",
+    )
+
+
 @dataclass
 class RunningBot:
     url: str
@@ -63,15 +76,12 @@ def start_bot(
     workdir: Path,
     env_extra: dict[str, str] | None = None,
     imports: Sequence[Path] = (VOORBEELD_DIR, DEMO_DIR),
+    serve_args: tuple[str, ...] = (),
 ) -> RunningBot:
     """Import the municipalities (default: the sample and the demo) into a fresh SQLite file
     and serve."""
     require_model()
-    env = dict(
-        os.environ,
-        WIJKWIJZER_DATABASE_URL=f"sqlite:///{workdir / 'e2e.db'}",
-        WIJKWIJZER_TRACKER_STORE_URL=f"sqlite:///{workdir / 'trackers.db'}",
-    )
+    env = bot_env(workdir)
     env.update(env_extra or {})
     for directory in imports:
         subprocess.run(
@@ -80,7 +90,15 @@ def start_bot(
     port, actions_port = free_port(), free_port()
     log = workdir / "serve.log"
     process = subprocess.Popen(
-        [WIJKWIJZER, "serve", "--port", str(port), "--actions-port", str(actions_port)],
+        [
+            WIJKWIJZER,
+            "serve",
+            "--port",
+            str(port),
+            "--actions-port",
+            str(actions_port),
+            *serve_args,
+        ],
         env=env,
         cwd=PROJECT_ROOT,
         stdout=log.open("w"),
@@ -174,3 +192,97 @@ def eval_dir() -> Path:
     """The shared folder's public evaluation sets."""
     require_shared(EVAL_DIR)
     return EVAL_DIR
+
+
+class CountingProxy:
+    """In front of an action server: passes every call on and counts them per conversation."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self.calls: dict[str, list[str]] = {}
+        self._lock = threading.Lock()
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                call = json.loads(body or b"{}")
+                with proxy._lock:
+                    proxy.calls.setdefault(call.get("sender_id", ""), []).append(
+                        call.get("next_action", "")
+                    )
+                request = urllib.request.Request(
+                    proxy.target + self.path,
+                    data=body,
+                    headers={"Content-Type": "application/json"},
+                )
+                try:
+                    with urllib.request.urlopen(request, timeout=30) as response:
+                        status, answer = response.status, response.read()
+                except urllib.error.HTTPError as error:  # a form's rejection is a 400
+                    status, answer = error.code, error.read()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def calls_of(self, sender: str) -> list[str]:
+        with self._lock:
+            return list(self.calls.get(sender, []))
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@dataclass
+class CountedBot:
+    bot: RunningBot
+    proxy: CountingProxy
+
+
+@pytest.fixture(scope="module")
+def counted_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CountedBot]:
+    """A Rasa server whose action server sits behind a CountingProxy."""
+    workdir = tmp_path_factory.mktemp("counted")
+    actions_port = free_port()
+    proxy = CountingProxy(f"http://127.0.0.1:{actions_port}")
+    running = start_bot(
+        workdir, serve_args=("--rasa-only", "--actions-url", proxy.url + "/webhook")
+    )
+    actions = subprocess.Popen(
+        [WIJKWIJZER, "actions", "--port", str(actions_port)],
+        env=bot_env(workdir),
+        cwd=PROJECT_ROOT,
+        stdout=(workdir / "actions.log").open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while not _answers(f"http://127.0.0.1:{actions_port}/health"):
+            if actions.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"action server not ready:\n{(workdir / 'actions.log').read_text()}")
+            time.sleep(0.5)
+        yield CountedBot(running, proxy)
+    finally:
+        _kill_group(actions)
+        if running.process.poll() is None:
+            stop_bot(running)
+        proxy.close()
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False

@@ -1,18 +1,26 @@
-"""bot/rasa_server.py without a server: calm actions, and when the HTTP API is switched on."""
+"""bot/rasa_server.py without a Rasa server: calm actions, the HTTP API switch, action results."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 import pytest
-from rasa.core.actions.action import Action, ActionExecutionRejection
+from aiohttp import web
+from jsonschema import ValidationError, validators
+from rasa.core.actions.action import Action, ActionExecutionRejection, RemoteAction
+from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, Event, FollowupAction, SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
+from rasa.utils.endpoints import EndpointConfig
 
 from bot.outage import PAYLOAD_UNAVAILABLE, REASON_ACTIONS, REASON_SLOW
-from bot.rasa_server import CalmAction, api_arguments
+from bot.rasa_server import CalmAction, api_arguments, install_action_result_validator
 
 
 class Scripted(Action):
@@ -95,3 +103,143 @@ def test_the_api_is_only_on_with_a_token_or_jwt_secret(
     env: dict[str, str], expected: list[str]
 ) -> None:
     assert api_arguments(env) == expected
+
+
+# -- action results checked by a validator built once -----------------------------------------
+
+
+class Probe(RemoteAction):
+    """Its own class, so installing the validator leaves Rasa's RemoteAction alone."""
+
+
+@pytest.fixture
+def probe_class() -> type[RemoteAction]:
+    class Installed(Probe):
+        pass
+
+    assert install_action_result_validator(Installed)
+    return Installed
+
+
+VALID = {
+    "events": [
+        {"event": "slot", "name": "role", "value": "wijkagent", "timestamp": None},
+        {"event": "active_loop", "name": None},
+        {"event": "followup", "name": "action_listen"},
+    ],
+    "responses": [{"text": "Hallo", "custom": {"route": {"role": "wijkagent"}}}],
+}
+MALFORMED = [
+    {"events": "SlotSet(role)"},  # not a list
+    {"events": [{"name": "role", "value": "x"}]},  # an event without its type
+    {"events": [{"event": "slot", "value": "x"}]},  # a slot event without the slot
+    {"events": [{"event": "no_such_event"}]},
+    {"events": [], "responses": "Hallo"},
+    ["not", "an", "object"],
+]
+
+
+def test_a_valid_result_passes_without_checking_the_schema_again(
+    probe_class: type[RemoteAction], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    schema = RemoteAction.action_response_format_spec()
+    validator_class = validators.validator_for(schema)
+
+    def refuse(*args: Any) -> None:
+        raise AssertionError("the schema was checked again")
+
+    monkeypatch.setattr(validator_class, "check_schema", refuse)
+    action = probe_class("action_route_question", None)
+    for _ in range(3):
+        assert action._validate_action_result(VALID)
+
+
+@pytest.mark.parametrize("result", MALFORMED)
+def test_a_malformed_result_is_refused_as_rasa_refuses_it(
+    probe_class: type[RemoteAction], result: Any
+) -> None:
+    with pytest.raises(ValidationError) as rasa_error:
+        Probe("action_route_question", None)._validate_action_result(result)
+    with pytest.raises(ValidationError) as ours:
+        probe_class("action_route_question", None)._validate_action_result(result)
+    assert ours.value.message == rasa_error.value.message
+    assert "Failed to validate Action server response" in ours.value.message
+
+
+class ActionServer:
+    """An action server on loopback that answers every call with the given JSON."""
+
+    def __init__(self, answer: Any) -> None:
+        self.answer = answer
+        self.calls = 0
+
+    async def handle(self, request: web.Request) -> web.Response:
+        self.calls += 1
+        return web.json_response(self.answer)
+
+
+async def run_against(probe_class: type[RemoteAction], answer: Any) -> tuple[ActionServer, Any]:
+    server = ActionServer(answer)
+    app = web.Application()
+    app.router.add_post("/webhook", server.handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        action = probe_class(
+            "action_route_question", EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+        )
+        events = await action.run(
+            CollectingOutputChannel(),
+            TemplatedNaturalLanguageGenerator({}),
+            DialogueStateTracker("resident", []),
+            Domain.empty(),
+        )
+    finally:
+        await runner.cleanup()
+    return server, events
+
+
+async def test_a_malformed_action_server_response_is_still_refused(
+    probe_class: type[RemoteAction],
+) -> None:
+    with pytest.raises(ValidationError, match="Failed to validate Action server response"):
+        await run_against(probe_class, {"events": [{"event": "slot", "value": "wijkagent"}]})
+
+
+async def test_a_valid_action_server_response_gives_its_events(
+    probe_class: type[RemoteAction],
+) -> None:
+    server, events = await run_against(probe_class, VALID)
+    assert server.calls == 1
+    assert SlotSet("role", "wijkagent") in events
+    assert any(isinstance(event, BotUttered) and event.text == "Hallo" for event in events)
+
+
+class WithoutSpec(Action):
+    def _validate_action_result(self, result: dict) -> bool:
+        return True
+
+
+class OtherSignature(Probe):
+    def _validate_action_result(self, result: dict, strict: bool = True) -> bool:  # type: ignore[override]
+        return True
+
+
+class BrokenSpec(Probe):
+    @staticmethod
+    def action_response_format_spec() -> dict:
+        return {"type": "no such type"}
+
+
+@pytest.mark.parametrize("changed", [WithoutSpec, OtherSignature, BrokenSpec, Action])
+def test_when_rasas_internals_changed_rasa_keeps_its_own_check(
+    changed: type, caplog: pytest.LogCaptureFixture
+) -> None:
+    before = getattr(changed, "_validate_action_result", None)
+    with caplog.at_level(logging.WARNING, logger="bot.rasa_server"):
+        assert not install_action_result_validator(changed)
+    assert getattr(changed, "_validate_action_result", None) is before
+    assert "validated by Rasa itself" in caplog.text
