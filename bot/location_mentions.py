@@ -95,6 +95,12 @@ _HOME_CUE_RE = re.compile(
     r"|\b(?:woon|wonen)\s+(?:ik|wij|we)\b[^.?!,;]*$"
     r"|\bmijn\s+(?:adres|huis|postcode)\b[^.?!,;]*$"
 )
+# "woon op de", "woont aan", "zit in het" right before a place.
+_LIVES_AT_RE = re.compile(
+    r"\b(?:woon|woont|wonen|woonde|woonden|zit|zitten|woonachtig)\s+"
+    r"(?:op|in|aan|bij|te)\s+(?:(?:de|het|'t)\s+)?$",
+    re.IGNORECASE,
+)
 _WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _NUMBER_AFTER_POSTCODE_RE = re.compile(
     r"[ \t,]*(?:(?:huis)?(?:nummer|nr\.?|no\.?)[ \t]*)?"
@@ -159,7 +165,11 @@ def mask(text: str) -> MaskedText:
     parts: list[str] = []
     position = 0
     for mention in mentions:
-        parts.append(text[position : mention.start])
+        # "woont op de" goes with the place: it says where, not what is asked, and would
+        # otherwise pull every "mijn vader woont op ..." towards inform_location.
+        lead = _LIVES_AT_RE.search(text, position, mention.start)
+        start = lead.start() if lead else mention.start
+        parts.append(text[position:start])
         parts.append(PLACEHOLDER)
         position = mention.end
     parts.append(text[position:])

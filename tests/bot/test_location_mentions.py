@@ -59,7 +59,8 @@ def test_no_place_in_ordinary_sentences(text: str) -> None:
 
 def test_mask_replaces_each_place_by_one_placeholder() -> None:
     masked = mask("ik woon op de Kerkstraat 12 maar het gaat om de speeltuin in Kadekwartier")
-    expected = f"ik woon op de {PLACEHOLDER} maar het gaat om de speeltuin in {PLACEHOLDER}"
+    # "woon op de" goes with the place; "in" before a place the question is about stays.
+    expected = f"ik {PLACEHOLDER} maar het gaat om de speeltuin in {PLACEHOLDER}"
     assert masked.text == expected
     assert [mention.kind for mention in masked.mentions] == ["street", "name"]
 
@@ -149,6 +150,14 @@ def test_a_very_long_message_is_parsed_only_at_its_start() -> None:
     text = "Kerkstraat 4 " + "bla " * 50_000 + "8101 AA"
     assert [mention.text for mention in find_mentions(text)] == ["Kerkstraat 4"]
     assert mask(text).text.endswith("8101 AA")
+
+
+def test_where_someone_lives_is_masked_with_the_place() -> None:
+    assert mask("Mijn vader woont op 8101 AA nr 3 en vergeet te eten").text == (
+        f"Mijn vader {PLACEHOLDER} en vergeet te eten"
+    )
+    assert mask("wij wonen in Het Veld").text == f"wij {PLACEHOLDER}"
+    assert mask("de speeltuin in de Vogelbuurt").text == f"de speeltuin in de {PLACEHOLDER}"
 
 
 def test_a_message_in_capitals_is_read_like_any_other() -> None:

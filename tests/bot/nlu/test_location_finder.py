@@ -84,7 +84,7 @@ def test_training_examples_are_masked_the_same_way(masker) -> None:
     ]
     masker.process_training_data(TrainingData(training_examples=examples))
     assert [example.get(TEXT) for example in examples] == [
-        f"ik woon op de {PLACEHOLDER}",
+        f"ik {PLACEHOLDER}",
         f"wie is de ideeenmakelaar in {PLACEHOLDER}",
         "/ask_safety",
     ]
