@@ -18,6 +18,7 @@ from bot.constants import (
     INTENT_ASK_ROLE_CONTACT,
     INTENT_EMERGENCY,
     INTENT_EXPLAIN_ALL_ROLES,
+    INTENT_INFORM_LOCATION,
     METADATA_GEMEENTE,
     PAYLOAD_CONTACT_CARD,
     PAYLOAD_EXPLAIN,
@@ -41,7 +42,7 @@ from bot.constants import (
     STATUS_OUTSIDE,
     STATUS_UNKNOWN,
 )
-from bot.directory import ContactCard, ContactDirectory, LocationResult, RoleInfo
+from bot.directory import Area, ContactCard, ContactDirectory, LocationResult, RoleInfo
 from bot.roles import ROLES_BY_CODE, find_role_mentions
 from bot.topics import TOPIC_LABELS, top_topics
 
@@ -185,6 +186,23 @@ def role_payload(role: RoleInfo, payload: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
+def remembered_area(tracker: Tracker) -> Area | None:
+    """The resident's place when it is known from before this message (no slot event for it
+    since the resident's latest message), so the card can say it out loud."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "slot" and event.get("name") == SLOT_AREA_CODE:
+            return None
+    else:
+        return None
+    code, name = tracker.get_slot(SLOT_AREA_CODE), tracker.get_slot(SLOT_AREA_NAME)
+    if not code or not name:
+        return None
+    level = tracker.get_slot(SLOT_AREA_LEVEL) or "buurt"
+    return Area(code, name, level, tracker.get_slot(SLOT_GEMEENTE_CODE) or "")
+
+
 def slot_events(values: dict[str, Any]) -> list[EventType]:
     return [SlotSet(key, value) for key, value in values.items()]
 
@@ -227,6 +245,7 @@ class ActionRouteQuestion(DirectoryAction):
 
         dispatcher.utter_message(
             text=replies.route_text(role),
+            buttons=replies.explain_buttons(role),
             json_message={PAYLOAD_ROUTE: role_payload(role, {"role": role.code, "topic": topic})},
         )
         slots: dict[str, Any] = {
@@ -244,6 +263,10 @@ class ActionRouteQuestion(DirectoryAction):
     ) -> dict[str, Any]:
         result = precise_enough(self.directory, role_code, result)
         if result.status == STATUS_UNKNOWN:
+            if result.postcode_not_found:  # the form asks again right after this
+                dispatcher.utter_message(
+                    text=replies.location_problem_text(result, [], asked_again=True)
+                )
             return {}
         dispatcher.utter_message(json_message={PAYLOAD_LOCATION: result.to_payload()})
         if result.status == STATUS_FOUND:
@@ -403,6 +426,7 @@ class ActionGiveContact(DirectoryAction):
             card,
             gemeente_to_mention(self.directory, tracker, gemeente_code or card.area.gemeente_code),
             self.directory,
+            remembered_area(tracker),
         )
         return events
 
@@ -413,6 +437,7 @@ def send_card(
     card: ContactCard,
     gemeente_name: str | None = None,
     directory: ContactDirectory | None = None,
+    remembered: Area | None = None,
 ) -> None:
     """The contact card, then the question whether it helped (feeds the staff's inbox).
 
@@ -426,7 +451,8 @@ def send_card(
         if gemeente is not None:
             payload[CARD_GEMEENTE] = {"code": gemeente.code, "name": gemeente.name}
     dispatcher.utter_message(
-        text=replies.contact_text(role, card, gemeente_name),
+        text=replies.contact_text(role, card, gemeente_name, remembered) or None,
+        buttons=replies.other_address_buttons() if remembered else None,
         json_message={PAYLOAD_CONTACT_CARD: payload},
     )
     dispatcher.utter_message(response="utter_ask_feedback")
@@ -441,6 +467,10 @@ class ActionSetLocation(DirectoryAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if _latest_text(tracker).strip() == f"/{INTENT_INFORM_LOCATION}" and _pin(tracker) is None:
+            # The "Ander adres" button: ask for the new place; the answer comes back here.
+            dispatcher.utter_message(response="utter_ask_location")
+            return []
         result = resolve(self.directory, tracker, _latest_text(tracker), expecting=True)
         dispatcher.utter_message(json_message={PAYLOAD_LOCATION: result.to_payload()})
         if result.status != STATUS_FOUND:
@@ -490,6 +520,7 @@ class ActionExplainRoles(DirectoryAction):
             return []
         dispatcher.utter_message(
             text=replies.explain_text(roles),
+            buttons=replies.contact_buttons(roles) if len(roles) <= 2 else None,
             json_message={PAYLOAD_EXPLAIN: {"roles": [role.code for role in roles]}},
         )
         return []
@@ -508,7 +539,7 @@ class ActionDefaultAskAffirmation(Action):
         buttons = [{"title": TOPIC_LABELS[topic], "payload": f"/{topic}"} for topic in topics]
         buttons.append({"title": "Iets anders", "payload": "/out_of_scope"})
         dispatcher.utter_message(
-            text="Ik weet niet zeker wat u bedoelt. Gaat uw vraag over een van deze onderwerpen?",
+            text=replies.unsure_text(),
             buttons=buttons,
         )
         return []
