@@ -265,7 +265,8 @@ class ActionRouteQuestion(DirectoryAction):
         if result.status == STATUS_UNKNOWN:
             if result.postcode_not_found:  # the form asks again right after this
                 dispatcher.utter_message(
-                    text=replies.location_problem_text(result, [], asked_again=True)
+                    text=replies.location_problem_text(result, [], asked_again=True),
+                    json_message={PAYLOAD_LOCATION: result.to_payload()},
                 )
             return {}
         dispatcher.utter_message(json_message={PAYLOAD_LOCATION: result.to_payload()})

@@ -497,7 +497,7 @@ async def test_a_missing_postcode_in_a_question_is_named_and_the_form_asks_again
 ):
     tracker = make_tracker(text="Wie is de wijkagent voor 8101 ZZ?", intent="ask_role_contact")
     events = await ActionRouteQuestion(directory).run(dispatcher, tracker, domain)
-    assert payloads(dispatcher, "location") == []
+    assert payloads(dispatcher, "location") == [{"status": "unknown", "query": "8101 ZZ"}]
     assert any("8101 ZZ" in (m.get("text") or "") for m in dispatcher.messages)
     assert slots_of(events)["location_status"] is None  # the form will ask
 
