@@ -15,6 +15,7 @@ from bot import replies
 from bot.constants import (
     CARD_GEMEENTE,
     DEFAULT_TOPIC_ROUTES,
+    ENTITY_LOCATION,
     INTENT_ASK_ROLE_CONTACT,
     INTENT_EMERGENCY,
     INTENT_EXPLAIN_ALL_ROLES,
@@ -32,6 +33,7 @@ from bot.constants import (
     SLOT_GEMEENTE_CODE,
     SLOT_LOCATION,
     SLOT_LOCATION_ATTEMPTS,
+    SLOT_LOCATION_NEEDED,
     SLOT_LOCATION_OPTIONS,
     SLOT_LOCATION_STATUS,
     SLOT_ROLE,
@@ -43,6 +45,7 @@ from bot.constants import (
     STATUS_UNKNOWN,
 )
 from bot.directory import Area, ContactCard, ContactDirectory, LocationResult, RoleInfo
+from bot.location_mentions import question_place
 from bot.roles import ROLES_BY_CODE, find_role_mentions
 from bot.topics import TOPIC_LABELS, top_topics
 
@@ -125,6 +128,79 @@ def resolve(
     )
 
 
+def _location_mentions(tracker: Tracker) -> list[str]:
+    """The places the NLU pipeline found in the latest message (bot/nlu/location_finder.py)."""
+    return [
+        str(entity.get("value"))
+        for entity in tracker.latest_message.get("entities") or []
+        if entity.get("entity") == ENTITY_LOCATION and entity.get("value")
+    ]
+
+
+def locate_in_message(directory: ContactDirectory, tracker: Tracker, text: str) -> LocationResult:
+    """The place a question is about. With two different places in one message ("ik woon
+    op X maar het gaat om Y") the one the question is about counts; when the words do
+    not tell which, the resident chooses."""
+    mentions = _location_mentions(tracker)
+    if _pin(tracker) is None and len(mentions) >= 2:
+        prefer = serving_gemeente(directory, tracker)
+        results = [directory.resolve_location(m, prefer_gemeente=prefer) for m in mentions]
+        found = [
+            (mention, result)
+            for mention, result in zip(mentions, results, strict=True)
+            if result.status == STATUS_FOUND and result.area is not None
+        ]
+        if len({result.area.code for _, result in found if result.area}) >= 2:
+            chosen = question_place(text, [mention for mention, _ in found])
+            if chosen is not None:
+                return found[chosen][1]
+            areas = tuple(result.area for _, result in found if result.area)
+            return LocationResult(STATUS_AMBIGUOUS, text[:80], None, areas)
+    return resolve(directory, tracker, text, expecting=False)
+
+
+def remembered_area(directory: ContactDirectory, tracker: Tracker) -> Area | None:
+    """The area found earlier in the conversation, if any."""
+    code = tracker.get_slot(SLOT_AREA_CODE)
+    if not code or tracker.get_slot(SLOT_LOCATION_STATUS) == STATUS_OUTSIDE:
+        return None
+    return Area(
+        code=code,
+        name=tracker.get_slot(SLOT_AREA_NAME) or code,
+        level=tracker.get_slot(SLOT_AREA_LEVEL) or "buurt",
+        gemeente_code=tracker.get_slot(SLOT_GEMEENTE_CODE) or "",
+    )
+
+
+def give_card(
+    dispatcher: CollectingDispatcher,
+    directory: ContactDirectory,
+    tracker: Tracker,
+    role: RoleInfo,
+    area: Area,
+    remembered: bool = False,
+) -> None:
+    """The contact card for `role` in `area`, or what to do when nobody is listed there.
+
+    `remembered`: the area comes from earlier in the conversation, not from this message;
+    the card then says which place it is for, with a button to give another address.
+    """
+    gemeente_code = area.gemeente_code or current_gemeente(directory, tracker)
+    card = directory.find_contacts(role.code, area.code)
+    if card is None or not card.contacts:
+        gemeente = directory.gemeente(gemeente_code)
+        dispatcher.utter_message(text=replies.no_contact_text(role, area.name, gemeente))
+        return
+    send_card(
+        dispatcher,
+        role,
+        card,
+        gemeente_to_mention(directory, tracker, gemeente_code or card.area.gemeente_code),
+        directory,
+        area if remembered else None,
+    )
+
+
 def routed_role(
     directory: ContactDirectory, tracker: Tracker, gemeente_code: str | None
 ) -> RoleInfo | None:
@@ -186,23 +262,6 @@ def role_payload(role: RoleInfo, payload: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
-def remembered_area(tracker: Tracker) -> Area | None:
-    """The resident's place when it is known from before this message (no slot event for it
-    since the resident's latest message), so the card can say it out loud."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            break
-        if event.get("event") == "slot" and event.get("name") == SLOT_AREA_CODE:
-            return None
-    else:
-        return None
-    code, name = tracker.get_slot(SLOT_AREA_CODE), tracker.get_slot(SLOT_AREA_NAME)
-    if not code or not name:
-        return None
-    level = tracker.get_slot(SLOT_AREA_LEVEL) or "buurt"
-    return Area(code, name, level, tracker.get_slot(SLOT_GEMEENTE_CODE) or "")
-
-
 def slot_events(values: dict[str, Any]) -> list[EventType]:
     return [SlotSet(key, value) for key, value in values.items()]
 
@@ -216,7 +275,12 @@ def option_names(directory: ContactDirectory, result: LocationResult) -> list[st
 
 
 class ActionRouteQuestion(DirectoryAction):
-    """Names the professional for the resident's topic and notes any location in the question."""
+    """Answers a routed question in one step where it can: names the professional and,
+    when the place is known (in this message or remembered), gives the local contact card.
+
+    Sets `location_needed`: true only when the location form must still ask where the
+    resident lives; the rules branch on it, so a question with its place costs one call.
+    """
 
     def name(self) -> str:
         return "action_route_question"
@@ -227,7 +291,7 @@ class ActionRouteQuestion(DirectoryAction):
         topic = _latest_intent(tracker) or ""
         text = _latest_text(tracker)
         # A place in the question decides whose routing table applies, so it is read first.
-        located = resolve(self.directory, tracker, text, expecting=False)
+        located = locate_in_message(self.directory, tracker, text)
         gemeente_code = (
             located.area.gemeente_code
             if located.status == STATUS_FOUND and located.area is not None
@@ -241,7 +305,7 @@ class ActionRouteQuestion(DirectoryAction):
         role = self.directory.role(role_code, gemeente_code) if role_code else None
         if role is None:
             dispatcher.utter_message(response="utter_which_role")
-            return [SlotSet(SLOT_ROLE, None), SlotSet(SLOT_TOPIC, topic)]
+            return slot_events({SLOT_ROLE: None, SLOT_TOPIC: topic, SLOT_LOCATION_NEEDED: False})
 
         dispatcher.utter_message(
             text=replies.route_text(role),
@@ -253,31 +317,52 @@ class ActionRouteQuestion(DirectoryAction):
             SLOT_TOPIC: topic,
             SLOT_LOCATION_ATTEMPTS: 0,
             SLOT_LOCATION_STATUS: STATUS_FOUND if tracker.get_slot(SLOT_AREA_CODE) else None,
+            SLOT_LOCATION_NEEDED: False,
         }
-        if role.needs_location:
-            slots.update(self._location_in_question(dispatcher, located, role.code))
+        if not role.needs_location:
+            gemeente = self.directory.gemeente(gemeente_code)
+            dispatcher.utter_message(text=replies.general_route_text(role.code, gemeente))
+            return slot_events(slots)
+        slots.update(self._answer_for_place(dispatcher, tracker, located, role))
         return slot_events(slots)
 
-    def _location_in_question(
-        self, dispatcher: CollectingDispatcher, result: LocationResult, role_code: str
+    def _answer_for_place(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        result: LocationResult,
+        role: RoleInfo,
     ) -> dict[str, Any]:
-        result = precise_enough(self.directory, role_code, result)
-        if result.status == STATUS_UNKNOWN:
-            if result.postcode_not_found:  # the form asks again right after this
-                dispatcher.utter_message(
-                    text=replies.location_problem_text(result, [], asked_again=True),
-                    json_message={PAYLOAD_LOCATION: result.to_payload()},
-                )
-            return {}
-        dispatcher.utter_message(json_message={PAYLOAD_LOCATION: result.to_payload()})
+        """The card for the place in the question, else for the remembered place, else ask."""
+        result = precise_enough(self.directory, role.code, result)
+        if result.status != STATUS_UNKNOWN:
+            dispatcher.utter_message(json_message={PAYLOAD_LOCATION: result.to_payload()})
+        elif result.postcode_not_found:  # named, and the form asks again right after this
+            dispatcher.utter_message(
+                text=replies.location_problem_text(result, [], asked_again=True),
+                json_message={PAYLOAD_LOCATION: result.to_payload()},
+            )
         if result.status == STATUS_FOUND:
+            assert result.area is not None
+            give_card(dispatcher, self.directory, tracker, role, result.area)
             return found_slots(result)
         if result.status == STATUS_OUTSIDE:
             dispatcher.utter_message(text=self._problem_text(result))
-        if result.status == STATUS_OUTSIDE:
             return {SLOT_LOCATION_STATUS: STATUS_OUTSIDE}
-        # Ambiguous: the form asks, offering the options; a known location is kept.
-        return {SLOT_LOCATION_OPTIONS: option_names(self.directory, result) or None}
+        if result.status == STATUS_UNKNOWN and not result.postcode_not_found:
+            remembered = remembered_area(self.directory, tracker)
+            if remembered is not None:
+                give_card(dispatcher, self.directory, tracker, role, remembered, remembered=True)
+                return {}
+        # Ambiguous (the form offers the options) or no place yet: the form asks. A
+        # remembered place is cleared, or the form would take it as the answer.
+        slots: dict[str, Any] = {
+            SLOT_LOCATION_NEEDED: True,
+            SLOT_LOCATION_OPTIONS: option_names(self.directory, result) or None,
+        }
+        if tracker.get_slot(SLOT_LOCATION) is not None:
+            slots[SLOT_LOCATION] = None
+        return slots
 
     def _problem_text(self, result: LocationResult) -> str:
         return replies.location_problem_text(result, self.directory.gemeente_names())
@@ -340,6 +425,9 @@ class ValidateLocationForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> dict[str, Any]:
+        # Cleared by action_route_question so that the form asks: nothing to check yet.
+        if slot_value is None:
+            return {SLOT_LOCATION: None}
         # A location resolved earlier in the conversation is prefilled: keep it quietly.
         if slot_value == tracker.get_slot(SLOT_LOCATION) and tracker.get_slot(SLOT_AREA_CODE):
             return {SLOT_LOCATION: slot_value}
@@ -412,23 +500,10 @@ class ActionGiveContact(DirectoryAction):
         if not role.needs_location:
             dispatcher.utter_message(text=replies.general_route_text(role.code, gemeente))
             return events
-        area_code = tracker.get_slot(SLOT_AREA_CODE)
-        status = tracker.get_slot(SLOT_LOCATION_STATUS)
-        if status != STATUS_FOUND or not area_code:
+        area = remembered_area(self.directory, tracker)
+        if tracker.get_slot(SLOT_LOCATION_STATUS) != STATUS_FOUND or area is None:
             return events
-        card = self.directory.find_contacts(role.code, area_code)
-        if card is None or not card.contacts:
-            area_name = tracker.get_slot(SLOT_AREA_NAME) or area_code
-            dispatcher.utter_message(text=replies.no_contact_text(role, area_name, gemeente))
-            return events
-        send_card(
-            dispatcher,
-            role,
-            card,
-            gemeente_to_mention(self.directory, tracker, gemeente_code or card.area.gemeente_code),
-            self.directory,
-            remembered_area(tracker),
-        )
+        give_card(dispatcher, self.directory, tracker, role, area)
         return events
 
 
@@ -527,8 +602,12 @@ class ActionExplainRoles(DirectoryAction):
         return []
 
 
-class ActionDefaultAskAffirmation(Action):
-    """Two-stage fallback: offers the most likely topics as buttons instead of guessing."""
+class ActionDefaultAskAffirmation(DirectoryAction):
+    """Two-stage fallback: offers the most likely topics as buttons instead of guessing.
+
+    A place in the unclear message is remembered quietly, so the topic the resident then
+    chooses is answered for it at once.
+    """
 
     def name(self) -> str:
         return "action_default_ask_affirmation"
@@ -543,4 +622,9 @@ class ActionDefaultAskAffirmation(Action):
             text=replies.unsure_text(),
             buttons=buttons,
         )
-        return []
+        if not _location_mentions(tracker):
+            return []
+        located = resolve(self.directory, tracker, _latest_text(tracker), expecting=False)
+        if located.status != STATUS_FOUND:
+            return []
+        return slot_events(found_slots(located))

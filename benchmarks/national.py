@@ -3,6 +3,10 @@
     python -m benchmarks.national                       # quick: 200,000 addresses
     python -m benchmarks.national --addresses 8000000   # the national figure (~20 min)
 
+With --workdir and --keep the generated data, the SQLite file and the PostgreSQL database
+(named by --postgres-database) stay, and a later run with the same options times lookups on
+them again without a new import: before and after a change to the lookups, on the same data.
+
 Prints, per database: import time, peak memory of the import process (and its memory at each
 quarter of the run, to show it does not grow with the file), database size, and p50/p99 of
 postcode, street + number and buurt-name lookups through the real ContactDirectory.
@@ -28,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from benchmarks.synthetic import DataSet, generate
 from bot.db.models import Address
@@ -208,17 +213,53 @@ def fresh_postgres() -> Iterator[str]:
 
 
 @contextmanager
-def database(kind: str, workdir: Path) -> Iterator[str]:
+def kept_postgres(name: str) -> Iterator[str]:
+    """The PostgreSQL database `name`, created when missing and left in place afterwards."""
+    server = create_engine(POSTGRES_SERVER_URL, future=True, isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            exists = connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield server.url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        server.dispose()
+
+
+@contextmanager
+def database(
+    kind: str, workdir: Path, keep: bool = False, postgres_database: str = ""
+) -> Iterator[str]:
     if kind == "sqlite":
         path = workdir / "national.db"
-        path.unlink(missing_ok=True)
+        if not keep:
+            path.unlink(missing_ok=True)
         yield f"sqlite:///{path}"
-        path.unlink(missing_ok=True)
+        if not keep:
+            path.unlink(missing_ok=True)
     elif kind == "postgresql":
-        with fresh_postgres() as url:
-            yield url
+        if keep:
+            with kept_postgres(postgres_database) as url:
+                yield url
+        else:
+            with fresh_postgres() as url:
+                yield url
     else:
         raise SystemExit(f"unknown database {kind!r}: use sqlite or postgresql")
+
+
+def imported_rows(database_url: str) -> int:
+    """Addresses already in a kept database (0 when it is new or empty)."""
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return int(connection.scalar(select(func.count()).select_from(Address)) or 0)
+    except SQLAlchemyError:
+        return 0
+    finally:
+        engine.dispose()
 
 
 def _data_set(directory: Path, addresses: int, street_addresses: int) -> DataSet:
@@ -236,6 +277,16 @@ def _data_set(directory: Path, addresses: int, street_addresses: int) -> DataSet
     return data
 
 
+def _print_lookups(data: DataSet, url: str, count: int) -> None:
+    before_kb = _rss_kb(os.getpid())
+    index_ms, lookups = run_lookups(data, url, count)
+    grown_mb = (_rss_kb(os.getpid()) - before_kb) / 1024
+    print(f"  name index (all areas) loaded in {index_ms:.0f} ms; RSS +{grown_mb:.0f} MB")
+    for each in lookups:
+        print(each.line())
+    print(f"  load now: {os.getloadavg()[0]:.2f}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -250,13 +301,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--lookups", type=int, default=2000, help="lookups per kind")
     parser.add_argument("--workdir", type=Path, default=None, help="default: a temporary dir")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep data and databases in --workdir; reuse them when they hold the data",
+    )
+    parser.add_argument(
+        "--postgres-database",
+        default="wijkwijzer_bench_kept",
+        help="the PostgreSQL database kept with --keep",
+    )
     args = parser.parse_args(argv)
+    if args.keep and args.workdir is None:
+        parser.error("--keep needs --workdir")
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="wijkwijzer-national-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
         started = time.monotonic()
-        data = generate(workdir / "data", args.addresses, street_addresses=args.street_addresses)
+        data = _data_set(workdir / "data", args.addresses, args.street_addresses)
         size = sum(path.stat().st_size for path in (workdir / "data").iterdir()) / 1024 / 1024
         print(
             f"data set: {data.addresses:,} addresses ({data.street_addresses:,} with street), "
@@ -266,7 +329,13 @@ def main(argv: list[str] | None = None) -> None:
         )
         print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f} at start")
         for kind in args.databases.split(","):
-            with database(kind.strip(), workdir) as url:
+            with database(kind.strip(), workdir, args.keep, args.postgres_database) as url:
+                # An import is all or nothing: any address means a complete one.
+                existing = imported_rows(url) if args.keep else 0
+                if existing:
+                    print(f"\n{kind}: {existing:,} addresses already imported, lookups only")
+                    _print_lookups(data, url, args.lookups)
+                    continue
                 figures = run_import(workdir / "data", url)
                 quarters = " / ".join(f"{mb:.0f}" for mb in figures.rss_quarters_mb)
                 print(f"\n{kind}: {figures.output[:100]}...")
@@ -279,11 +348,7 @@ def main(argv: list[str] | None = None) -> None:
                     f"of the run {quarters} MB"
                 )
                 print(f"  database size: {figures.database_mb:.0f} MB")
-                index_ms, lookups = run_lookups(data, url, args.lookups)
-                print(f"  name index (all areas) loaded in {index_ms:.0f} ms")
-                for each in lookups:
-                    print(each.line())
-                print(f"  load now: {os.getloadavg()[0]:.2f}")
+                _print_lookups(data, url, args.lookups)
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)

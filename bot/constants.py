@@ -89,6 +89,12 @@ SLOT_AREA_CODE: Final = "area_code"
 SLOT_AREA_NAME: Final = "area_name"
 SLOT_AREA_LEVEL: Final = "area_level"
 SLOT_GEMEENTE_CODE: Final = "gemeente_code"
+# True while the location form still has to ask where the resident lives; the rules
+# branch on it after action_route_question.
+SLOT_LOCATION_NEEDED: Final = "location_needed"
+
+# Entity the NLU pipeline sets for every place it finds in a message.
+ENTITY_LOCATION: Final = "location"
 
 # Settings.
 ENV_DATABASE_URL: Final = "WIJKWIJZER_DATABASE_URL"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 import threading
 import time
@@ -9,6 +10,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -31,13 +34,13 @@ from bot.db.repositories import (
     DataVersionRepository,
     RoleRepository,
     RouteRepository,
+    StreetPlace,
 )
 from bot.location import (
     MAX_PARSE_CHARS,
     NameCandidate,
     ParsedLocation,
     StreetCandidate,
-    edit_distance,
     looks_like_street,
     name_key,
     normalize_name,
@@ -53,6 +56,9 @@ NAME_INDEX_TTL_SECONDS = 60.0
 # How often the cached name index is compared with the data version: staff edits in the
 # workspace (another process) reach the bot within this time, for one cheap query.
 VERSION_CHECK_SECONDS = 1.0
+
+# The most typos any name may have (see _typos_allowed).
+MAX_TYPOS = 2
 
 _LEVEL_RANK = {LEVEL_BUURT: 0, LEVEL_WIJK: 1, LEVEL_GEMEENTE: 2}
 
@@ -148,14 +154,31 @@ class _NameEntry:
 
 
 @dataclass
+class _FuzzyKeys:
+    """The distinct name keys that start with one letter, shortest first, for rapidfuzz."""
+
+    keys: list[str] = field(default_factory=list)
+    lengths: list[int] = field(default_factory=list)
+
+    def near(self, length: int, spread: int) -> list[str]:
+        """Keys whose length differs at most `spread` from `length`."""
+        low = bisect.bisect_left(self.lengths, length - spread)
+        high = bisect.bisect_right(self.lengths, length + spread)
+        return self.keys[low:high]
+
+
+@dataclass
 class _NameIndex:
     """Every area by code and by name key, loaded at once so fuzzy matching needs no query."""
 
     areas: dict[str, Area] = field(default_factory=dict)
     parents: dict[str, tuple[str, ...]] = field(default_factory=dict)
     by_key: dict[str, list[_NameEntry]] = field(default_factory=dict)
-    # (first letter, length) -> entries, so a fuzzy lookup compares only near candidates.
-    buckets: dict[tuple[str, int], list[_NameEntry]] = field(default_factory=dict)
+    # First letter -> the keys beginning with it, built once per data version by `seal`:
+    # a fuzzy lookup compares only keys of nearly the same length with that first letter.
+    by_letter: dict[str, _FuzzyKeys] = field(default_factory=dict)
+    # The same for street names, read on the first street that is not found as written.
+    street_keys: dict[str, _FuzzyKeys] | None = None
     max_words: int = 1
     loaded_at: float = 0.0
     # The data version the index was loaded at; None when it could not be read.
@@ -166,10 +189,47 @@ class _NameIndex:
         key = name_norm.replace(" ", "")
         if not key:
             return
-        entry = _NameEntry(key, area)
-        self.by_key.setdefault(key, []).append(entry)
-        self.buckets.setdefault((key[0], len(key)), []).append(entry)
+        self.by_key.setdefault(key, []).append(_NameEntry(key, area))
         self.max_words = max(self.max_words, len(name_norm.split()))
+
+    def seal(self) -> None:
+        """Build the fuzzy lookup tables once every name has been added."""
+        self.by_letter = _by_letter(self.by_key)
+
+
+def _by_letter(keys: Iterable[str]) -> dict[str, _FuzzyKeys]:
+    """Keys grouped by first letter, shortest first, for `_closest`."""
+    grouped: dict[str, _FuzzyKeys] = {}
+    for key in sorted(keys, key=len):
+        if not key:
+            continue
+        group = grouped.setdefault(key[0], _FuzzyKeys())
+        group.keys.append(key)
+        group.lengths.append(len(key))
+    return grouped
+
+
+def _closest(by_letter: dict[str, _FuzzyKeys], key: str) -> list[tuple[str, int]]:
+    """(key, typos) of the known keys within the typos a key of that length allows.
+
+    Typos rarely hit the first letter, and requiring it keeps "meiden" from "Weiden".
+    rapidfuzz's OSA distance is the edit distance with adjacent transpositions that
+    bot.location.edit_distance gives, computed in C over every near key at once.
+    """
+    if len(key) < 4:
+        return []
+    keys = by_letter.get(key[0])
+    if keys is None:
+        return []
+    found = []
+    near = keys.near(len(key), MAX_TYPOS)
+    for other, distance, _position in process.extract(
+        key, near, scorer=OSA.distance, score_cutoff=MAX_TYPOS, limit=None
+    ):
+        allowed = _typos_allowed(other)
+        if abs(len(other) - len(key)) <= allowed and distance <= allowed:
+            found.append((other, int(distance)))
+    return found
 
 
 @dataclass(frozen=True)
@@ -198,7 +258,7 @@ class _NameMatch:
 def _typos_allowed(key: str) -> int:
     """One typo in names of 6+ characters, two in names of 10+; short names must be exact."""
     if len(key) >= 10:
-        return 2
+        return MAX_TYPOS
     if len(key) >= 6:
         return 1
     return 0
@@ -292,6 +352,7 @@ class ContactDirectory:
             index.areas[area.code] = area
             index.parents[area.code] = (buurt.wijk_code, buurt.gemeente_code)
             index.add(area, buurt.name_norm)
+        index.seal()
         index.loaded_at = index.checked_at = time.monotonic()
         return index
 
@@ -475,30 +536,39 @@ class ContactDirectory:
         street: StreetCandidate,
         parsed: ParsedLocation,
         prefer: str | None = None,
+        *,
+        fuzzy: bool = False,
     ) -> LocationResult | None:
         addresses = AddressRepository(session)
         norms = [norm for norm, _raw in street.streets]
         hits = addresses.on_street(norms, street.number)
-        number_known = bool(hits)
-        if not hits:
-            hits = addresses.on_street(norms)
-        if not hits:
-            return None
-        # The longest street name that exists: "Burgemeester de Withstraat", not "Withstraat".
-        best = max({hit.street_norm for hit in hits}, key=len)
-        hits = [hit for hit in hits if hit.street_norm == best]
+        if hits:
+            # The longest street name that exists: "Burgemeester de Withstraat", not "Withstraat".
+            best = max({hit.street_norm for hit in hits}, key=len)
+            hits = [hit for hit in hits if hit.street_norm == best]
+            if street.addition:
+                exact = [hit for hit in hits if hit.addition == street.addition]
+                hits = exact or hits
+            places = [StreetPlace(hit.street_norm, hit.city, hit.buurt_code) for hit in hits]
+        else:
+            places = addresses.street_places(norms)
+            if not places:
+                corrected = None if fuzzy else self._corrected_street(session, street)
+                if corrected is None:
+                    return None
+                return self._from_street(session, corrected, parsed, prefer, fuzzy=True)
+            best = max({place.street_norm for place in places}, key=len)
+            places = [place for place in places if place.street_norm == best]
         raw = next(raw for norm, raw in street.streets if norm == best)
-        query = f"{raw} {street.number_text}" if number_known else raw
-        if number_known and street.addition:
-            exact = [hit for hit in hits if hit.addition == street.addition]
-            hits = exact or hits
-        codes = sorted({hit.buurt_code for hit in hits})
+        query = f"{raw} {street.number_text}" if hits else raw
+        codes = sorted({place.buurt_code for place in places})
         if len(codes) > 1:
             # The same street in several places: a place name in the message may settle it.
             mentioned = {candidate.key for candidate in parsed.names}
-            in_place = [hit for hit in hits if name_key(hit.city) in mentioned]
-            if in_place:
-                codes = sorted({hit.buurt_code for hit in in_place})
+            cities = {place.city for place in places}
+            cities = {city for city in cities if name_key(city) in mentioned}
+            if cities:
+                codes = sorted({place.buurt_code for place in places if place.city in cities})
         return self._from_buurten(session, codes, query, parsed, prefer)
 
     def _named_areas(self, session: Session, names: Sequence[NameCandidate]) -> set[str]:
@@ -552,20 +622,35 @@ class ContactDirectory:
 
     @staticmethod
     def _fuzzy(index: _NameIndex, candidate: NameCandidate) -> list[_NameMatch]:
-        key = candidate.key
-        if len(key) < 4:
-            return []
-        found = []
-        # Typos rarely hit the first letter, and requiring it keeps "meiden" from "Weiden".
-        for length in range(len(key) - 2, len(key) + 3):
-            for entry in index.buckets.get((key[0], length), ()):
-                allowed = _typos_allowed(entry.key)
-                if abs(len(entry.key) - len(key)) > allowed:
-                    continue
-                distance = edit_distance(key, entry.key, allowed)
-                if distance <= allowed:
-                    found.append(_NameMatch(distance, candidate, entry.area))
-        return found
+        return [
+            _NameMatch(typos, candidate, entry.area)
+            for other, typos in _closest(index.by_letter, candidate.key)
+            for entry in index.by_key[other]
+        ]
+
+    def _street_keys(self, session: Session) -> dict[str, _FuzzyKeys]:
+        index = self._name_index(session)
+        if index.street_keys is None:
+            names = AddressRepository(session).street_names()
+            with self._lock:
+                if index.street_keys is None:
+                    index.street_keys = _by_letter(names)
+        return index.street_keys
+
+    def _corrected_street(
+        self, session: Session, street: StreetCandidate
+    ) -> StreetCandidate | None:
+        """The street with a typo put right ("kerkstrat 9" -> Kerkstraat 9), when exactly
+        one known street is that close to one of the ways the words can be read."""
+        by_letter = self._street_keys(session)
+        options: list[tuple[str, str]] = []
+        for norm, raw in street.streets:
+            closest = _closest(by_letter, norm)
+            best = min((typos for _, typos in closest), default=None)
+            names = [name for name, typos in closest if typos == best]
+            if len(names) == 1:
+                options.append((names[0], raw))
+        return replace(street, streets=tuple(options)) if options else None
 
     def _from_street_names(
         self, session: Session, parsed: ParsedLocation, prefer: str | None = None
@@ -577,12 +662,11 @@ class ContactDirectory:
                 streets.setdefault(candidate.norm, candidate.text)
         if not streets:
             return None
-        addresses = AddressRepository(session)
-        hits = addresses.on_street(list(streets))
-        if not hits:
+        places = AddressRepository(session).street_places(list(streets))
+        if not places:
             return None
-        best = max({hit.street_norm for hit in hits}, key=len)
-        codes = sorted({hit.buurt_code for hit in hits if hit.street_norm == best})
+        best = max({place.street_norm for place in places}, key=len)
+        codes = sorted({place.buurt_code for place in places if place.street_norm == best})
         return self._from_buurten(session, codes, streets[best], parsed, prefer)
 
     # -- contacts, roles and routes -----------------------------------------------------------

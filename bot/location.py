@@ -6,6 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from rapidfuzz.distance import OSA
+
 # Longer messages are cut before parsing: a resident's location never needs more, and
 # it bounds the work that hostile input can cause.
 MAX_PARSE_CHARS = 1000
@@ -291,28 +293,11 @@ def parse_house_number(text: str) -> tuple[int, str] | None:
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
-    """Edit distance with adjacent transpositions, capped: anything above `limit` is limit+1."""
-    if a == b:
-        return 0
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, start=1):
-        current = [i] + [0] * len(b)
-        for j, char_b in enumerate(b, start=1):
-            value = min(
-                previous[j] + 1,
-                current[j - 1] + 1,
-                previous[j - 1] + (char_a != char_b),
-            )
-            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
-                value = min(value, previous2[j - 2] + 1)
-            current[j] = value
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return min(previous[-1], limit + 1)
+    """Edit distance with adjacent transpositions, capped: anything above `limit` is limit+1.
+
+    Optimal string alignment distance (a transposition counts once, no edits inside it).
+    """
+    return int(OSA.distance(a, b, score_cutoff=limit))
 
 
 @dataclass(frozen=True)

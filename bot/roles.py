@@ -286,22 +286,39 @@ def _match_word(word: str) -> str | None:
     return best[1] if best else None
 
 
-def find_role_mentions(text: object) -> list[str]:
-    """Route codes of the roles named in `text`, in order of first appearance, each once."""
-    if not isinstance(text, str):
-        return []
-    words = _WORD_RE.findall(fold(text).replace("'", ""))
-    found: list[str] = []
+def _scan_roles(words: list[str]) -> list[tuple[int, int, str]]:
+    """(first word, number of words, route code) of each role named in the folded words."""
+    found: list[tuple[int, int, str]] = []
     i = 0
     while i < len(words):
         for size in range(min(_MAX_WINDOW, len(words) - i), 0, -1):
             code = _match_word("".join(words[i : i + size]))
             if code:
-                if code not in found:
-                    found.append(code)
+                found.append((i, size, code))
                 i += size
                 break
         else:
             i += 1
+    return found
+
+
+def _role_words(text: str) -> list[str]:
+    return _WORD_RE.findall(fold(text).replace("'", ""))
+
+
+def find_role_mentions(text: object) -> list[str]:
+    """Route codes of the roles named in `text`, in order of first appearance, each once."""
+    if not isinstance(text, str):
+        return []
+    found = list(dict.fromkeys(code for _, _, code in _scan_roles(_role_words(text))))
     specific = [code for code in found if code not in _GENERIC_CODES]
     return specific or found
+
+
+def words_besides_roles(text: object) -> list[str]:
+    """The folded words of `text` that are not part of a role's name."""
+    if not isinstance(text, str):
+        return []
+    words = _role_words(text)
+    taken = {i + offset for i, size, _ in _scan_roles(words) for offset in range(size)}
+    return [word for index, word in enumerate(words) if index not in taken]

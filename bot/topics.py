@@ -28,7 +28,17 @@ TOPIC_LABELS: Final = {
 
 # Intents that are no topic and are never offered as a guess.
 NOT_OFFERED: Final = frozenset(
-    {"nlu_fallback", "greet", "thank", "goodbye", "affirm", "deny", "out_of_scope", "bot_challenge"}
+    {
+        "nlu_fallback",
+        "greet",
+        "thank",
+        "goodbye",
+        "affirm",
+        "deny",
+        "out_of_scope",
+        "bot_challenge",
+        "not_understood",
+    }
 )
 
 

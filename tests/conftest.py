@@ -154,7 +154,6 @@ def make_tracker() -> Callable[..., Tracker]:
         intent_ranking: list[dict[str, Any]] | None = None,
         active_loop: str | None = None,
         metadata: dict[str, Any] | None = None,
-        events: list[dict[str, Any]] | None = None,
     ) -> Tracker:
         latest_message = {
             "text": text,
@@ -168,7 +167,7 @@ def make_tracker() -> Callable[..., Tracker]:
                 "sender_id": "test-resident",
                 "slots": dict(slots or {}),
                 "latest_message": latest_message,
-                "events": list(events or []),
+                "events": [],
                 "paused": False,
                 "followup_action": None,
                 "active_loop": {"name": active_loop} if active_loop else {},

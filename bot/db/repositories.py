@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from functools import cache
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
@@ -52,6 +52,12 @@ class StreetHit(NamedTuple):
     buurt_code: str
 
 
+class StreetPlace(NamedTuple):
+    street_norm: str
+    city: str
+    buurt_code: str
+
+
 class ContactRow(NamedTuple):
     area_code: str
     name: str
@@ -84,18 +90,28 @@ def _pc4_statement() -> Select:
 
 
 @cache
-def _street_statement(with_number: bool) -> Select:
-    query = select(
+def _street_statement() -> Select:
+    return select(
         Address.street_norm,
         Address.house_number,
         Address.addition,
         Address.city,
         Address.buurt_code,
-    ).where(Address.street_norm.in_(bindparam("streets", expanding=True)))
-    if with_number:
-        return query.where(Address.house_number == bindparam("house_number"))
-    # Without a number only where the street lies matters, not every house on it.
-    return query.distinct()
+    ).where(
+        Address.street_norm.in_(bindparam("streets", expanding=True)),
+        Address.house_number == bindparam("house_number"),
+    )
+
+
+@cache
+def _street_places_statement() -> Select:
+    # Without a number only where the street lies matters, not every house on it: a common
+    # street name has thousands of addresses but lies in a few dozen buurten.
+    return (
+        select(Address.street_norm, Address.city, Address.buurt_code)
+        .where(Address.street_norm.in_(bindparam("streets", expanding=True)))
+        .distinct()
+    )
 
 
 @cache
@@ -169,15 +185,24 @@ class AddressRepository:
         bounds = {"low": f"{pc4}AA", "high": f"{pc4}ZZ"}
         return list(self.session.scalars(_pc4_statement(), bounds))
 
-    def on_street(self, streets: Sequence[str], house_number: int | None = None) -> list[StreetHit]:
-        """Addresses on any of the normalised street names, optionally with one house number."""
+    def on_street(self, streets: Sequence[str], house_number: int) -> list[StreetHit]:
+        """Addresses with this house number on any of the normalised street names."""
         if not streets:
             return []
-        parameters: dict[str, Any] = {"streets": list(streets)}
-        if house_number is not None:
-            parameters["house_number"] = house_number
-        statement = _street_statement(house_number is not None)
-        return [StreetHit(*row) for row in self.session.execute(statement, parameters)]
+        parameters = {"streets": list(streets), "house_number": house_number}
+        return [StreetHit(*row) for row in self.session.execute(_street_statement(), parameters)]
+
+    def street_places(self, streets: Sequence[str]) -> list[StreetPlace]:
+        """Each (street, place, buurt) where any of the normalised street names lies, once."""
+        if not streets:
+            return []
+        parameters = {"streets": list(streets)}
+        rows = self.session.execute(_street_places_statement(), parameters)
+        return [StreetPlace(*row) for row in rows]
+
+    def street_names(self) -> list[str]:
+        """Every distinct normalised street name (for typo-tolerant lookups)."""
+        return list(self.session.scalars(select(Address.street_norm).distinct()))
 
     def existing_streets(self, streets: Collection[str]) -> set[str]:
         """Which of these normalised street names exist at all."""

@@ -52,6 +52,7 @@ OTHER_TOPIC_LABELS: Final = {
     "affirm": "Ja",
     "deny": "Nee",
     "out_of_scope": "Iets anders, geen vraag voor de wijk",
+    "not_understood": "Onbegrijpelijk of geen vraag (onzin, boosheid)",
 }
 
 

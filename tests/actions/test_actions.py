@@ -42,6 +42,7 @@ async def test_route_question_names_the_role_and_asks_nothing_else(
     assert slots["role"] == "wijkagent"
     assert slots["topic"] == "ask_safety"
     assert slots["location_status"] is None
+    assert slots["location_needed"] is True
 
 
 async def test_route_question_with_postcode_inside_finds_the_buurt(
@@ -86,6 +87,7 @@ async def test_ask_role_contact_without_a_role_asks_which(
     assert payloads(dispatcher, "route") == []
     assert dispatcher.messages[0]["response"] == "utter_which_role"
     assert slots_of(events)["role"] is None
+    assert slots_of(events)["location_needed"] is False
 
 
 @pytest.mark.parametrize(
@@ -405,21 +407,14 @@ def card_message(dispatcher: Any) -> dict:
     return message
 
 
-def slot_event(name: str, value: Any) -> dict:
-    return {"event": "slot", "name": name, "value": value}
-
-
-def user_event(text: str) -> dict:
-    return {"event": "user", "text": text, "parse_data": {}}
-
-
 async def test_a_card_for_a_remembered_place_says_so_and_offers_another_address(
     directory, dispatcher, domain, make_tracker
 ):
-    # The place came with an earlier message; this message only asked a new question.
-    events = [slot_event("area_code", "BU91000101"), user_event("en de wijkagent?")]
-    tracker = make_tracker(slots=FOUND_IN_KERKBUURT, events=events)
-    await ActionGiveContact(directory).run(dispatcher, tracker, domain)
+    # The place came with an earlier message; this message only asks a new question.
+    tracker = make_tracker(
+        slots=FOUND_IN_KERKBUURT, text="En wie is de wijkagent?", intent="ask_role_contact"
+    )
+    await ActionRouteQuestion(directory).run(dispatcher, tracker, domain)
     message = card_message(dispatcher)
     assert "de Kerkbuurt" in message["text"]
     assert message["buttons"] == [{"title": "Ander adres", "payload": "/inform_location"}]
@@ -428,9 +423,12 @@ async def test_a_card_for_a_remembered_place_says_so_and_offers_another_address(
 async def test_a_card_for_a_place_given_in_this_message_adds_nothing(
     directory, dispatcher, domain, make_tracker
 ):
-    events = [user_event("8101 AA"), slot_event("area_code", "BU91000101")]
-    tracker = make_tracker(slots=FOUND_IN_KERKBUURT, events=events)
-    await ActionGiveContact(directory).run(dispatcher, tracker, domain)
+    tracker = make_tracker(
+        slots=FOUND_IN_KERKBUURT,
+        text="Wie is de wijkagent voor 8101 AC?",
+        intent="ask_role_contact",
+    )
+    await ActionRouteQuestion(directory).run(dispatcher, tracker, domain)
     message = card_message(dispatcher)
     assert not message.get("text")
     assert not message.get("buttons")
@@ -514,3 +512,164 @@ async def test_a_missing_postcode_as_answer_is_unknown_not_outside(
     assert result["location_attempts"] == 1
     [text] = [m["text"] for m in dispatcher.messages if m.get("text")]
     assert "8101 ZZ" in text and "Rivierstad" not in text
+
+
+# -- a question and its place in one message: answered in one action --------------------------
+
+
+def location_entities(text: str) -> list[dict[str, Any]]:
+    """The `location` entities the NLU pipeline (bot/nlu/location_finder.py) adds."""
+    from bot.location_mentions import find_mentions
+
+    return [
+        {"entity": "location", "value": m.text, "start": m.start, "end": m.end}
+        for m in find_mentions(text)
+    ]
+
+
+def kinds_in_order(dispatcher: Any) -> list[str]:
+    return [key for m in dispatcher.messages for key in (m.get("custom") or {})]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "role", "area"),
+    [
+        ("wie is de wijkagent bij 8102 BB", "ask_role_contact", "wijkagent", "WK910002"),
+        ("Ik woon op Torenpad 6, er worden auto's opengebroken", "ask_safety", "wijkagent", None),
+        ("jongerenwerker voor 8102bc?", "ask_role_contact", "jongerenwerker", "WK910002"),
+        ("In Kadekwartier wil ik een koffieochtend opzetten", "meet_neighbours", None, None),
+    ],
+)
+async def test_a_question_with_its_place_gets_route_location_and_card_at_once(
+    text, intent, role, area, directory, dispatcher, domain, make_tracker
+):
+    tracker = make_tracker(text=text, intent=intent, entities=location_entities(text))
+    events = await ActionRouteQuestion(directory).run(dispatcher, tracker, domain)
+    assert kinds_in_order(dispatcher)[:3] == ["route", "location", "contact_card"]
+    [card] = payloads(dispatcher, "contact_card")
+    assert card["role"] == payloads(dispatcher, "route")[0]["role"]
+    if role:
+        assert card["role"] == role
+    if area:
+        assert card["area"]["code"] == area
+    slots = slots_of(events)
+    assert slots["location_needed"] is False
+    assert slots["location_status"] == "found"
+    assert slots["area_code"]
+
+
+async def test_a_question_without_a_place_uses_the_remembered_one(
+    directory, dispatcher, domain, make_tracker
+):
+    remembered = {
+        "area_code": "BU91000201",
+        "area_name": "Parkzicht",
+        "area_level": "buurt",
+        "gemeente_code": "GM9100",
+        "location_status": "found",
+        "location": "8102 BA",
+    }
+    tracker = make_tracker(slots=remembered, text="en wie is de jongerenwerker?", intent="youth")
+    events = await ActionRouteQuestion(directory).run(dispatcher, tracker, domain)
+    [card] = payloads(dispatcher, "contact_card")
+    assert card["role"] == "jongerenwerker"
+    assert card["area"]["code"] == "WK910002"
+    assert slots_of(events)["location_needed"] is False
+
+
+async def test_a_question_without_any_place_lets_the_form_ask(
+    directory, dispatcher, domain, make_tracker
+):
+    tracker = make_tracker(text="ik heb ruzie met de buren", intent="neighbour_conflict")
+    events = await ActionRouteQuestion(directory).run(dispatcher, tracker, domain)
+    assert payloads(dispatcher, "contact_card") == []
+    slots = slots_of(events)
+    assert slots["location_needed"] is True
+    assert "location" not in slots  # nothing to clear: the form asks
+
+
+async def test_a_remembered_place_is_cleared_when_the_form_must_ask(
+    directory, dispatcher, domain, make_tracker
+):
+    text = "wie is de wijkagent van Kadekwartier en Parkzicht"
+    slots = {"location": "8101 AA", "area_code": "BU91000101", "location_status": "found"}
+    tracker = make_tracker(
+        slots=slots, text=text, intent="ask_role_contact", entities=location_entities(text)
+    )
+    events = await ActionRouteQuestion(directory).run(dispatcher, tracker, domain)
+    assert slots_of(events)["location"] is None
+    assert slots_of(events)["location_needed"] is True
+
+
+async def test_the_form_checks_a_cleared_place_quietly(directory, dispatcher, domain, make_tracker):
+    tracker = make_tracker(slots={"role": "wijkagent"}, text="wie is de wijkagent")
+    result = await ValidateLocationForm(directory).validate_location(
+        None, dispatcher, tracker, domain
+    )
+    assert result == {"location": None}
+    assert dispatcher.messages == []
+
+
+async def test_two_places_use_the_one_the_question_is_about(
+    directory, dispatcher, domain, make_tracker
+):
+    text = "ik woon op de Kerkstraat 12 maar het gaat om de speeltuin in Parkzicht"
+    tracker = make_tracker(text=text, intent="ask_role_contact", entities=location_entities(text))
+    tracker.latest_message["text"] = "wie is de wijkagent? " + text
+    events = await ActionRouteQuestion(directory).run(dispatcher, tracker, domain)
+    [card] = payloads(dispatcher, "contact_card")
+    assert card["area"]["code"] == "WK910002"  # Parkzicht lies in Oost; Kerkstraat in Binnenstad
+    assert slots_of(events)["area_code"] == "BU91000201"
+
+
+async def test_two_places_without_a_cue_ask_which(directory, dispatcher, domain, make_tracker):
+    text = "wie is de wijkagent van Kadekwartier en Parkzicht"
+    tracker = make_tracker(text=text, intent="ask_role_contact", entities=location_entities(text))
+    events = await ActionRouteQuestion(directory).run(dispatcher, tracker, domain)
+    assert payloads(dispatcher, "contact_card") == []
+    [location] = payloads(dispatcher, "location")
+    assert location["status"] == "ambiguous"
+    slots = slots_of(events)
+    assert slots["location_needed"] is True
+    assert set(slots["location_options"]) == {"Kadekwartier", "Parkzicht"}
+
+
+@pytest.mark.parametrize("intent", ["ask_human", "municipal_service", "report_defect"])
+async def test_routes_without_a_local_contact_answer_in_the_same_action(
+    intent, directory, dispatcher, domain, make_tracker
+):
+    tracker = make_tracker(text="8102 BB", intent=intent, entities=location_entities("8102 BB"))
+    events = await ActionRouteQuestion(directory).run(dispatcher, tracker, domain)
+    assert payloads(dispatcher, "contact_card") == []
+    texts = [m.get("text") for m in dispatcher.messages if m.get("text")]
+    assert len(texts) == 2  # the route, then how to reach the municipality
+    assert slots_of(events)["location_needed"] is False
+
+
+async def test_an_outside_place_is_said_and_nothing_more_is_asked(
+    directory, dispatcher, domain, make_tracker
+):
+    text = "Wie is de wijkagent voor 1012 AB?"
+    tracker = make_tracker(text=text, intent="ask_role_contact", entities=location_entities(text))
+    events = await ActionRouteQuestion(directory).run(dispatcher, tracker, domain)
+    assert slots_of(events)["location_needed"] is False
+    assert payloads(dispatcher, "contact_card") == []
+
+
+async def test_an_unclear_message_with_a_place_remembers_the_place(
+    directory, dispatcher, domain, make_tracker
+):
+    text = "Torenpad 3 blabla"
+    ranking = [{"name": "neighbour_conflict", "confidence": 0.3}]
+    tracker = make_tracker(text=text, entities=location_entities(text), intent_ranking=ranking)
+    events = await ActionDefaultAskAffirmation(directory).run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["buttons"]
+    assert slots_of(events)["area_code"] == "BU91000101"
+    assert payloads(dispatcher, "contact_card") == []
+
+
+async def test_an_unclear_message_without_a_place_sets_nothing(
+    directory, dispatcher, domain, make_tracker
+):
+    tracker = make_tracker(text="blabla", intent_ranking=[{"name": "youth", "confidence": 0.3}])
+    assert await ActionDefaultAskAffirmation(directory).run(dispatcher, tracker, domain) == []

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from benchmarks.national import run_import, run_lookups
+import pytest
+
+from benchmarks.national import main, run_import, run_lookups
 from benchmarks.synthetic import PC6HNR_FILE, generate
 from bot.db.importer import PC6HNR_PATTERN
 
@@ -53,3 +55,22 @@ def test_import_and_lookups_at_a_small_size(tmp_path: Path, db_url: str) -> None
     assert by_kind["buurt name"].statuses["found"] > 0
     # Contacts are generated per wijk (wijkagent), so a buurt's card comes from its wijk.
     assert by_kind["contact card"].statuses == {"wijk": 30}
+
+
+def test_kept_data_and_database_are_reused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arguments = ["--addresses", "3000", "--street-addresses", "500", "--lookups", "5"]
+    arguments += ["--databases", "sqlite", "--workdir", str(tmp_path), "--keep"]
+    main(arguments)
+    first = capsys.readouterr().out
+    database = tmp_path / "national.db"
+    assert "import:" in first and database.is_file()
+    imported_at = database.stat().st_mtime_ns
+
+    main(arguments)
+
+    second = capsys.readouterr().out
+    assert "3,000 addresses already imported, lookups only" in second
+    assert "import:" not in second and "buurt (typo)" in second
+    assert database.stat().st_mtime_ns == imported_at

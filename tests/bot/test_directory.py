@@ -212,6 +212,45 @@ def test_street_in_two_buurten_without_a_known_number_is_ambiguous(
     assert {option.name for option in result.options} == {"Marktkwartier", "Vogelbuurt"}
 
 
+@pytest.mark.parametrize(
+    ("text", "buurt"),
+    [
+        ("sociaal makelaar kerkstrat 9", "BU91000101"),
+        ("wie is de wijkagent van de Parklaam 12", "BU91000201"),
+        ("voor schipersgang 5", "BU91000102"),
+        ("Weidepat 3", "BU91000202"),
+    ],
+)
+def test_a_typo_in_the_street_before_a_number_is_put_right(
+    voorbeeld_directory: ContactDirectory, text: str, buurt: str
+) -> None:
+    result = voorbeeld_directory.resolve_location(text)
+    assert result.status == "found"
+    assert result.area is not None and result.area.code == buurt
+
+
+@pytest.mark.parametrize("text", ["Kerkpad 9", "blablastraat 4", "Parklaantjes 12"])
+def test_a_street_too_far_from_any_known_one_stays_unknown(
+    voorbeeld_directory: ContactDirectory, text: str
+) -> None:
+    assert voorbeeld_directory.resolve_location(text).status == "unknown"
+
+
+def test_street_typos_are_matched_against_the_current_data(
+    session_factory: sessionmaker, voorbeeld_dir: Path, tmp_path: Path
+) -> None:
+    import_directory(voorbeeld_dir, session_factory)
+    directory = ContactDirectory(session_factory, version_check_interval=0)
+    assert directory.resolve_location("Molenstrat 2").status == "unknown"
+    source = tmp_path / "molen"
+    shutil.copytree(voorbeeld_dir, source)
+    with (source / "adressen.csv").open("a", encoding="utf-8") as handle:
+        handle.write("8102 BZ,2,Molenstraat,Rivierstad,BU91000202\n")
+    import_directory(source, session_factory)
+    result = directory.resolve_location("Molenstrat 2")
+    assert result.area is not None and result.area.code == "BU91000202"
+
+
 def test_unknown_street_is_unknown(demo_directory: ContactDirectory) -> None:
     assert demo_directory.resolve_location("Nergensstraat 4").status == "unknown"
 

@@ -38,6 +38,7 @@ DISTRIBUTIONS = {
     "alembic": "alembic",
     "yaml": "PyYAML",
     "redis": "redis",
+    "rapidfuzz": "rapidfuzz",
 }
 # Imported only inside functions the action server never calls (training in the workspace).
 NOT_LOADED_BY_THE_ACTION_SERVER = {"spacy"}
