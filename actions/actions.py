@@ -19,6 +19,7 @@ from bot.constants import (
     INTENT_ASK_ROLE_CONTACT,
     INTENT_EMERGENCY,
     INTENT_EXPLAIN_ALL_ROLES,
+    INTENT_INFORM_LOCATION,
     METADATA_GEMEENTE,
     PAYLOAD_CONTACT_CARD,
     PAYLOAD_EXPLAIN,
@@ -177,8 +178,13 @@ def give_card(
     tracker: Tracker,
     role: RoleInfo,
     area: Area,
+    remembered: bool = False,
 ) -> None:
-    """The contact card for `role` in `area`, or what to do when nobody is listed there."""
+    """The contact card for `role` in `area`, or what to do when nobody is listed there.
+
+    `remembered`: the area comes from earlier in the conversation, not from this message;
+    the card then says which place it is for, with a button to give another address.
+    """
     gemeente_code = area.gemeente_code or current_gemeente(directory, tracker)
     card = directory.find_contacts(role.code, area.code)
     if card is None or not card.contacts:
@@ -191,6 +197,7 @@ def give_card(
         card,
         gemeente_to_mention(directory, tracker, gemeente_code or card.area.gemeente_code),
         directory,
+        area if remembered else None,
     )
 
 
@@ -302,6 +309,7 @@ class ActionRouteQuestion(DirectoryAction):
 
         dispatcher.utter_message(
             text=replies.route_text(role),
+            buttons=replies.explain_buttons(role),
             json_message={PAYLOAD_ROUTE: role_payload(role, {"role": role.code, "topic": topic})},
         )
         slots: dict[str, Any] = {
@@ -329,6 +337,11 @@ class ActionRouteQuestion(DirectoryAction):
         result = precise_enough(self.directory, role.code, result)
         if result.status != STATUS_UNKNOWN:
             dispatcher.utter_message(json_message={PAYLOAD_LOCATION: result.to_payload()})
+        elif result.postcode_not_found:  # named, and the form asks again right after this
+            dispatcher.utter_message(
+                text=replies.location_problem_text(result, [], asked_again=True),
+                json_message={PAYLOAD_LOCATION: result.to_payload()},
+            )
         if result.status == STATUS_FOUND:
             assert result.area is not None
             give_card(dispatcher, self.directory, tracker, role, result.area)
@@ -336,10 +349,10 @@ class ActionRouteQuestion(DirectoryAction):
         if result.status == STATUS_OUTSIDE:
             dispatcher.utter_message(text=self._problem_text(result))
             return {SLOT_LOCATION_STATUS: STATUS_OUTSIDE}
-        if result.status == STATUS_UNKNOWN:
+        if result.status == STATUS_UNKNOWN and not result.postcode_not_found:
             remembered = remembered_area(self.directory, tracker)
             if remembered is not None:
-                give_card(dispatcher, self.directory, tracker, role, remembered)
+                give_card(dispatcher, self.directory, tracker, role, remembered, remembered=True)
                 return {}
         # Ambiguous (the form offers the options) or no place yet: the form asks. A
         # remembered place is cleared, or the form would take it as the answer.
@@ -500,6 +513,7 @@ def send_card(
     card: ContactCard,
     gemeente_name: str | None = None,
     directory: ContactDirectory | None = None,
+    remembered: Area | None = None,
 ) -> None:
     """The contact card, then the question whether it helped (feeds the staff's inbox).
 
@@ -513,7 +527,8 @@ def send_card(
         if gemeente is not None:
             payload[CARD_GEMEENTE] = {"code": gemeente.code, "name": gemeente.name}
     dispatcher.utter_message(
-        text=replies.contact_text(role, card, gemeente_name),
+        text=replies.contact_text(role, card, gemeente_name, remembered) or None,
+        buttons=replies.other_address_buttons() if remembered else None,
         json_message={PAYLOAD_CONTACT_CARD: payload},
     )
     dispatcher.utter_message(response="utter_ask_feedback")
@@ -528,6 +543,10 @@ class ActionSetLocation(DirectoryAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if _latest_text(tracker).strip() == f"/{INTENT_INFORM_LOCATION}" and _pin(tracker) is None:
+            # The "Ander adres" button: ask for the new place; the answer comes back here.
+            dispatcher.utter_message(response="utter_ask_location")
+            return []
         result = resolve(self.directory, tracker, _latest_text(tracker), expecting=True)
         dispatcher.utter_message(json_message={PAYLOAD_LOCATION: result.to_payload()})
         if result.status != STATUS_FOUND:
@@ -577,6 +596,7 @@ class ActionExplainRoles(DirectoryAction):
             return []
         dispatcher.utter_message(
             text=replies.explain_text(roles),
+            buttons=replies.contact_buttons(roles) if len(roles) <= 2 else None,
             json_message={PAYLOAD_EXPLAIN: {"roles": [role.code for role in roles]}},
         )
         return []
@@ -599,7 +619,7 @@ class ActionDefaultAskAffirmation(DirectoryAction):
         buttons = [{"title": TOPIC_LABELS[topic], "payload": f"/{topic}"} for topic in topics]
         buttons.append({"title": "Iets anders", "payload": "/out_of_scope"})
         dispatcher.utter_message(
-            text="Ik weet niet zeker wat u bedoelt. Gaat uw vraag over een van deze onderwerpen?",
+            text=replies.unsure_text(),
             buttons=buttons,
         )
         if not _location_mentions(tracker):

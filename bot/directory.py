@@ -80,6 +80,9 @@ class LocationResult:
     query: str
     area: Area | None = None
     options: tuple[Area, ...] = ()
+    # `unknown` for a full postcode whose area (PC4) lies here but which has no addresses:
+    # most likely a typing error, so the resident is asked to check it. Not in the payload.
+    postcode_not_found: bool = False
 
     def to_payload(self) -> dict[str, Any]:
         """The `location` payload of CONTRACT.md section 2 (plus `options` when ambiguous)."""
@@ -453,6 +456,11 @@ class ContactDirectory:
             codes = addresses.buurt_codes_for_postcode(postcode.postcode)
             if codes:
                 result = keep(self._from_buurten(session, codes, postcode.text, parsed, prefer))
+            elif postcode.certain and addresses.buurt_codes_for_pc4(postcode.postcode[:4]):
+                # "9281 ZZ" where 9281 is ours: no address outside, but a postcode to check.
+                result = keep(
+                    LocationResult(STATUS_UNKNOWN, _query(postcode.text), postcode_not_found=True)
+                )
             elif postcode.certain:
                 result = keep(LocationResult(STATUS_OUTSIDE, _query(postcode.text)))
             else:

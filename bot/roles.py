@@ -153,8 +153,8 @@ DEFAULT_ROLES: tuple[RoleDefinition, ...] = (
         name="handhaving",
         description=(
             "Handhaving let op de regels op straat en in het park. "
-            "U kunt de boa inschakelen bij bijvoorbeeld fout parkeren, afval naast de "
-            "container, hondenpoep of fietswrakken."
+            "U kunt de boa bellen bij fout parkeren, afval naast de container, "
+            "hondenpoep of fietswrakken."
         ),
         organisation_type="gemeente",
         needs_location=True,

@@ -47,6 +47,7 @@ from bot.constants import (
     PAYLOAD_ROUTE,
 )
 from bot.outage import REASON_PROCESSING, outage_text
+from bot.replies import area_phrase
 from bot.roles import ROLES_BY_CODE
 
 logger = logging.getLogger(__name__)
@@ -533,7 +534,7 @@ def format_contact_card(card: Any) -> str:
     area = area if isinstance(area, dict) else {}
     heading = role[:1].upper() + role[1:]
     if area.get("name"):
-        heading += f" voor {area['name']}"
+        heading += f" voor {area_phrase(str(area['name']), str(area.get('level') or 'buurt'))}"
     blocks = [f"*{heading}*"] if heading else []
     contacts = card.get("contacts")
     contacts = contacts if isinstance(contacts, list) else []

@@ -390,6 +390,130 @@ async def test_a_contact_card_is_followed_by_the_feedback_question(
     assert "utter_ask_feedback" in domain["responses"]
 
 
+# -- issue 16: fewer bubbles, remembered places said out loud, unknown postcodes ------------
+
+FOUND_IN_KERKBUURT = {
+    "role": "wijkagent",
+    "location_status": "found",
+    "area_code": "BU91000101",
+    "area_name": "Kerkbuurt",
+    "area_level": "buurt",
+    "gemeente_code": "GM9100",
+}
+
+
+def card_message(dispatcher: Any) -> dict:
+    [message] = [m for m in dispatcher.messages if "contact_card" in (m.get("custom") or {})]
+    return message
+
+
+async def test_a_card_for_a_remembered_place_says_so_and_offers_another_address(
+    directory, dispatcher, domain, make_tracker
+):
+    # The place came with an earlier message; this message only asks a new question.
+    tracker = make_tracker(
+        slots=FOUND_IN_KERKBUURT, text="En wie is de wijkagent?", intent="ask_role_contact"
+    )
+    await ActionRouteQuestion(directory).run(dispatcher, tracker, domain)
+    message = card_message(dispatcher)
+    assert "de Kerkbuurt" in message["text"]
+    assert message["buttons"] == [{"title": "Ander adres", "payload": "/inform_location"}]
+
+
+async def test_a_card_for_a_place_given_in_this_message_adds_nothing(
+    directory, dispatcher, domain, make_tracker
+):
+    tracker = make_tracker(
+        slots=FOUND_IN_KERKBUURT,
+        text="Wie is de wijkagent voor 8101 AC?",
+        intent="ask_role_contact",
+    )
+    await ActionRouteQuestion(directory).run(dispatcher, tracker, domain)
+    message = card_message(dispatcher)
+    assert not message.get("text")
+    assert not message.get("buttons")
+
+
+async def test_the_other_address_button_asks_for_the_place_and_changes_nothing(
+    directory, dispatcher, domain, make_tracker
+):
+    tracker = make_tracker(
+        slots=FOUND_IN_KERKBUURT, text="/inform_location", intent="inform_location"
+    )
+    events = await ActionSetLocation(directory).run(dispatcher, tracker, domain)
+    assert events == []
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_ask_location"]
+
+
+async def test_the_explanation_is_one_tap_away_and_leads_on_to_the_contact(
+    directory, domain, make_tracker
+):
+    from rasa_sdk.executor import CollectingDispatcher
+
+    routed = CollectingDispatcher()
+    tracker = make_tracker(text="Er wordt steeds ingebroken in schuurtjes", intent="ask_safety")
+    await ActionRouteQuestion(directory).run(routed, tracker, domain)
+    [route_message] = [m for m in routed.messages if "route" in (m.get("custom") or {})]
+    [explain_button] = route_message["buttons"]
+
+    # The button's payload, as Rasa hands it to the action, explains that role only.
+    explained = CollectingDispatcher()
+    tracker = make_tracker(text=explain_button["payload"], intent="explain_role")
+    await ActionExplainRoles(directory).run(explained, tracker, domain)
+    assert payloads(explained, "explain") == [{"roles": ["wijkagent"]}]
+    [explain_message] = explained.messages
+    text = explain_message["text"].lower()
+    assert text.count("de wijkagent") >= 1
+    assert not text.startswith("de wijkagent: de wijkagent")
+    [contact_button] = explain_message["buttons"]
+
+    # ... and its own button asks for the wijkagent's contact.
+    asked = CollectingDispatcher()
+    tracker = make_tracker(text=contact_button["payload"], intent="ask_role_contact")
+    await ActionRouteQuestion(directory).run(asked, tracker, domain)
+    assert payloads(asked, "route") == [{"role": "wijkagent", "topic": "ask_role_contact"}]
+
+
+@pytest.mark.parametrize("role", ["sociaal_makelaar", "buurtbemiddeling", "wijkteam"])
+async def test_button_payloads_name_their_role_and_nothing_else(
+    role, directory, dispatcher, domain, make_tracker
+):
+    from bot import replies
+
+    info = directory.role(role)
+    [explain] = replies.explain_buttons(info)
+    [contact] = replies.contact_buttons([info])
+    for button in (explain, contact):
+        tracker = make_tracker(text=button["payload"], intent="explain_role")
+        dispatcher.messages.clear()
+        await ActionExplainRoles(directory).run(dispatcher, tracker, domain)
+        assert payloads(dispatcher, "explain") == [{"roles": [role]}]
+
+
+async def test_a_missing_postcode_in_a_question_is_named_and_the_form_asks_again(
+    directory, dispatcher, domain, make_tracker
+):
+    tracker = make_tracker(text="Wie is de wijkagent voor 8101 ZZ?", intent="ask_role_contact")
+    events = await ActionRouteQuestion(directory).run(dispatcher, tracker, domain)
+    assert payloads(dispatcher, "location") == [{"status": "unknown", "query": "8101 ZZ"}]
+    assert any("8101 ZZ" in (m.get("text") or "") for m in dispatcher.messages)
+    assert slots_of(events)["location_status"] is None  # the form will ask
+
+
+async def test_a_missing_postcode_as_answer_is_unknown_not_outside(
+    directory, dispatcher, domain, make_tracker
+):
+    tracker = make_tracker(slots={"role": "wijkagent"}, text="8101 ZZ")
+    result = await ValidateLocationForm(directory).validate_location(
+        "8101 ZZ", dispatcher, tracker, domain
+    )
+    assert payloads(dispatcher, "location") == [{"status": "unknown", "query": "8101 ZZ"}]
+    assert result["location_status"] == "unknown"
+    assert result["location_attempts"] == 1
+    [text] = [m["text"] for m in dispatcher.messages if m.get("text")]
+    assert "8101 ZZ" in text and "Rivierstad" not in text
+
+
 # -- a question and its place in one message: answered in one action --------------------------
 
 

@@ -101,6 +101,20 @@ def test_a_full_postcode_elsewhere_is_outside_even_in_a_question(
     assert result.status == "outside"
 
 
+@pytest.mark.parametrize("expecting", [True, False])
+def test_a_missing_postcode_in_our_own_area_is_unknown_not_outside(
+    demo_directory: ContactDirectory, expecting: bool
+) -> None:
+    """9281 is Weidehaven's, 9281 ZZ has no address: a typing error, not another town."""
+    assert demo_directory.resolve_location("9281 AA").status == "found"
+    result = demo_directory.resolve_location("9281 ZZ", expecting=expecting)
+    assert (result.status, result.query, result.postcode_not_found) == ("unknown", "9281 ZZ", True)
+    assert result.to_payload() == {"status": "unknown", "query": "9281 ZZ"}
+    # A postcode whose four digits lie entirely elsewhere stays outside.
+    elsewhere = demo_directory.resolve_location("1012 AB", expecting=expecting)
+    assert (elsewhere.status, elsewhere.postcode_not_found) == ("outside", False)
+
+
 def test_four_digit_postcode_in_several_buurten_is_ambiguous(
     voorbeeld_directory: ContactDirectory,
 ) -> None:

@@ -401,7 +401,7 @@ CARD = {
 
 def test_contact_card_becomes_readable_text() -> None:
     text = format_contact_card(CARD)
-    assert text.splitlines()[0].startswith("*") and "Vogelbuurt" in text.splitlines()[0]
+    assert text.splitlines()[0] == "*De wijkagent voor de Vogelbuurt*"
     assert "wijkagent" in text.lower()
     for value in ("Sanne de Vries", "Politie Midden-Nederland", "0900-8844", "sanne.devries@"):
         assert value in text

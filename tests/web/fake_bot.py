@@ -12,10 +12,25 @@ import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import yaml
+
+from bot import replies
+from bot.directory import (
+    Area,
+    ContactCard,
+    ContactInfo,
+    GemeenteInfo,
+    LocationResult,
+    RoleInfo,
+)
+from bot.roles import ROLES_BY_CODE, find_role_mentions
 
 WEBHOOK = "/webhooks/rest/webhook"
 POSTCODE = re.compile(r"\b(\d{4})\s?([A-Za-z]{2})\b")
 OUTSIDE_POSTCODES = {"1012"}  # Amsterdam: a real postcode outside Weidehaven
+DOMAIN = yaml.safe_load((Path(__file__).parents[2] / "domain.yml").read_text(encoding="utf-8"))
 
 AREA = {"code": "BU09990101", "name": "Vogelbuurt", "level": "buurt"}
 GEMEENTE = {"code": "GM9200", "name": "Weidehaven"}
@@ -51,20 +66,55 @@ def _custom(key: str, value: dict) -> dict:
     return {"custom": {key: value}}
 
 
+def _said(text: str | None, buttons: list[dict] | None, custom: dict | None) -> list[dict]:
+    """One utter_message as Rasa's REST channel sends it: the text (with its buttons), then
+    the custom payload as a message of its own."""
+    messages = [_text(text, buttons)] if text else []
+    return messages + ([{"custom": custom}] if custom else [])
+
+
+def _response(name: str) -> list[dict]:
+    variant = DOMAIN["responses"][name][0]
+    return _said(variant.get("text"), variant.get("buttons"), variant.get("custom"))
+
+
+def _role(code: str) -> RoleInfo:
+    role = ROLES_BY_CODE[code]
+    return RoleInfo(code, role.name, role.description, role.organisation_type, True)
+
+
 class FakeBrain:
-    """Per-sender conversation state and the answers, keyed on a few Dutch words."""
+    """Per-sender conversation state and the answers, keyed on a few Dutch words; the texts
+    are the real bot's (bot/replies.py, domain.yml), in the order its actions send them."""
 
     def __init__(self) -> None:
         self.role_by_sender: dict[str, str] = {}
+        self.area_by_sender: dict[str, dict] = {}
 
-    def _route(self, sender: str, role: str, topic: str, text: str) -> list[dict]:
-        self.role_by_sender[sender] = role
-        return [
-            _text(text),
-            _custom("route", {"role": role, "topic": topic}),
-            _text("In welke buurt woont u? Typ uw postcode of uw straat en huisnummer."),
-            _custom("ask_location", {}),
-        ]
+    def _card(self, sender: str, role: RoleInfo, metadata: dict | None, text: str | None):
+        contacts = CONTACTS.get(role.code, CONTACTS["wijkagent"])
+        card = {"role": role.code, "area": AREA, "contacts": contacts}
+        if metadata and metadata.get("gemeente"):
+            # Like the real bot in a deployment for several municipalities.
+            card["gemeente"] = GEMEENTE
+        buttons = replies.other_address_buttons() if text else None
+        return _said(text, buttons, {"contact_card": card}) + _response("utter_ask_feedback")
+
+    def _route(self, sender: str, code: str, topic: str, metadata: dict | None) -> list[dict]:
+        self.role_by_sender[sender] = code
+        role = _role(code)
+        messages = _said(
+            replies.route_text(role),
+            replies.explain_buttons(role),
+            {"route": {"role": code, "topic": topic}},
+        )
+        if sender not in self.area_by_sender:
+            return messages + _response("utter_ask_location")
+        area = self.area_by_sender[sender]
+        remembered = Area(area["code"], area["name"], area["level"], GEMEENTE["code"])
+        card = ContactCard(code, remembered, (ContactInfo(""),))
+        text = replies.contact_text(role, card, None, remembered)
+        return messages + self._card(sender, role, metadata, text)
 
     def answer(self, sender: str, message: str, metadata: dict | None = None) -> list[dict]:
         lowered = message.lower()
@@ -79,48 +129,51 @@ class FakeBrain:
                 )
             ]
         if "brand" in lowered or "gevaar" in lowered:
-            return [
-                _text("Bel nu direct 112. Is er brand of gevaar? Wacht niet."),
-                _custom("route", {"role": "noodgeval", "topic": "emergency"}),
+            return _response("utter_emergency")
+        if lowered == "/inform_location":
+            return _response("utter_ask_location")
+        if lowered.startswith("/explain_role") or "wat doet" in lowered or "verschil" in lowered:
+            roles = [_role(code) for code in find_role_mentions(message)[:2]] or [
+                _role("wijkagent")
             ]
+            return _said(
+                replies.explain_text(roles),
+                replies.contact_buttons(roles),
+                {"explain": {"roles": [role.code for role in roles]}},
+            )
+        if lowered.startswith("/ask_role_contact"):
+            code = next(iter(find_role_mentions(message)), "wijkagent")
+            return self._route(sender, code, "ask_role_contact", metadata)
         if lowered == "/neighbour_conflict" or "lawaai" in lowered or "herrie" in lowered:
-            return self._route(
-                sender,
-                "buurtbemiddeling",
-                "neighbour_conflict",
-                "Bij problemen met de buren kan buurtbemiddeling u helpen. "
-                "Een bemiddelaar praat met u en uw buren.",
+            return self._route(sender, "buurtbemiddeling", "neighbour_conflict", metadata)
+        if lowered == "/ask_safety" or "inbraak" in lowered or "ingebroken" in lowered:
+            return self._route(sender, "wijkagent", "ask_safety", metadata)
+        if "paspoort" in lowered:
+            role = RoleInfo("gemeente", "de gemeente", "", "gemeente", False)
+            gemeente = GemeenteInfo(
+                "GM9200", "Weidehaven", "14 0599", "https://www.weidehaven.example"
             )
-        if lowered == "/ask_safety" or "inbraak" in lowered:
-            return self._route(
-                sender,
-                "wijkagent",
-                "ask_safety",
-                "Voor veiligheid in uw buurt is de wijkagent er. Zie meer op https://www.politie.nl",
-            )
-        if "wat doet" in lowered or "verschil" in lowered:
-            return [
-                _text("Dit doen zij:"),
-                _custom("explain", {"roles": ["wijkregisseur", "buurtcoordinator"]}),
+            route = {"route": {"role": "gemeente", "topic": "municipal_service"}}
+            return _said(replies.route_text(role), None, route) + [
+                _text(replies.general_route_text("gemeente", gemeente))
             ]
         match = POSTCODE.search(message)
         if match:
             query = f"{match.group(1)} {match.group(2).upper()}"
             if match.group(1) in OUTSIDE_POSTCODES:
+                outside = LocationResult("outside", query)
                 return [
                     _custom("location", {"status": "outside", "query": query}),
-                    _text("Dit adres ligt niet in de gemeente Weidehaven."),
+                    _text(replies.location_problem_text(outside, [GEMEENTE["name"]])),
                 ]
-            role = self.role_by_sender.get(sender, "wijkagent")
-            card = {"role": role, "area": AREA, "contacts": CONTACTS[role]}
-            if metadata and metadata.get("gemeente"):
-                # Like the real bot in a deployment for several municipalities.
-                card["gemeente"] = GEMEENTE
-            return [
-                _custom("location", {"status": "found", "query": query, "area": AREA}),
-                _text("Dank u. Dit is uw contactpersoon in de Vogelbuurt:"),
-                _custom("contact_card", card),
-            ]
+            self.area_by_sender[sender] = AREA
+            found = [_custom("location", {"status": "found", "query": query, "area": AREA})]
+            role = self.role_by_sender.get(sender)
+            if role is None:
+                area = Area(AREA["code"], AREA["name"], AREA["level"], GEMEENTE["code"])
+                saved = LocationResult("found", query, area)
+                return [*found, _text(replies.location_saved_text(saved))]
+            return found + self._card(sender, _role(role), metadata, None)
         return [_text("Dat begrijp ik nog niet. Kunt u het anders zeggen?")]
 
 

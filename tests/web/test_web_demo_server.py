@@ -147,3 +147,18 @@ def test_bad_bot_url_is_refused() -> None:
     )
     assert result.returncode == 2
     assert "not an http(s) URL" in result.stderr
+
+
+def test_demo_pages_give_the_general_number_the_bot_gives(demo_directory) -> None:
+    """The footer's "Bel 14 ..." is the demo municipality's own number, as the bot says it."""
+    from bot.replies import general_contact_text
+
+    gemeente = demo_directory.gemeente("GM9200")
+    assert gemeente is not None and gemeente.phone
+    assert f"op {gemeente.phone}" in general_contact_text(gemeente)
+    digits = re.sub(r"\D", "", gemeente.phone)
+    for page in sorted((ROOT / "bot" / "web" / "demo").glob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        numbers = re.findall(r"Bel (?:<a [^>]*>)?(14 ?\d+)", html)
+        assert numbers == [gemeente.phone], page.name
+        assert f'href="tel:{digits}"' in html, page.name

@@ -25,6 +25,7 @@ from widget_helpers import (  # noqa: E402
     log_texts,
     open_by_keyboard,
     run_axe,
+    time_routed_answer,
     wait_until_idle,
 )
 
@@ -104,13 +105,12 @@ def test_real_bot_routes_a_question_and_gives_the_contact_card(
     open_by_keyboard(page)
 
     ask(page, QUESTION)
-    route = page.locator(".ww-route")
-    expect(route).to_have_attribute("data-role", "buurtbemiddeling", timeout=30_000)
+    route = page.locator(".ww-msg--bot[data-route]")
+    expect(route).to_have_attribute("data-route", "buurtbemiddeling", timeout=30_000)
     expect(page.locator(".ww-hint")).to_contain_text("postcode", timeout=30_000)
     wait_until_idle(page)
 
     ask(page, address["postcode"])
-    expect(page.locator(".ww-note").last).to_contain_text(address["buurtnaam"], timeout=30_000)
     card = page.locator(".ww-card").last
     expect(card).to_have_attribute("data-role", "buurtbemiddeling", timeout=30_000)
     expect(card.locator(".ww-card__contact").first).to_be_visible()
@@ -119,6 +119,14 @@ def test_real_bot_routes_a_question_and_gives_the_contact_card(
     assert phones.count() + mails.count() > 0, "the card must offer a way to get in touch"
     for link in phones.all():
         assert link.get_attribute("href")[4:].lstrip("+").isdigit()
+    wait_until_idle(page)
+
+    # A second question: the place is known, the whole answer at once, and it says which.
+    timing = time_routed_answer(page, QUESTION)
+    assert timing["settled"] < 500, timing
+    reply = page.locator(".ww-log > .ww-msg--bot").last
+    expect(reply).to_contain_text(address["buurtnaam"])
+    expect(reply.get_by_role("button", name="Ander adres")).to_be_visible()
     wait_until_idle(page)
 
     before = log_texts(page)

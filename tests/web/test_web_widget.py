@@ -22,6 +22,7 @@ from widget_helpers import (  # noqa: E402
     new_page,
     open_by_keyboard,
     run_axe,
+    time_routed_answer,
     wait_until_idle,
 )
 
@@ -46,17 +47,20 @@ def test_routed_question_and_postcode_give_a_contact_card(
     page.keyboard.type("Mijn buren maken elke nacht lawaai")
     page.keyboard.press("Enter")
     expect(page.locator(".ww-typing__text")).to_be_visible()
-    route = page.locator(".ww-route")
-    expect(route).to_have_attribute("data-role", "buurtbemiddeling")
+    route = page.locator(".ww-msg--bot[data-route]")
+    expect(route).to_have_attribute("data-route", "buurtbemiddeling")
     expect(route).to_contain_text("buurtbemiddeling")
     expect(page.locator(".ww-hint")).to_contain_text("postcode")
     wait_until_idle(page)
+    # The explanation waits behind a button until the resident asks for it.
+    expect(page.locator(".ww-choice")).to_have_text(["Wat doet buurtbemiddeling?"])
 
     page.keyboard.type("9401 AB")
     page.keyboard.press("Enter")
     card = page.locator(".ww-card")
     expect(card).to_contain_text("Buurtbemiddeling")
     expect(card).to_contain_text("Voor de buurt Vogelbuurt")
+    expect(card.locator("a.ww-card__phone")).to_have_attribute("href", "tel:0599123456")
     expect(card).to_contain_text("Fatima el Amrani")
     expect(card).to_contain_text("Welzijn Weidehaven")
     expect(card).to_contain_text("maandag tot en met donderdag, 9.00 tot 17.00 uur")
@@ -66,17 +70,18 @@ def test_routed_question_and_postcode_give_a_contact_card(
     )
     wait_until_idle(page)
 
-    # Everything in the order it was said.
+    # Everything in the order it was said, each reply as one message.
     texts = log_texts(page)
+    assert len(texts) == 5
     assert texts[0].startswith("Wijkwijzer: Hallo! Ik ben Wijkwijzer")
     assert texts[1] == "U: Mijn buren maken elke nacht lawaai"
-    assert texts[2].startswith("Wijkwijzer: Bij problemen met de buren")
-    assert texts[3] == "Wijkwijzer: Hier helpt: buurtbemiddeling"
-    assert texts[4].startswith("Wijkwijzer: In welke buurt woont u?")
-    assert texts[5] == "U: 9401 AB"
-    assert texts[6] == "Wijkwijzer: Uw buurt: Vogelbuurt"
-    assert texts[7].startswith("Wijkwijzer: Dank u.")
-    assert texts[8].startswith("Wijkwijzer: Buurtbemiddeling")
+    assert texts[2].startswith("Wijkwijzer: Met deze vraag kunt u het beste bij buurtbemiddeling")
+    assert "In welke buurt woont u?" in texts[2]
+    assert texts[3] == "U: 9401 AB"
+    # The answer leads with the card; the card names the buurt, so no "Uw buurt" line.
+    assert texts[4].startswith("Wijkwijzer: Buurtbemiddeling Voor de buurt Vogelbuurt")
+    assert texts[4].endswith("Heeft dit u geholpen? Ja Nee")
+    assert "Hier helpt" not in " ".join(texts) and "Uw buurt" not in " ".join(texts)
 
     # The links are real links a keyboard reaches; following tel: leaves the page alone.
     phone = card.locator("a.ww-card__phone")
@@ -113,9 +118,10 @@ def test_bot_buttons_are_keyboard_buttons_that_send_their_payload(
     page.keyboard.press("Enter")
 
     expect(page.locator(".ww-msg--user").last).to_contain_text("Ruzie met de buren")
-    expect(page.locator(".ww-route")).to_have_attribute("data-role", "buurtbemiddeling")
+    expect(page.locator("[data-route]")).to_have_attribute("data-route", "buurtbemiddeling")
     assert fake_bot.requests[-1]["message"] == "/neighbour_conflict"
-    expect(page.locator(".ww-choices")).to_have_count(0)
+    # The greeting's buttons went; only the new answer's own button is left.
+    expect(page.locator(".ww-choice")).to_have_text(["Wat doet buurtbemiddeling?"])
     assert "ww-input" in focused_in_widget(page)
 
 
@@ -170,7 +176,7 @@ def test_start_over_gives_a_new_conversation(page: Page, demo_url: str, fake_bot
     page.goto(demo_url)
     open_by_keyboard(page)
     ask(page, "Mijn buren maken elke nacht lawaai")
-    expect(page.locator(".ww-route")).to_be_visible()
+    expect(page.locator("[data-route]")).to_be_visible()
     wait_until_idle(page)
     first_sender = fake_bot.senders[-1]
 
@@ -210,7 +216,7 @@ def test_unreachable_server_gives_a_clear_message_and_retry_works(
     fake_bot.start()
     page.get_by_role("button", name="Opnieuw proberen").focus()
     page.keyboard.press("Enter")
-    expect(page.locator(".ww-route")).to_have_attribute("data-role", "buurtbemiddeling")
+    expect(page.locator("[data-route]")).to_have_attribute("data-route", "buurtbemiddeling")
     expect(alert).to_have_count(0)
     expect(page.locator(".ww-msg--user").last).not_to_contain_text("Niet verstuurd")
     assert [r["message"] for r in fake_bot.requests] == ["Mijn buren maken elke nacht lawaai"]
@@ -223,7 +229,7 @@ def test_axe_finds_no_violations_with_the_widget_open(
     open_by_keyboard(page)
     ask_routed_question_and_postcode(page)
     ask(page, "Wat doet een wijkregisseur en wat is het verschil met de buurtcoördinator?")
-    expect(page.locator(".ww-explain")).to_be_visible()
+    expect(page.get_by_role("button", name="Contact met de buurtcoördinator")).to_be_visible()
     ask(page, "hallo")
     expect(page.locator(".ww-choice")).to_have_count(2)
     wait_until_idle(page)
@@ -235,9 +241,15 @@ def test_emergency_route_shows_112_first(page: Page, demo_url: str, fake_bot: Fa
     open_by_keyboard(page)
     ask(page, "Er is brand in het trappenhuis")
     emergency = page.locator(".ww-emergency")
-    expect(emergency).to_contain_text("112")
+    # The bot's own text, inside the red box: "Bel nu 112." once, then the one thing to do.
+    expect(emergency).to_contain_text("Bel nu 112. Zorg dat u zelf veilig bent.")
     expect(emergency.locator("a")).to_have_attribute("href", "tel:112")
+    reply = page.locator(".ww-log > .ww-msg").last
+    assert reply.inner_text().count("Bel nu 112") == 1
+    expect(reply.locator(".ww-bubble")).to_have_count(0)
     expect(page.locator(".ww-card")).to_have_count(0)
+    box = emergency.locator("a").bounding_box()
+    assert box is not None and box["height"] >= 24
 
 
 @pytest.mark.parametrize(
@@ -430,3 +442,182 @@ def test_widget_without_a_municipality_sends_no_metadata(
     ask(page, "Er wordt vaak ingebroken in mijn straat")
     wait_until_idle(page)
     assert fake_bot.requests and all("metadata" not in request for request in fake_bot.requests)
+
+
+# -- issue 16: one reply at once, remembered places, links and scrolling -------------------
+
+PHONE = {"width": 375, "height": 667}
+
+
+def last_reply(page: Page):
+    return page.locator(".ww-log > .ww-msg--bot").last
+
+
+@pytest.mark.parametrize("motion", ["no-preference", "reduce"])
+def test_a_routed_answer_for_a_known_place_appears_whole_at_once(
+    browser, demo_url: str, fake_bot: FakeBot, page_log: PageLog, motion: str
+) -> None:
+    page = new_page(browser, page_log, viewport=PHONE, reduced_motion=motion)
+    try:
+        page.goto(demo_url)
+        open_by_keyboard(page)
+        ask_routed_question_and_postcode(page)
+
+        timing = time_routed_answer(page, "Er wordt vaak ingebroken in mijn straat")
+        # The whole answer is there within 0.5 s of the server's reply, fade included.
+        assert timing["settled"] < 500, timing
+        if motion == "reduce":
+            assert timing["settled"] - timing["shown"] < 50, timing
+
+        reply = last_reply(page)
+        expect(reply).to_have_attribute("data-route", "wijkagent")
+        expect(reply.locator(".ww-card")).to_have_count(1)
+        # One line of why, the place it is for, the feedback question: no more bubbles.
+        expect(reply.locator(".ww-bubble")).to_have_count(3)
+        expect(reply.locator(".ww-route, .ww-note, .ww-explain")).to_have_count(0)
+        expect(reply).to_contain_text("Voor de Vogelbuurt, die u eerder noemde.")
+        expect(reply.locator(".ww-choice")).to_have_text(
+            ["Wat doet de wijkagent?", "Ander adres", "Ja", "Nee"]
+        )
+        # On a phone the answer's start stays in sight.
+        expect(reply.locator(".ww-bubble").first).to_be_in_viewport()
+        assert page_log.errors == []
+    finally:
+        page.context.close()
+
+
+def test_another_address_is_one_tap_away(page: Page, demo_url: str, fake_bot: FakeBot) -> None:
+    page.goto(demo_url)
+    open_by_keyboard(page)
+    ask_routed_question_and_postcode(page)
+    ask(page, "Er wordt vaak ingebroken in mijn straat")
+    page.get_by_role("button", name="Ander adres").click()
+    expect(page.locator(".ww-hint")).to_contain_text("postcode")
+    assert fake_bot.requests[-1]["message"] == "/inform_location"
+    expect(page.locator(".ww-msg--user").last).to_contain_text("Ander adres")
+
+
+def test_the_explanation_comes_on_request_with_a_way_on_to_the_contact(
+    page: Page, demo_url: str, fake_bot: FakeBot
+) -> None:
+    page.goto(demo_url)
+    open_by_keyboard(page)
+    ask_routed_question_and_postcode(page)
+    ask(page, "Ze maken weer herrie")  # a second question: the buurt is known
+    page.get_by_role("button", name="Wat doet buurtbemiddeling?").click()
+    reply = last_reply(page)
+    expect(reply).to_contain_text("Buurtbemiddeling helpt als u een conflict heeft")
+    # Said once: no second box with the widget's own description.
+    expect(reply.locator(".ww-explain")).to_have_count(0)
+    assert reply.inner_text().lower().count("buurtbemiddeling helpt") == 1
+    page.get_by_role("button", name="Contact met buurtbemiddeling").click()
+    expect(last_reply(page).locator(".ww-card")).to_have_attribute("data-role", "buurtbemiddeling")
+
+
+def test_phone_numbers_in_the_bots_text_are_links(
+    page: Page, demo_url: str, fake_bot: FakeBot
+) -> None:
+    page.goto(demo_url)
+    open_by_keyboard(page)
+    ask(page, "Ik heb een nieuw paspoort nodig")
+    link = last_reply(page).locator(".ww-bubble a[href^='tel:']")
+    expect(link).to_have_text("14 0599")
+    expect(link).to_have_attribute("href", "tel:140599")
+    # Postcodes, times and web addresses stay text.
+    ask(page, "hallo")
+    assert page.locator(".ww-log a[href^='tel:']").count() == 1
+
+
+EMAIL_BREAKS = """(el) => {
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  const breaks = [];
+  let top = null;
+  let previous = '';
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    for (let i = 0; i < node.length; i++) {
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const charTop = range.getBoundingClientRect().top;
+      if (top !== null && charTop > top + 2) breaks.push(previous + '|' + node.data[i]);
+      top = charTop;
+      previous = node.data[i];
+    }
+  }
+  return breaks;
+}"""
+
+
+def test_card_links_are_big_enough_and_addresses_wrap_between_words(
+    browser, demo_url: str, fake_bot: FakeBot, page_log: PageLog
+) -> None:
+    page = new_page(browser, page_log, viewport={"width": 320, "height": 640})
+    try:
+        page.goto(demo_url)
+        open_by_keyboard(page)
+        ask_routed_question_and_postcode(page)
+        card = page.locator(".ww-card").last
+        for link in card.locator("a[href^='tel:'], a[href^='mailto:']").all():
+            box = link.bounding_box()
+            assert box is not None and box["height"] >= 24 and box["width"] >= 24, box
+        email = card.locator("a.ww-card__email")
+        expect(email).to_have_text("buurtbemiddeling@welzijnweidehaven.nl")
+        breaks = email.evaluate(EMAIL_BREAKS)
+        assert breaks, "at 320 px the address needs two lines"
+        assert all(b.split("|")[0] == "@" or b.split("|")[1] == "." for b in breaks), breaks
+    finally:
+        page.context.close()
+
+
+def test_a_reload_shows_the_newest_message_and_its_buttons(
+    browser, demo_url: str, fake_bot: FakeBot, page_log: PageLog
+) -> None:
+    page = new_page(browser, page_log, viewport=PHONE)
+    try:
+        page.goto(demo_url)
+        open_by_keyboard(page)
+        ask_routed_question_and_postcode(page)
+        ask(page, "hallo")
+        expect(page.locator(".ww-choice")).to_have_count(2)
+        wait_until_idle(page)
+        page.reload()
+        expect(page.locator(".ww-dialog")).to_be_visible()
+        expect(page.locator(".ww-choice").last).to_be_in_viewport(ratio=1)
+        expect(page.locator(".ww-log > .ww-msg").last).to_be_in_viewport()
+        assert page.locator(".ww-log").evaluate("el => el.scrollTop") > 0
+    finally:
+        page.context.close()
+
+
+def fully_above(inner: dict, outer_top: float) -> bool:
+    return inner["y"] + inner["height"] <= outer_top + 0.5
+
+
+@pytest.mark.parametrize(
+    "viewport", [PHONE, {"width": 1280, "height": 800}], ids=["375px", "desktop"]
+)
+def test_the_unreachable_box_leaves_the_unsent_message_in_sight(
+    browser, demo_url: str, fake_bot: FakeBot, page_log: PageLog, viewport: dict
+) -> None:
+    page = new_page(browser, page_log, viewport=viewport)
+    try:
+        page.goto(demo_url)
+        open_by_keyboard(page)
+        ask_routed_question_and_postcode(page)
+        fake_bot.stop()
+        ask(page, "Er wordt vaak ingebroken in mijn straat")
+        for reloaded in (False, True):
+            if reloaded:
+                page.reload()
+            alert = page.locator(".ww-alert")
+            expect(alert).to_be_visible()
+            status = page.locator(".ww-msg__status")
+            expect(status).to_have_text("Niet verstuurd")
+            expect(status).to_be_in_viewport(ratio=1)
+            log_box = page.locator(".ww-log").bounding_box()
+            box = status.bounding_box()
+            assert box and log_box and fully_above(box, log_box["y"] + log_box["height"])
+            assert fully_above(box, alert.bounding_box()["y"])
+    finally:
+        page.context.close()

@@ -122,3 +122,43 @@ def ask_routed_question_and_postcode(page: Page, postcode: str = "9401 AB") -> N
 def run_axe(page: Page, axe_source: str) -> list[dict]:
     page.evaluate(axe_source)
     return page.evaluate(AXE_RUN)
+
+
+# Times, on the page's own clock (ms): when the last answer of the bot had arrived
+# (responseEnd of the last POST to the webhook), when a complete routed answer (a contact
+# card and the feedback buttons) was in the log, and when its fade-in had finished.
+WATCH_REPLY = """() => {
+  const root = document.querySelector('[data-wijkwijzer]').shadowRoot;
+  const log = root.querySelector('.ww-log');
+  const before = log.querySelectorAll('.ww-card').length;
+  window.__wwTiming = {};
+  const observer = new MutationObserver(() => {
+    const reply = log.lastElementChild;
+    const complete = log.querySelectorAll('.ww-card').length > before && reply
+      && reply.querySelector('.ww-card') && reply.querySelector('[data-payload="/affirm"]');
+    if (!complete || window.__wwTiming.shown) return;
+    window.__wwTiming.shown = performance.now();
+    observer.disconnect();
+    Promise.all(reply.getAnimations({ subtree: true }).map((a) => a.finished)).then(() => {
+      window.__wwTiming.settled = performance.now();
+    });
+  });
+  observer.observe(log, { childList: true, subtree: true });
+}"""
+
+REPLY_TIMING = """() => {
+  const posts = performance.getEntriesByType('resource')
+    .filter((entry) => entry.name.endsWith('/webhooks/rest/webhook'));
+  const answered = posts[posts.length - 1].responseEnd;
+  const { shown, settled } = window.__wwTiming;
+  return { shown: shown - answered, settled: settled - answered };
+}"""
+
+
+def time_routed_answer(page: Page, question: str) -> dict[str, float]:
+    """Ask `question` and return how long after the server's reply the card and the
+    feedback buttons were shown (`shown`) and had stopped moving (`settled`), in ms."""
+    page.evaluate(WATCH_REPLY)
+    ask(page, question)
+    page.wait_for_function("() => window.__wwTiming && window.__wwTiming.settled")
+    return page.evaluate(REPLY_TIMING)

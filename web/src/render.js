@@ -5,21 +5,42 @@ import { capitalize, roleDescription, roleName } from "./strings.js";
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)]/g;
 const EMAIL_PATTERN = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/;
+// Dutch phone numbers as the bot writes them: 112, 14 + area code ("14 0599"), 0800/0900
+// numbers, and ten-digit numbers with or without spaces or a hyphen ("0599 123 456").
+const PHONE_PATTERN =
+  /(?<![\w+/-])(?:112|14 ?0\d{2,3}|0[89]00[ -]?\d{4,7}|(?:\+31[ -]?|0)\d(?:[ -]?\d){8})(?![\w/-])/g;
 
-// Bot text as paragraphs with web addresses made clickable.
-export function richText(text) {
+// Web addresses and phone numbers in a piece of text, as links.
+function linkify(text, { phones }) {
+  const pieces = [];
+  let last = 0;
+  for (const match of text.matchAll(URL_PATTERN)) {
+    pieces.push(...linkPhones(text.slice(last, match.index), phones));
+    pieces.push(h("a", { class: "utrecht-link utrecht-link--html-a", href: match[0] }, match[0]));
+    last = match.index + match[0].length;
+  }
+  pieces.push(...linkPhones(text.slice(last), phones));
+  return pieces;
+}
+
+function linkPhones(text, phones) {
+  if (!phones) return [text];
+  const pieces = [];
+  let last = 0;
+  for (const match of text.matchAll(PHONE_PATTERN)) {
+    pieces.push(text.slice(last, match.index));
+    pieces.push(link(telHref(match[0]), match[0], "ww-tel"));
+    last = match.index + match[0].length;
+  }
+  pieces.push(text.slice(last));
+  return pieces;
+}
+
+// Bot text as paragraphs with web addresses and phone numbers made clickable.
+export function richText(text, { phones = true } = {}) {
   const fragment = document.createDocumentFragment();
-  const paragraphs = text.split(/\n{2,}/);
-  for (const paragraph of paragraphs) {
-    const p = h("p", { class: "ww-text" });
-    let last = 0;
-    for (const match of paragraph.matchAll(URL_PATTERN)) {
-      p.append(paragraph.slice(last, match.index));
-      p.append(h("a", { class: "utrecht-link utrecht-link--html-a", href: match[0] }, match[0]));
-      last = match.index + match[0].length;
-    }
-    p.append(paragraph.slice(last));
-    fragment.append(p);
+  for (const paragraph of text.split(/\n{2,}/)) {
+    fragment.append(h("p", { class: "ww-text" }, linkify(paragraph, { phones })));
   }
   return fragment;
 }
@@ -52,17 +73,27 @@ function otherGemeente(gemeente, settings) {
   return !served.includes(String(gemeente.code || "").toLowerCase()) && !served.includes(gemeente.name.toLowerCase());
 }
 
-function route(payload, t, lang) {
+// An e-mail address that wraps only after its "@" or before a dot, never inside a word.
+function emailText(email) {
+  return email.split(/(?<=@)|(?=\.)/).flatMap((piece, index) => (index ? [h("wbr"), piece] : [piece]));
+}
+
+function emergency(text, t) {
+  return h(
+    "div",
+    { class: "ww-emergency", "data-role": "noodgeval" },
+    h("div", { class: "ww-emergency__text" }, text ? richText(text, { phones: false }) : t.emergency),
+    link("tel:112", t.emergencyCall, "ww-emergency__call"),
+  );
+}
+
+// "Hier helpt: ..." only where the bot's own text does not already say it (or where the
+// interface is in another language than the bot, which the gloss helps).
+function route(payload, t, lang, settings, context) {
   const code = payload && payload.role;
   if (!code) return null;
-  if (code === "noodgeval") {
-    return h(
-      "div",
-      { class: "ww-emergency", "data-role": code },
-      h("p", { class: "ww-text ww-emergency__text" }, t.emergency),
-      link("tel:112", t.emergencyCall, "ww-emergency__call"),
-    );
-  }
+  if (code === "noodgeval") return emergency(context.emergencyText, t);
+  if (context.replyHasText && lang === "nl") return null;
   return h(
     "p",
     { class: "ww-route", "data-role": code },
@@ -92,7 +123,11 @@ function contactCard(payload, t, lang, settings) {
     const row = (label, value) => rows.push(h("dt", { text: label }), h("dd", {}, value));
     if (contact.organisation) row(t.organisation, contact.organisation);
     if (contact.phone) row(t.phone, link(telHref(contact.phone), contact.phone, "ww-card__phone"));
-    if (contact.email) row(t.email, link(mailtoHref(contact.email), contact.email, "ww-card__email"));
+    if (contact.email) {
+      const href = mailtoHref(contact.email);
+      const address = href ? h("a", { class: "utrecht-link utrecht-link--html-a ww-card__email", href }, emailText(contact.email)) : contact.email;
+      row(t.email, address);
+    }
     if (contact.hours) row(t.hours, contact.hours);
     return h(
       "li",
@@ -113,15 +148,17 @@ function contactCard(payload, t, lang, settings) {
   );
 }
 
-function location(payload, t) {
-  if (!payload || payload.status !== "found") return null;
+// "Uw buurt: ..." only when no card in the same reply names the area already.
+function location(payload, t, lang, settings, context) {
+  if (!payload || payload.status !== "found" || context.replyHasCard) return null;
   const line = areaLine(t.foundArea, payload.area);
   return line ? h("p", { class: "ww-note", "data-status": payload.status }, line) : null;
 }
 
-function explain(payload, t, lang) {
+// The widget's own short descriptions, only when the bot sent no text that explains.
+function explain(payload, t, lang, settings, context) {
   const roles = payload && Array.isArray(payload.roles) ? payload.roles : [];
-  if (!roles.length) return null;
+  if (!roles.length || context.utteranceText) return null;
   return h(
     "div",
     { class: "ww-explain" },
@@ -144,14 +181,43 @@ const CUSTOM_RENDERERS = {
   explain,
 };
 
-// Renders one bot message's body parts; returns [] when there is nothing visible.
-export function botParts(message, t, lang, settings = {}) {
+// One reply (the bot's messages for one resident message) as utterances: Rasa sends a text
+// (with its buttons) and the custom payload said with it as separate messages, so messages
+// without text belong to the text before them. Each utterance: its messages, in order.
+export function utterances(messages) {
+  const groups = [];
+  for (const message of messages) {
+    const current = groups[groups.length - 1];
+    if (!current || message.text) groups.push([message]);
+    else current.push(message);
+  }
+  return groups;
+}
+
+export function replyContext(messages) {
+  return {
+    replyHasText: messages.some((message) => Boolean(message.text)),
+    replyHasCard: messages.some((message) => Boolean(message.custom && message.custom.contact_card)),
+  };
+}
+
+function isEmergency(message) {
+  const route = message.custom && message.custom.route;
+  return Boolean(route && route.role === "noodgeval");
+}
+
+// The visible parts of one utterance (without its buttons); [] when nothing shows.
+export function utteranceParts(messages, t, lang, settings = {}, reply = replyContext(messages)) {
+  const text = messages.map((message) => message.text || "").join("\n\n").trim();
+  // The emergency box carries the bot's own 112 text, so it is said once.
+  const emergencyText = messages.some(isEmergency) ? text : "";
+  const context = { ...reply, utteranceText: text, emergencyText };
   const parts = [];
-  if (message.text) parts.push(h("div", { class: "ww-bubble" }, richText(message.text)));
-  if (message.custom) {
-    for (const [key, value] of Object.entries(message.custom)) {
+  if (text && !emergencyText) parts.push(h("div", { class: "ww-bubble" }, richText(text)));
+  for (const message of messages) {
+    for (const [key, value] of Object.entries(message.custom || {})) {
       const renderer = CUSTOM_RENDERERS[key];
-      const part = renderer ? renderer(value, t, lang, settings) : null;
+      const part = renderer ? renderer(value, t, lang, settings, context) : null;
       if (part) parts.push(part);
     }
   }

@@ -18,8 +18,6 @@ export const DEFAULTS = Object.freeze({
   primaryTextColor: "",
   position: "right",
   cssUrl: "",
-  // Pause between two bot messages, so a resident can follow them (ms).
-  messageDelay: 450,
   requestTimeout: 20000,
 });
 
@@ -37,11 +35,10 @@ const ATTRIBUTES = {
   "primary-text-color": "primaryTextColor",
   position: "position",
   "css-url": "cssUrl",
-  "message-delay": "messageDelay",
   "request-timeout": "requestTimeout",
 };
 
-const NUMERIC = new Set(["messageDelay", "requestTimeout"]);
+const NUMERIC = new Set(["requestTimeout"]);
 
 function coerce(key, value) {
   if (value === undefined || value === null) return undefined;

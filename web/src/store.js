@@ -84,6 +84,12 @@ export class ConversationStore {
     return entry;
   }
 
+  // A number for the next reply of the bot, so its messages can be shown as one.
+  nextReply() {
+    this.state.replies = (this.state.replies || 0) + 1;
+    return this.state.replies;
+  }
+
   setOpen(open) {
     this.state.open = open;
     this.save();

@@ -2,7 +2,7 @@
 // host page's styles stay out and ours stay in.
 import { sendToBot } from "./client.js";
 import { h, icon, ICONS } from "./dom.js";
-import { asksLocation, botParts, richText } from "./render.js";
+import { asksLocation, replyContext, richText, utteranceParts, utterances } from "./render.js";
 import { ConversationStore } from "./store.js";
 import { STRINGS } from "./strings.js";
 
@@ -20,14 +20,13 @@ export function mountWidget(settings) {
   return new ChatWidget(root, settings);
 }
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
 class ChatWidget {
   constructor(root, settings) {
     this.root = root;
     this.settings = settings;
     this.t = STRINGS[settings.lang];
     this.store = new ConversationStore(settings.botUrl);
+    // Entry -> its DOM: a user message's node, or a bot message's group of buttons.
     this.nodes = new WeakMap();
     this.queue = Promise.resolve();
     this.generation = 0;
@@ -184,6 +183,8 @@ class ChatWidget {
     const reveal = () => {
       this.container.hidden = false;
       this.checkContrast();
+      // Only now is there a layout to scroll (a reload opens the dialog before this).
+      if (!this.dialog.hidden) this.showNewest();
     };
     stylesheet.addEventListener("load", reveal, { once: true });
     stylesheet.addEventListener(
@@ -215,14 +216,14 @@ class ChatWidget {
       h("div", { class: "ww-bubble" }, richText(this.openingText())),
     );
     this.log.replaceChildren(opening);
-    for (const entry of this.store.entries) {
-      const node = this.entryNode(entry);
+    for (const group of replyGroups(this.store.entries)) {
+      const node = group[0].t === "user" ? this.userNode(group[0]) : this.replyNode(group);
       if (node) this.log.append(node);
     }
     this.updateHint();
     if (this.failedEntries().length) this.showUnreachable();
     else this.alert.replaceChildren();
-    this.log.scrollTop = this.log.scrollHeight;
+    this.showNewest();
   }
 
   openingText() {
@@ -231,33 +232,40 @@ class ChatWidget {
     return settings.gemeenteName ? t.openingFor(settings.gemeenteName) : t.opening;
   }
 
-  entryNode(entry) {
-    const node = entry.t === "user" ? this.userNode(entry) : this.botNode(entry);
-    if (node) this.nodes.set(entry, node);
-    return node;
-  }
-
   userNode(entry) {
-    return h(
+    const node = h(
       "div",
       { class: "ww-msg ww-msg--user", "data-status": entry.status },
       h("span", { class: "ww-sr", text: this.t.you }),
       h("div", { class: "ww-bubble" }, h("p", { class: "ww-text", text: entry.text })),
       entry.status === "failed" ? h("p", { class: "ww-msg__status", text: this.t.notSent }) : null,
     );
+    this.nodes.set(entry, node);
+    return node;
   }
 
-  botNode(entry) {
-    const message = entry.msg;
-    const parts = botParts(message, this.t, this.settings.lang, this.settings);
-    const choices = message.buttons && !entry.answered ? this.choicesNode(message.buttons) : null;
-    if (!parts.length && !choices) return null;
+  // One reply of the bot as one message: its utterances in order, each with its buttons.
+  replyNode(entries) {
+    const { t, settings } = this;
+    const reply = replyContext(entries.map((entry) => entry.msg));
+    const body = [];
+    for (const group of utterances(entries.map((entry) => entry.msg))) {
+      body.push(...utteranceParts(group, t, settings.lang, settings, reply));
+      for (const message of group) {
+        const entry = entries.find((candidate) => candidate.msg === message);
+        if (!message.buttons || entry.answered) continue;
+        const choices = this.choicesNode(message.buttons);
+        this.nodes.set(entry, choices);
+        body.push(choices);
+      }
+    }
+    if (!body.length) return null;
+    const route = entries.map((entry) => entry.msg.custom && entry.msg.custom.route).find(Boolean);
     return h(
       "div",
-      { class: "ww-msg ww-msg--bot" },
-      h("span", { class: "ww-sr", text: this.t.bot }),
-      parts,
-      choices,
+      { class: "ww-msg ww-msg--bot", "data-route": route && route.role },
+      h("span", { class: "ww-sr", text: t.bot }),
+      body,
     );
   }
 
@@ -280,22 +288,29 @@ class ChatWidget {
     );
   }
 
-  append(entry) {
-    const node = this.entryNode(entry);
+  append(node) {
     if (!node) return;
     this.log.append(node);
     this.bringIntoView(node);
   }
 
-  // Show a new message: its start when it is taller than the view, else its end.
-  bringIntoView(node) {
+  // Show a message: its start when it is taller than the view, else its end. Without
+  // `exact` the view only moves down (a new message); with it, also up (after a reload).
+  bringIntoView(node, { exact = false } = {}) {
     for (const scroller of [this.log, this.dialog]) {
       if (scroller.scrollHeight <= scroller.clientHeight + 1) continue;
       const view = scroller.getBoundingClientRect();
       const rect = node.getBoundingClientRect();
       const delta = rect.height > view.height ? rect.top - view.top : rect.bottom - view.bottom;
-      if (delta > 0) scroller.scrollTop += delta;
+      if (delta > 0 || (exact && delta < 0 && rect.height > view.height)) scroller.scrollTop += delta;
     }
+  }
+
+  // The newest message and its buttons in sight (opening the dialog, a reload).
+  showNewest() {
+    this.log.scrollTop = this.log.scrollHeight;
+    const newest = this.log.lastElementChild;
+    if (newest) this.bringIntoView(newest, { exact: true });
   }
 
   updateHint() {
@@ -360,6 +375,13 @@ class ChatWidget {
     if (status !== "failed" && label) label.remove();
   }
 
+  // The alert takes room from the log: keep the message it is about ("Niet verstuurd") in view.
+  showFailed() {
+    const failed = this.failedEntries();
+    const node = failed.length ? this.nodes.get(failed[failed.length - 1]) : null;
+    if (node) this.bringIntoView(node);
+  }
+
   // ---- conversation -----------------------------------------------------------------
 
   submitText() {
@@ -381,7 +403,7 @@ class ChatWidget {
       if (entry.t === "bot" && entry.msg.buttons && !entry.answered) {
         entry.answered = true;
         changed = true;
-        const choices = this.nodes.get(entry)?.querySelector(".ww-choices");
+        const choices = this.nodes.get(entry);
         if (choices) choices.remove();
       }
     }
@@ -397,7 +419,7 @@ class ChatWidget {
     // Earlier messages that failed go first, so the bot hears everything in order.
     if (this.failedEntries().length) this.retry();
     const entry = this.store.add({ t: "user", text: shown, message, status: "pending" });
-    this.append(entry);
+    this.append(this.userNode(entry));
     this.updateHint();
     this.enqueue(entry);
   }
@@ -430,17 +452,15 @@ class ChatWidget {
         console.warn("Wijkwijzer: the bot could not be reached.", error.message);
         this.setUserStatus(entry, "failed");
         this.showUnreachable();
+        this.showFailed();
         return;
       }
       if (generation !== this.generation) return;
       this.setUserStatus(entry, "sent");
-      // Stored at once, so a reload during the pauses below loses nothing.
-      const entries = messages.map((msg) => this.store.add({ t: "bot", msg }));
-      for (const [index, botEntry] of entries.entries()) {
-        if (index > 0) await sleep(this.settings.messageDelay);
-        if (generation !== this.generation) return;
-        this.append(botEntry);
-      }
+      // The whole reply at once: a card with its line of why, not a drip of bubbles.
+      const reply = this.store.nextReply();
+      const entries = messages.map((msg) => this.store.add({ t: "bot", r: reply, msg }));
+      if (entries.length) this.append(this.replyNode(entries));
       this.updateHint();
     } finally {
       if (generation === this.generation) this.setBusy(-1);
@@ -469,7 +489,7 @@ class ChatWidget {
     this.launcher.hidden = true;
     this.launcher.setAttribute("aria-expanded", "true");
     this.store.setOpen(true);
-    this.log.scrollTop = this.log.scrollHeight;
+    this.showNewest();
     if (focus) this.input.focus();
   }
 
@@ -480,6 +500,19 @@ class ChatWidget {
     this.store.setOpen(false);
     this.launcher.focus();
   }
+}
+
+// The transcript as the log shows it: each user message alone, the bot's messages grouped
+// per reply (entries of older transcripts, without a reply number, each alone).
+function replyGroups(entries) {
+  const groups = [];
+  for (const entry of entries) {
+    const last = groups[groups.length - 1];
+    const sameReply = last && entry.t === "bot" && last[0].t === "bot" && entry.r && last[0].r === entry.r;
+    if (sameReply) last.push(entry);
+    else groups.push([entry]);
+  }
+  return groups;
 }
 
 // WCAG contrast ratio of two computed "rgb(...)" colours, or null when unparsable.
