@@ -6,7 +6,8 @@ classifier learns what residents ask, whatever place they name, and "buurtcoörd
 reads as "buurtcoordinator". `LocationIntent` runs after the classifier: it puts the
 resident's own text back, adds each place as a `location` entity, and decides
 `inform_location` by what the message holds: a message of nothing but a place gives a
-location; a message with a place and a question is never "only a location".
+location; a message with a place and a question is never "only a location"; a role's name
+with a place asks for that role, and `ask_role_contact` without any role's name is not.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from bot.location_mentions import (
     role_and_place_only,
 )
 from bot.nlu.ranking import drop_intent, intent_entry, intent_name, set_top_intent
+from bot.roles import find_role_mentions
 
 # The resident's own text, kept while the classifier works on the masked one.
 ORIGINAL_TEXT_KEY = "wijkwijzer_original_text"
@@ -159,6 +161,13 @@ class LocationIntent(GraphComponent, IntentClassifier):
             drop_intent(message, INTENT_INFORM_LOCATION)
             if predicted == INTENT_INFORM_LOCATION:
                 decision = "question_with_location"
+        if intent_name(message.get(INTENT)) == INTENT_ASK_ROLE_CONTACT and not find_role_mentions(
+            text
+        ):
+            # Asking for a named professional names one; without a name the resident asks
+            # about something, and the next reading says what (or the fallback asks).
+            drop_intent(message, INTENT_ASK_ROLE_CONTACT)
+            decision = "no_role_named"
         if decision != "keep":
             logger.debug(
                 f"Location intent: {decision}: '{predicted}' -> "

@@ -166,3 +166,19 @@ def test_inform_location_as_runner_up_does_not_make_a_question_look_unsure(settl
         "inform_location",
     ]
     assert intent_of(message) == ("youth", 0.821)
+
+
+def test_asking_for_a_professional_without_naming_one_is_read_otherwise(settle) -> None:
+    message = settle(
+        "Mijn vader vergeet steeds te eten. Wie kan er eens bij hem kijken?",
+        ("ask_role_contact", 0.78),
+        ("personal_help", 0.11),
+        ("meet_neighbours", 0.11),
+    )
+    assert intent_of(message) == ("personal_help", 0.5)
+    assert message.get(DECISION_KEY)["decision"] == "no_role_named"
+
+
+def test_asking_for_a_named_professional_stays(settle) -> None:
+    message = settle("heb een vraag voor de politie", ("ask_role_contact", 0.6), ("ask_safety", 0.4))
+    assert intent_of(message) == ("ask_role_contact", 0.6)
