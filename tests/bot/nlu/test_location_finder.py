@@ -180,5 +180,7 @@ def test_asking_for_a_professional_without_naming_one_is_read_otherwise(settle) 
 
 
 def test_asking_for_a_named_professional_stays(settle) -> None:
-    message = settle("heb een vraag voor de politie", ("ask_role_contact", 0.6), ("ask_safety", 0.4))
+    message = settle(
+        "heb een vraag voor de politie", ("ask_role_contact", 0.6), ("ask_safety", 0.4)
+    )
     assert intent_of(message) == ("ask_role_contact", 0.6)
