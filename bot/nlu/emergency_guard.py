@@ -23,6 +23,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.constants import INTENT_EMERGENCY
 from bot.emergency import EmergencyVerdict, Level, assess
+from bot.nlu.ranking import intent_entry, intent_name, set_top_intent
 
 # Key under which the guard records its decision in the message's data (and parse data).
 GUARD_KEY = "emergency_guard"
@@ -92,11 +93,11 @@ class EmergencyGuard(GraphComponent, IntentClassifier):
         if text.startswith(INTENT_MESSAGE_PREFIX):
             return
         verdict = assess(text)
-        predicted = _intent_name(message.get(INTENT))
+        predicted = intent_name(message.get(INTENT))
 
         action = ACTION_KEEP
         if verdict.level is Level.ACUTE:
-            _set_top_intent(message, _intent(INTENT_EMERGENCY, 1.0))
+            set_top_intent(message, intent_entry(INTENT_EMERGENCY, 1.0))
             action = ACTION_OVERRIDE
         elif (
             verdict.level is Level.NOT_ACUTE
@@ -107,14 +108,14 @@ class EmergencyGuard(GraphComponent, IntentClassifier):
         ):
             alternative = _next_intent(message)
             if alternative is not None:
-                _set_top_intent(message, self._demoted(message, alternative))
+                set_top_intent(message, self._demoted(message, alternative))
                 _rank_emergency_last(message)
                 action = ACTION_DEMOTE
 
         if action != ACTION_KEEP:
             logger.debug(
                 f"Emergency guard: {action} '{predicted}' -> "
-                f"'{_intent_name(message.get(INTENT))}' ({verdict.reason})."
+                f"'{intent_name(message.get(INTENT))}' ({verdict.reason})."
             )
         message.set(GUARD_KEY, _record(verdict, action, predicted), add_to_output=True)
 
@@ -136,16 +137,8 @@ class EmergencyGuard(GraphComponent, IntentClassifier):
         confidence = raw / rest if rest > 0 else 0.0
         threshold = float(self.component_config.get(FALLBACK_THRESHOLD_KEY, 0.0))
         if confidence < threshold:
-            return _intent(DEFAULT_NLU_FALLBACK_INTENT_NAME, threshold)
-        return _intent(alternative[INTENT_NAME_KEY], confidence)
-
-
-def _intent(name: str, confidence: float) -> dict[str, Any]:
-    return {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
-
-
-def _intent_name(intent: dict[str, Any] | None) -> str | None:
-    return intent.get(INTENT_NAME_KEY) if intent else None
+            return intent_entry(DEFAULT_NLU_FALLBACK_INTENT_NAME, threshold)
+        return intent_entry(alternative[INTENT_NAME_KEY], confidence)
 
 
 def _next_intent(message: Message) -> dict[str, Any] | None:
@@ -155,17 +148,6 @@ def _next_intent(message: Message) -> dict[str, Any] | None:
         if candidate.get(INTENT_NAME_KEY) not in skip:
             return dict(candidate)
     return None
-
-
-def _set_top_intent(message: Message, intent: dict[str, Any]) -> None:
-    """Makes `intent` the prediction and the head of the ranking, without duplicates."""
-    ranking = [
-        entry
-        for entry in message.get(INTENT_RANKING_KEY) or []
-        if entry.get(INTENT_NAME_KEY) != intent[INTENT_NAME_KEY]
-    ]
-    message.set(INTENT, intent, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [dict(intent), *ranking], add_to_output=True)
 
 
 def _rank_emergency_last(message: Message) -> None:
