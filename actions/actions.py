@@ -150,12 +150,23 @@ def locate_in_message(directory: ContactDirectory, tracker: Tracker, text: str) 
             for mention, result in zip(mentions, results, strict=True)
             if result.status == STATUS_FOUND and result.area is not None
         ]
+        # A place inside another one named with it ("Weidepad 5 in Rivierstad") is one place.
+        precise = {
+            area.code for area in directory.most_precise([r.area for _, r in found if r.area])
+        }
+        found = [
+            (mention, result)
+            for mention, result in found
+            if result.area and result.area.code in precise
+        ]
         if len({result.area.code for _, result in found if result.area}) >= 2:
             chosen = question_place(text, [mention for mention, _ in found])
             if chosen is not None:
                 return found[chosen][1]
             areas = tuple(result.area for _, result in found if result.area)
             return LocationResult(STATUS_AMBIGUOUS, text[:80], None, areas)
+        if len(found) == 1:
+            return found[0][1]
     return resolve(directory, tracker, text, expecting=False)
 
 

@@ -372,6 +372,18 @@ class ContactDirectory:
             found = self._areas(session, [code.strip().upper()])
         return found[0] if found else None
 
+    def most_precise(self, areas: Sequence[Area]) -> list[Area]:
+        """`areas` without those that contain another of them ("Weidepad 5 in Rivierstad":
+        the buurt, not the whole gemeente), each once, in the order given."""
+        with self._session() as session:
+            index = self._name_index(session)
+        codes = {area.code for area in areas}
+        inner_parents = {
+            parent for area in areas for parent in index.parents.get(area.code, ())
+        } & codes
+        kept = {area.code: area for area in areas if area.code not in inner_parents}
+        return list(kept.values())
+
     # -- location resolution ------------------------------------------------------------------
 
     def resolve_location(

@@ -673,3 +673,25 @@ async def test_an_unclear_message_without_a_place_sets_nothing(
 ):
     tracker = make_tracker(text="blabla", intent_ranking=[{"name": "youth", "confidence": 0.3}])
     assert await ActionDefaultAskAffirmation(directory).run(dispatcher, tracker, domain) == []
+
+
+async def test_a_place_inside_another_named_with_it_is_one_place(
+    directory, dispatcher, domain, make_tracker
+):
+    text = "Er wordt gedeald bij ons. We wonen aan de Weidepad 5 in Rivierstad."
+    entities = location_entities(text)
+    assert len(entities) == 2  # the street and the town
+    tracker = make_tracker(text=text, intent="ask_safety", entities=entities)
+    events = await ActionRouteQuestion(directory).run(dispatcher, tracker, domain)
+    [card] = payloads(dispatcher, "contact_card")
+    assert card["area"]["code"] == "WK910002"
+    assert slots_of(events)["area_code"] == "BU91000202"
+
+
+def test_most_precise_keeps_the_buurt_not_its_wijk_or_gemeente(directory):
+    buurt = directory.area("BU91000202")
+    wijk = directory.area("WK910002")
+    gemeente = directory.area("GM9100")
+    other = directory.area("BU91000101")
+    assert directory.most_precise([gemeente, buurt, wijk]) == [buurt]
+    assert directory.most_precise([buurt, other]) == [buurt, other]
