@@ -458,8 +458,11 @@ def button_messages(text: str, buttons: Iterable[Any]) -> tuple[list[dict[str, A
     ids = [payload for _, payload in choices]
 
     button_titles = [shorten(title, MAX_BUTTON_TITLE) for title, _ in choices]
+    # A title cut short ("Wat doet de wijkage…") reads badly: a list row holds 24
+    # characters and the whole title as its description.
     if (
         len(choices) <= MAX_REPLY_BUTTONS
+        and all(len(" ".join(title.split())) <= MAX_BUTTON_TITLE for title, _ in choices)
         and _unique(button_titles)
         and _unique(ids)
         and all(len(i) <= MAX_BUTTON_ID for i in ids)

@@ -12,7 +12,6 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.channels.whatsapp import (
     DEFAULT_API_URL,
     LIST_BUTTON_LABEL,
-    MAX_BUTTON_TITLE,
     MAX_INTERACTIVE_BODY,
     MAX_ROW_TITLE,
     MAX_TEXT_LENGTH,
@@ -305,11 +304,20 @@ def test_up_to_three_buttons_are_reply_buttons() -> None:
     ]
 
 
-def test_long_button_titles_are_shortened_to_twenty() -> None:
-    buttons = [{"title": "Buurtbemiddeling bij ruzie met de buren", "payload": "/bemiddeling"}]
-    messages, _ = button_messages("Kies", buttons)
-    title = messages[0]["interactive"]["action"]["buttons"][0]["reply"]["title"]
-    assert len(title) <= MAX_BUTTON_TITLE and title.endswith("…")
+def test_a_title_too_long_for_a_reply_button_makes_a_list_that_shows_it_whole() -> None:
+    # Issue 16: "Wat doet de wijkage…" on a reply button; a list row holds 24 characters.
+    buttons = [
+        {"title": "Wat doet de wijkagent?", "payload": "/explain_role"},
+        {"title": "Buurtbemiddeling bij ruzie met de buren", "payload": "/bemiddeling"},
+    ]
+    messages, numbered = button_messages("Kies", buttons)
+    assert numbered == []
+    interactive = messages[0]["interactive"]
+    assert interactive["type"] == "list"
+    rows = interactive["action"]["sections"][0]["rows"]
+    assert rows[0] == {"id": "/explain_role", "title": "Wat doet de wijkagent?"}
+    assert len(rows[1]["title"]) <= MAX_ROW_TITLE
+    assert rows[1]["description"] == "Buurtbemiddeling bij ruzie met de buren"
 
 
 def test_four_to_ten_buttons_are_a_list() -> None:
