@@ -278,7 +278,12 @@ def test_full_conversation_question_pin_contact_card(bot: Bot, hooks: Any) -> No
             body.get("interactive", {}).get("type") == "location_request_message" for body in s
         ),
     )
-    request = next(body for body in sent if body["type"] == "interactive")
+    # The route's explain button comes as an interactive message of its own before it.
+    request = next(
+        body
+        for body in sent
+        if body.get("interactive", {}).get("type") == "location_request_message"
+    )
     assert request["interactive"]["action"] == {"name": "send_location"}
     assert request["interactive"]["body"]["text"]
 
