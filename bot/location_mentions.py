@@ -11,6 +11,7 @@ action in the whole message.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.location import (
@@ -176,7 +177,7 @@ def mask(text: str) -> MaskedText:
     return MaskedText("".join(parts), tuple(mentions))
 
 
-def remainder_words(text: str, mentions: tuple[Mention, ...] | list[Mention]) -> list[str]:
+def remainder_words(text: str, mentions: Sequence[Mention]) -> list[str]:
     """The folded words of `text` outside the mentions, less filler and capitalised names."""
     words: list[str] = []
     position = 0
@@ -203,20 +204,20 @@ def remainder_words(text: str, mentions: tuple[Mention, ...] | list[Mention]) ->
     return words
 
 
-def only_location(text: str) -> bool:
+def only_location(text: str, mentions: Sequence[Mention] | None = None) -> bool:
     """True when the message gives a place and says nothing else ("ik woon op Kerkstraat 4")."""
-    mentions = find_mentions(text)
+    mentions = list(find_mentions(text) if mentions is None else mentions)
     # "en voor Weidepad 4?" only changes the place: a question mark alone asks nothing new.
     return bool(mentions) and not remainder_words(text, mentions)
 
 
-def asks_more_than_location(text: str) -> bool:
+def asks_more_than_location(text: str, mentions: Sequence[Mention] | None = None) -> bool:
     """True when the message holds a place and clearly also a question or a problem.
 
     A single unknown word beside an address ("Kerkstraat 4 Rivierstad") is not enough;
     two content words, a question word, a question mark or a role name is.
     """
-    mentions = find_mentions(text)
+    mentions = list(find_mentions(text) if mentions is None else mentions)
     if not mentions:
         return False
     rest = remainder_words(text, mentions)
@@ -266,10 +267,10 @@ _NOT_PLACE_AFTER_ROLE = frozenset(
 )
 
 
-def role_and_place_only(text: str) -> bool:
+def role_and_place_only(text: str, mentions: Sequence[Mention] | None = None) -> bool:
     """True for "wie is de wijkagent voor 8101 AA?" and "wijkteam kerkstraat 9": a role's
     name and a place, with nothing else that could change what is asked."""
-    mentions = find_mentions(text)
+    mentions = list(find_mentions(text) if mentions is None else mentions)
     outside = _outside(text, mentions)
     if not find_role_mentions(outside):
         return False
@@ -291,7 +292,7 @@ def role_and_place_only(text: str) -> bool:
     )
 
 
-def _outside(text: str, mentions: list[Mention]) -> str:
+def _outside(text: str, mentions: Sequence[Mention]) -> str:
     pieces = []
     position = 0
     for mention in mentions:

@@ -13,6 +13,7 @@ with a place asks for that role, and `ask_role_contact` without any role's name 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -37,6 +38,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.constants import ENTITY_LOCATION, INTENT_ASK_ROLE_CONTACT, INTENT_INFORM_LOCATION
 from bot.location import fold
 from bot.location_mentions import (
+    MaskedText,
+    Mention,
     asks_more_than_location,
     find_mentions,
     mask,
@@ -48,15 +51,17 @@ from bot.roles import find_role_mentions
 
 # The resident's own text, kept while the classifier works on the masked one.
 ORIGINAL_TEXT_KEY = "wijkwijzer_original_text"
+# The places the masker found, handed on so the message is parsed once (not output).
+MENTIONS_KEY = "wijkwijzer_location_mentions"
 # What the component decided, in the parse data (the staff inbox and tests read it).
 DECISION_KEY = "location_intent"
 
 logger = logging.getLogger(__name__)
 
 
-def classification_text(text: str) -> str:
+def classification_text(masked: MaskedText) -> str:
     """What the classifier reads: places masked, lower case, no diacritics."""
-    return fold(mask(text).text)
+    return fold(masked.text)
 
 
 def _is_resident_text(text: object) -> bool:
@@ -81,15 +86,17 @@ class LocationMasker(GraphComponent):
         for example in training_data.training_examples:
             text = example.get(TEXT)
             if _is_resident_text(text):
-                example.set(TEXT, classification_text(text))
+                example.set(TEXT, classification_text(mask(text)))
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT)
             if _is_resident_text(text):
+                masked = mask(text)
                 message.set(ORIGINAL_TEXT_KEY, text)
-                message.set(TEXT, classification_text(text))
+                message.set(MENTIONS_KEY, masked.mentions)
+                message.set(TEXT, classification_text(masked))
         return messages
 
 
@@ -124,14 +131,17 @@ class LocationIntent(GraphComponent, IntentClassifier):
             if not _is_resident_text(original):
                 continue
             message.set(TEXT, original, add_to_output=True)
-            self._add_entities(message, original)
-            self._settle_intent(message, original)
+            mentions = message.get(MENTIONS_KEY)
+            if mentions is None:
+                mentions = tuple(find_mentions(original))
+            self._add_entities(message, mentions)
+            self._settle_intent(message, original, mentions)
         return messages
 
     @staticmethod
-    def _add_entities(message: Message, text: str) -> None:
+    def _add_entities(message: Message, mentions: Sequence[Mention]) -> None:
         entities = list(message.get(ENTITIES) or [])
-        for mention in find_mentions(text):
+        for mention in mentions:
             entities.append(
                 {
                     ENTITY_ATTRIBUTE_TYPE: ENTITY_LOCATION,
@@ -144,18 +154,18 @@ class LocationIntent(GraphComponent, IntentClassifier):
         message.set(ENTITIES, entities, add_to_output=True)
 
     @staticmethod
-    def _settle_intent(message: Message, text: str) -> None:
+    def _settle_intent(message: Message, text: str, mentions: Sequence[Mention]) -> None:
         predicted = intent_name(message.get(INTENT))
         decision = "keep"
-        if only_location(text):
+        if only_location(text, mentions):
             if predicted != INTENT_INFORM_LOCATION:
                 decision = "only_location"
             set_top_intent(message, intent_entry(INTENT_INFORM_LOCATION, 1.0))
-        elif role_and_place_only(text) and predicted != INTENT_ASK_ROLE_CONTACT:
+        elif role_and_place_only(text, mentions) and predicted != INTENT_ASK_ROLE_CONTACT:
             # "wie is de wijkagent voor 8101 AA?": the commonest question there is.
             set_top_intent(message, intent_entry(INTENT_ASK_ROLE_CONTACT, 1.0))
             decision = "role_and_place"
-        elif asks_more_than_location(text):
+        elif asks_more_than_location(text, mentions):
             # A question with a place is never "only a location", not even as a runner-up
             # that would make the fallback think the classifier hesitates.
             drop_intent(message, INTENT_INFORM_LOCATION)
