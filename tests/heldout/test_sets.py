@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.constants import EMERGENCY_ROUTE, ROUTE_CODES
-from bot.location import normalize_text
+from bot.core.constants import EMERGENCY_ROUTE, ROUTE_CODES
+from bot.core.location import normalize_text
 
 HELDOUT_DIR = Path(__file__).parent
 PROJECT_ROOT = HELDOUT_DIR.parents[1]
