@@ -133,6 +133,12 @@ def _parser() -> argparse.ArgumentParser:
     nlp = commands.add_parser("build-nlp", help="build the Dutch spaCy pipeline")
     nlp.set_defaults(handler=_cmd_build_nlp)
 
+    texts = commands.add_parser(
+        "texts", help="write domain.yml's responses from bot/core/texts (--check: only compare)"
+    )
+    texts.add_argument("--check", action="store_true", help="exit 1 when domain.yml is stale")
+    texts.set_defaults(handler=_cmd_texts)
+
     listing = commands.add_parser(
         "settings", help="the environment variables Wijkwijzer reads, as a Markdown table"
     )
@@ -142,6 +148,23 @@ def _parser() -> argparse.ArgumentParser:
 
     add_staff_parsers(commands)
     return parser
+
+
+def _cmd_texts(args: argparse.Namespace) -> int:
+    from bot.core.texts import domain_with_responses
+
+    domain = PROJECT_ROOT / "domain.yml"
+    current = domain.read_text(encoding="utf-8")
+    wanted = domain_with_responses(current)
+    if current == wanted:
+        print("domain.yml is bij: de teksten zijn gelijk.")
+        return 0
+    if args.check:
+        print("domain.yml is niet bij: voer `wijkwijzer texts` uit.", file=sys.stderr)
+        return 1
+    domain.write_text(wanted, encoding="utf-8")
+    print("domain.yml: de antwoorden zijn opnieuw geschreven uit bot/core/texts.")
+    return 0
 
 
 def _cmd_settings(args: argparse.Namespace) -> int:

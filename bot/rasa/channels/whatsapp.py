@@ -47,6 +47,7 @@ from bot.core.constants import (
 )
 from bot.core.replies import area_phrase
 from bot.core.roles import ROLES_BY_CODE
+from bot.core.texts import say
 from bot.db.models import ProcessedWhatsAppMessage
 from bot.rasa.channels.rest import too_large
 from bot.rasa.outage import REASON_PROCESSING, outage_text
@@ -91,24 +92,16 @@ MEDIA_TYPES = frozenset({"image", "audio", "voice", "video", "document", "sticke
 # Custom payloads meant for machines (tests, the web page); they have no text of their own.
 SILENT_PAYLOADS = frozenset({PAYLOAD_ROUTE, PAYLOAD_LOCATION, PAYLOAD_EXPLAIN})
 
-# Resident-facing wording (Dutch, B1, "u").
+# Resident-facing wording: bot/core/texts.
 # The first message a number ever gets from us says which municipality it serves.
-WELCOME_TEXT = "Welkom bij Wijkwijzer van de gemeente {gemeente}."
-
-MEDIA_REPLY = (
-    "Sorry, ik kan alleen tekst en locaties lezen. Foto's, spraakberichten, video's, "
-    "stickers en bestanden begrijp ik niet. Typ uw vraag in een bericht. "
-    "U kunt ook uw locatie delen."
-)
-LOCATION_PROMPT = (
-    "Waar woont u? Deel uw locatie met de knop hieronder. "
-    "Of typ uw postcode, bijvoorbeeld 1234 AB."
-)
-CHOICE_PROMPT = "Maak een keuze:"
-NUMBERED_CHOICE_HINT = "Typ het nummer van uw keuze."
-LIST_BUTTON_LABEL = "Bekijk de keuzes"
-LIST_SECTION_TITLE = "Keuzes"
-CARD_LABELS = {"phone": "Telefoon", "email": "E-mail", "hours": "Bereikbaar"}
+WELCOME_TEXT = say("whatsapp.welcome")
+MEDIA_REPLY = say("whatsapp.media")
+LOCATION_PROMPT = say("whatsapp.location_prompt")
+CHOICE_PROMPT = say("whatsapp.choose")
+NUMBERED_CHOICE_HINT = say("whatsapp.numbered_hint")
+LIST_BUTTON_LABEL = say("whatsapp.list_button")
+LIST_SECTION_TITLE = say("whatsapp.list_section")
+CARD_LABELS = {key: say(f"whatsapp.card_{key}") for key in ("phone", "email", "hours")}
 
 
 # --------------------------------------------------------------------------- settings
