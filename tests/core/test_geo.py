@@ -236,6 +236,30 @@ def test_rd_file_is_detected_and_converted(session: Session, tmp_path: Path) -> 
     assert find_buurt_at(session, 52.37422, 4.89801) == "BU99990101"
 
 
+def test_a_crs_after_the_features_and_a_byte_order_mark_are_read(
+    session: Session, tmp_path: Path
+) -> None:
+    # The file is streamed, so the RD decision must still see a `crs` that comes last:
+    # here it says RD New of numbers that are degrees, which the import refuses.
+    crs = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::28992"}}
+    collection = {"type": "FeatureCollection", "features": [feature("BU99990101", NOORD)]}
+    path = tmp_path / "buurten.geojson"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps({**collection, "crs": crs}).encode())
+    with pytest.raises(GeometryImportFailed) as failure:
+        import_geojson(path, session, BUURTEN)
+    assert "(RD)" in failure.value.problems[0][1]
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(collection).encode())
+    assert import_geojson(path, session, BUURTEN).shapes == 1
+
+
+def test_a_file_that_is_not_utf8_is_refused(session: Session, tmp_path: Path) -> None:
+    path = write_collection(tmp_path / "buurten.geojson", [feature("BU99990101", NOORD)])
+    path.write_bytes(path.read_bytes().replace(b'"x"', '"Zuid\u00e9"'.encode("latin-1")))
+    with pytest.raises(GeometryImportFailed) as failure:
+        import_geojson(path, session, BUURTEN)
+    assert "UTF-8" in failure.value.problems[0][1]
+
+
 def test_problems_are_reported_with_line_numbers(session: Session, tmp_path: Path) -> None:
     path = write_collection(
         tmp_path / "buurten.geojson",
