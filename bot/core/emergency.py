@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 from typing import Final
+
+from bot.core.text import fold, one_edit_apart
 
 # How a message is judged
 # -----------------------
@@ -233,27 +234,6 @@ TAG_EXCLAIM: Final = "<!!>"
 TAG_PRESENT_DANGER: Final = "<present>"
 
 
-def _one_edit_apart(a: str, b: str) -> bool:
-    """True when a and b differ by one insertion, deletion, substitution or swap."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-        if len(diff) == 1:
-            return True
-        return (
-            len(diff) == 2
-            and diff[1] == diff[0] + 1
-            and a[diff[0]] == b[diff[1]]
-            and a[diff[1]] == b[diff[0]]
-        )
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    i = 0
-    while i < len(short) and short[i] == long_[i]:
-        i += 1
-    return short[i:] == long_[i + 1 :]
-
-
 @lru_cache(maxsize=8192)
 def _correct(token: str) -> str:
     if token in TYPOS:
@@ -264,16 +244,14 @@ def _correct(token: str) -> str:
         return token
     for word in FUZZY_WORDS:
         # Same first letter: a typo rarely hits it, a different word often does.
-        if word[0] == token[0] and _one_edit_apart(token, word):
+        if word[0] == token[0] and one_edit_apart(token, word):
             return word
     return token
 
 
 def normalise(text: str) -> str:
     """Lower case, ASCII letters and digits, single spaces, key-word typos corrected."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = _NON_WORD.sub(" ", text)
+    text = _NON_WORD.sub(" ", fold(text))
     text = _LETTER_RUN.sub(r"\1", text)
     text = _SPLIT_SHORT_FORMS.sub(lambda m: _SPLIT_SHORT_FORM_WORDS[m.group(1)], text)
     return " ".join(_correct(token) for token in text.split())

@@ -18,13 +18,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from bot.core.constants import DEFAULT_TOPIC_ROUTES, LEVEL_BUURT, LEVEL_GEMEENTE, LEVEL_WIJK
-from bot.core.location import (
-    normalize_name,
-    normalize_postcode,
-    normalize_street,
-    parse_house_number,
-)
+from bot.core.location import normalize_postcode, normalize_street, parse_house_number
 from bot.core.roles import normalize_role, role_key
+from bot.core.text import normalize_name
 from bot.core.topics import TOPIC_LABELS
 from bot.db.contact_fields import email_problem, length_problems, phone_problem
 from bot.db.models import (
