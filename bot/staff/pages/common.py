@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypedDict
 from urllib.parse import urlencode
 
 import jinja2
@@ -133,6 +133,11 @@ def parse_day(value: str) -> date | None:
         return None
 
 
+class PeriodFields(TypedDict):
+    since: str
+    until: str
+
+
 @dataclass(frozen=True)
 class Period:
     """The period filter (`van`, `tot`: days, both included) of inbox, audit and statistics."""
@@ -166,7 +171,7 @@ class Period:
         end = self.end()
         return end.replace(tzinfo=timezone.utc).timestamp() if end else None
 
-    def fields(self) -> dict[str, str]:
+    def fields(self) -> PeriodFields:
         """The values for the period macro's date fields (templates/macros.html)."""
         return {
             "since": self.since.isoformat() if self.since else "",
