@@ -18,10 +18,10 @@ from bot.core.emergency import (
     TYPOS,
     EmergencyVerdict,
     Level,
-    _one_edit_apart,
     assess,
     normalise,
 )
+from bot.core.emergency.normalisation import _one_edit_apart
 
 ACUTE = [
     # fire
@@ -173,7 +173,7 @@ ACUTE = [
     "inbrekers bij de buren bel de politie",
 ]
 
-# The borderline decisions documented at the top of bot/core/emergency.py.
+# The borderline decisions documented at the top of bot/core/emergency/assessment.py.
 BORDERLINE_ACUTE = [
     "wat moet ik doen bij gaslucht?",
     "wat moet ik doen bij brand in huis",
