@@ -173,7 +173,7 @@ ACUTE = [
     "inbrekers bij de buren bel de politie",
 ]
 
-# The borderline decisions documented at the top of bot/core/emergency.py.
+# The borderline decisions documented at the top of bot/core/emergency/assessment.py.
 BORDERLINE_ACUTE = [
     "wat moet ik doen bij gaslucht?",
     "wat moet ik doen bij brand in huis",
