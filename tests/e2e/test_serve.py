@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 
 import pytest
@@ -122,6 +123,10 @@ def port_open(port: int) -> bool:
 def test_sigterm_stops_rasa_and_the_action_server(tmp_path, launch_bot):
     running = launch_bot(tmp_path)
     assert port_open(running.port) and port_open(running.actions_port)
-    assert running.server.stop() == 0  # SIGTERM to serve, which stops its servers
+    # SIGTERM to serve alone (not its group): serve itself must stop both servers.
+    process = running.server.popen
+    assert process is not None
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=30) == 0
     assert not port_open(running.port)
     assert not port_open(running.actions_port)

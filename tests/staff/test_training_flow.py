@@ -63,7 +63,7 @@ from tests.support.staff import (
     copy_nlu_trimmed,
 )
 
-pytestmark = [pytest.mark.server, pytest.mark.browser]
+pytestmark = [pytest.mark.server, pytest.mark.browser, pytest.mark.training]
 
 TOKEN = "een-geheime-api-sleutel"
 # A quick training plus 2-fold cross-validation and the conversation tests: minutes, more on
