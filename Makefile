@@ -78,7 +78,7 @@ test-unit: $(VENV)/.installed ## Only the pytest suite (needs a trained model fo
 # No Rasa server, browser, training or understanding gate: no trained model needed.
 FAST_LANE := not server and not browser and not training and not understanding
 
-test-fast: $(VENV)/.installed ## The quick pytest lane while working (under 3 minutes; `make test` runs all)
+test-fast: $(VENV)/.installed ## Quick pytest lane: no Rasa server, browser, training or gate (`make test` runs all)
 	WIJKWIJZER_TEST_LANE=fast $(BIN)/pytest -q -m "$(FAST_LANE)"
 
 deploy-lint-deps: ## docker-compose (Debian) so tests/deploy can validate the compose file
