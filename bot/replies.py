@@ -6,6 +6,7 @@ import json
 import re
 
 from bot.constants import (
+    INTENT_ASK_CALLBACK,
     INTENT_ASK_ROLE_CONTACT,
     INTENT_EXPLAIN_ROLE,
     INTENT_INFORM_LOCATION,
@@ -266,3 +267,15 @@ def which_role_text() -> str:
 def unsure_text() -> str:
     """The two-stage fallback's question, above the most likely topics as buttons."""
     return "Ik weet niet zeker wat u bedoelt. Gaat uw vraag over een van deze onderwerpen?"
+
+
+def callback_buttons(role: RoleInfo) -> list[dict[str, str]]:
+    """Under every contact card: ask the professional to make contact (issue 13)."""
+    if not role.needs_location:
+        return []
+    return [
+        {
+            "title": f"Laat {role.name} contact met mij opnemen",
+            "payload": _payload(INTENT_ASK_CALLBACK, role.code),
+        }
+    ]

@@ -19,6 +19,7 @@ from sqlalchemy.orm import sessionmaker
 from bot.db.importer import import_directory
 from bot.db.session import create_schema, make_engine, make_session_factory
 from bot.directory import ContactDirectory
+from tests.handover.smtp_support import LoopbackSmtp
 
 # =============================================================================================
 # Neighbourhood database (bot/db, bot/directory)
@@ -154,6 +155,8 @@ def make_tracker() -> Callable[..., Tracker]:
         intent_ranking: list[dict[str, Any]] | None = None,
         active_loop: str | None = None,
         metadata: dict[str, Any] | None = None,
+        events: list[dict[str, Any]] | None = None,
+        sender_id: str = "test-resident",
     ) -> Tracker:
         latest_message = {
             "text": text,
@@ -164,10 +167,10 @@ def make_tracker() -> Callable[..., Tracker]:
         }
         return Tracker.from_dict(
             {
-                "sender_id": "test-resident",
+                "sender_id": sender_id,
                 "slots": dict(slots or {}),
                 "latest_message": latest_message,
-                "events": [],
+                "events": list(events or []),
                 "paused": False,
                 "followup_action": None,
                 "active_loop": {"name": active_loop} if active_loop else {},
@@ -176,6 +179,15 @@ def make_tracker() -> Callable[..., Tracker]:
         )
 
     return make
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[LoopbackSmtp]:
+    """A real SMTP server on loopback (aiosmtpd) that keeps every message it receives."""
+    server = LoopbackSmtp()
+    server.start()
+    yield server
+    server.stop()
 
 
 # =============================================================================================

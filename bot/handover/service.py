@@ -24,8 +24,12 @@ log = logging.getLogger(__name__)
 class CallbackService:
     """Stores a request and wakes the sender; without mail settings, the workspace alone."""
 
-    def __init__(self, store: CallbackStore, mail: SmtpSettings | None = None) -> None:
+    def __init__(
+        self, store: CallbackStore, sealer: Sealer, mail: SmtpSettings | None = None
+    ) -> None:
         self.store = store
+        # Also seals the form's answers in the conversation's slots.
+        self.sealer = sealer
         self.mail = mail
         self.sender = OutboxSender(store, mail) if mail is not None else None
 
@@ -45,7 +49,8 @@ class CallbackService:
         except MailSettingsError:
             mail = None
         log.info(mail_status_line(env))
-        return cls(CallbackStore(session_factory, Sealer(data_key(env))), mail)
+        sealer = Sealer(data_key(env))
+        return cls(CallbackStore(session_factory, sealer), sealer, mail)
 
     def request(self, draft: CallbackDraft) -> str:
         """Store the request (before anything is sent) and let the sender try at once."""

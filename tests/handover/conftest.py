@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy.orm import sessionmaker
@@ -12,18 +10,6 @@ from sqlalchemy.orm import sessionmaker
 from bot.core.callback import CONTACT_PHONE, ContactDetail
 from bot.core.sealing import Sealer
 from bot.handover.outbox import CallbackDraft, CallbackStore, Professional
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from smtp_support import LoopbackSmtp  # noqa: E402
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[LoopbackSmtp]:
-    server = LoopbackSmtp()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

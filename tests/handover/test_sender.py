@@ -8,7 +8,6 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from smtp_support import LoopbackSmtp
 from sqlalchemy.orm import sessionmaker
 
 from bot.core.callback import CONTACT_EMAIL, ContactDetail
@@ -16,6 +15,7 @@ from bot.core.sealing import Sealer
 from bot.handover.outbox import CallbackDraft, CallbackStore, utc_now
 from bot.handover.sender import OutboxSender
 from bot.handover.settings import parse_smtp_url
+from tests.handover.smtp_support import LoopbackSmtp
 
 FROM = "wijkwijzer@gemeente.example"
 
