@@ -19,8 +19,21 @@ from actions.actions import (
     role_payload,
     shared_directory,
 )
-from bot import replies
-from bot.constants import (
+from bot.core import replies
+from bot.core.callback import (
+    MAX_BEST_TIME_LENGTH,
+    MAX_QUESTION_LENGTH,
+    PROBLEM_EMAIL,
+    PROBLEM_PHONE,
+    ContactDetail,
+    clean_text,
+    find_reference,
+    read_contact,
+    read_name,
+    read_phone,
+)
+from bot.core.cards import ContactInfo, RoleInfo
+from bot.core.constants import (
     CALLBACK_CANCELLED,
     CALLBACK_CONSENT_ASKED,
     CALLBACK_DECLINED,
@@ -43,24 +56,12 @@ from bot.constants import (
     SLOT_LOCATION_NEEDED,
     SLOT_ROLE,
 )
-from bot.core.callback import (
-    MAX_BEST_TIME_LENGTH,
-    MAX_QUESTION_LENGTH,
-    PROBLEM_EMAIL,
-    PROBLEM_PHONE,
-    ContactDetail,
-    clean_text,
-    find_reference,
-    read_contact,
-    read_name,
-    read_phone,
-)
+from bot.core.retention import retention_days
+from bot.core.roles import find_role_mentions
 from bot.core.sealing import SealingError
-from bot.directory import ContactDirectory, ContactInfo, RoleInfo
+from bot.directory import ContactDirectory
 from bot.handover.outbox import CallbackDraft, Professional
 from bot.handover.service import CallbackService
-from bot.retention import retention_days
-from bot.roles import find_role_mentions
 
 FORM = "callback_form"
 WHATSAPP_CHANNEL = "whatsapp"

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.callback import ContactDetail, masked, new_reference
 from bot.core.sealing import Sealer, SealingError
-from bot.db.callback_models import (
+from bot.db.models.callbacks import (
     MAIL_NONE,
     MAIL_PENDING,
     MAIL_SENT,
@@ -410,16 +410,7 @@ class CallbackStore:
         """
         cutoff = (now or self._clock()) - timedelta(days=days)
         with self._sessions() as session, session.begin():
-            stale = select(CallbackRequest.id).where(
-                CallbackRequest.status.in_((STATUS_HANDLED, STATUS_CANCELLED)),
-                CallbackRequest.handled_at < cutoff,
-            )
-            ids = list(session.scalars(stale))
-            if not ids:
-                return 0
-            session.execute(delete(CallbackEvent).where(CallbackEvent.request_id.in_(ids)))
-            session.execute(delete(CallbackRequest).where(CallbackRequest.id.in_(ids)))
-        return len(ids)
+            return purge_callbacks(session, cutoff)
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -462,3 +453,17 @@ class CallbackStore:
             question=str(details.get("question", "")),
             best_time=str(details.get("best_time", "")),
         )
+
+
+def purge_callbacks(session: Session, cutoff: datetime, *, dry_run: bool = False) -> int:
+    """In the caller's transaction: delete requests handled or withdrawn before `cutoff`
+    (naive UTC), with their audit trail; the number of requests."""
+    stale = select(CallbackRequest.id).where(
+        CallbackRequest.status.in_((STATUS_HANDLED, STATUS_CANCELLED)),
+        CallbackRequest.handled_at < cutoff,
+    )
+    ids = list(session.scalars(stale))
+    if ids and not dry_run:
+        session.execute(delete(CallbackEvent).where(CallbackEvent.request_id.in_(ids)))
+        session.execute(delete(CallbackRequest).where(CallbackRequest.id.in_(ids)))
+    return len(ids)

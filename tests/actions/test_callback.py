@@ -19,7 +19,7 @@ from actions.callback import (
     ValidateCallbackForm,
 )
 from bot.core.sealing import Sealer
-from bot.db.callback_models import CallbackRequest
+from bot.db.models.callbacks import CallbackRequest
 from bot.handover.outbox import CallbackStore
 from bot.handover.service import CallbackService
 from bot.handover.settings import parse_smtp_url

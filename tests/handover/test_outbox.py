@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from bot.core.sealing import Sealer
-from bot.db.callback_models import (
+from bot.db.models.callbacks import (
     MAIL_NONE,
     MAIL_PENDING,
     STATUS_CANCELLED,
