@@ -296,3 +296,48 @@ def test_every_callback_text_is_sent_by_an_action(domain):
     }
     unused = [n for n in names if f'"{n}"' not in source and n not in asked_by_the_form]
     assert names and unused == []
+
+
+async def test_on_whatsapp_this_number_can_be_chosen_as_the_callback_number(
+    service, sealer, dispatcher, domain, make_tracker, monkeypatch
+):
+    from bot.core.sealing import SenderIdCodec
+
+    monkeypatch.setenv("WHATSAPP_SENDER_KEY", "whatsapp-sender-key-for-tests")
+    sender_id = SenderIdCodec("whatsapp-sender-key-for-tests").encode("31612345678")
+    tracker = make_tracker(
+        text="Dit WhatsApp-nummer", active_loop="callback_form", sender_id=sender_id
+    )
+    result = await ValidateCallbackForm(service).validate_callback_contact(
+        "Dit WhatsApp-nummer", dispatcher, tracker, domain
+    )
+    assert sealer.open(result["callback_contact"], SLOT_SEAL_PURPOSE) == {
+        "kind": "phone",
+        "value": "+31612345678",
+    }
+    # Elsewhere the words are no number: the resident is asked again.
+    web = make_tracker(text="Dit WhatsApp-nummer", active_loop="callback_form")
+    result = await ValidateCallbackForm(service).validate_callback_contact(
+        "Dit WhatsApp-nummer", dispatcher, web, domain
+    )
+    assert result == {"callback_contact": None}
+    assert dispatcher.messages[-1]["response"] == "utter_callback_contact_invalid"
+
+
+async def test_the_whatsapp_number_is_offered_only_on_whatsapp(dispatcher, domain):
+    from rasa_sdk import Tracker
+
+    from actions.callback import ActionAskCallbackContact
+
+    def tracker(channel: str) -> Tracker:
+        latest = {"text": "Kim", "intent": {}, "entities": []}
+        return Tracker(
+            "s", {}, latest, [{"event": "user", "input_channel": channel}], False, None, {}, ""
+        )
+
+    await ActionAskCallbackContact().run(dispatcher, tracker("whatsapp"), domain)
+    await ActionAskCallbackContact().run(dispatcher, tracker("rest"), domain)
+    assert [m["response"] for m in dispatcher.messages] == [
+        "utter_ask_callback_contact_whatsapp",
+        "utter_ask_callback_contact",
+    ]
