@@ -34,6 +34,7 @@ from bot.core.constants import (
     INTENT_INFORM_LOCATION,
     METADATA_GEMEENTE,
     PAYLOAD_ASK_LOCATION,
+    PAYLOAD_CALLBACK,
     PAYLOAD_CONTACT_CARD,
     PAYLOAD_EXPLAIN,
     PAYLOAD_LOCATION,
@@ -87,7 +88,8 @@ MAX_SECTION_TITLE = 24
 # Incoming message types that carry media we cannot read (voice notes arrive as audio).
 MEDIA_TYPES = frozenset({"image", "audio", "voice", "video", "document", "sticker"})
 # Custom payloads meant for machines (tests, the web page); they have no text of their own.
-SILENT_PAYLOADS = frozenset({PAYLOAD_ROUTE, PAYLOAD_LOCATION, PAYLOAD_EXPLAIN})
+# The text beside these says it all (the callback's reference is in its text too).
+SILENT_PAYLOADS = frozenset({PAYLOAD_ROUTE, PAYLOAD_LOCATION, PAYLOAD_EXPLAIN, PAYLOAD_CALLBACK})
 
 # Resident-facing wording (Dutch, B1, "u").
 # The first message a number ever gets from us says which municipality it serves.
