@@ -38,7 +38,8 @@ NO_BEST_TIME: Final = "niet opgegeven"
 def compose(request: CallbackView, sender: str) -> EmailMessage:
     """The mail for `request`, from `sender` to the professional on the card."""
     if request.contact is None:
-        raise ValueError(f"callback {request.reference}: the details could not be opened")
+        # Shown to staff as the reason the mail did not go out.
+        raise ValueError("de gegevens van de inwoner zijn niet te lezen met de huidige sleutel")
     contact_label = "Telefoon" if request.contact.kind == CONTACT_PHONE else "E-mail"
     fields = {
         "reference": request.reference,

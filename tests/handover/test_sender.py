@@ -148,3 +148,21 @@ def test_the_background_thread_sends_a_new_request_at_once_when_woken(
         assert time.monotonic() - started < 10
     finally:
         sender.stop()
+
+
+def test_details_that_do_not_open_are_not_mailed_and_staff_see_why(
+    session_factory: sessionmaker,
+    sealer: Sealer,
+    smtp_server: LoopbackSmtp,
+    make_draft: Callable[..., CallbackDraft],
+) -> None:
+    reference = CallbackStore(session_factory, sealer).create(make_draft(), mail=True)
+    other_key = CallbackStore(session_factory, Sealer("another-key-material-entirely"))
+
+    assert OutboxSender(other_key, parse_smtp_url(smtp_server.url, FROM)).send_due() == 0
+
+    time.sleep(0.2)
+    assert smtp_server.received == []
+    view = other_key.get(reference)
+    assert view is not None and view.mail_status == "pending"
+    assert view.last_error == "de gegevens van de inwoner zijn niet te lezen met de huidige sleutel"
