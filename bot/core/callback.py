@@ -176,6 +176,9 @@ def masked(detail: ContactDetail) -> str:
 
 
 __all__ = [
+    "REQUEST_ASK",
+    "REQUEST_CANCEL",
+    "callback_request_kind",
     "CONTACT_EMAIL",
     "CONTACT_PHONE",
     "ContactDetail",
@@ -189,3 +192,40 @@ __all__ = [
     "read_name",
     "read_phone",
 ]
+
+
+REQUEST_ASK: Final = "ask"
+REQUEST_CANCEL: Final = "cancel"
+# Asking to be contacted, in the words residents use. Recognised by pattern, not learned:
+# examples of a new intent shift the classifier's other topics (measured in issue 13: the
+# understanding gate lost three cases), and these phrases are few and fixed.
+_ASK_PATTERNS: Final = (
+    r"\bterug\s?(?:te\s)?(?:bel|gebeld)",
+    r"\bterugbelverzoek",
+    r"\bcontact\s+met\s+(?:mij|me|ons)\s+(?:op\s*(?:te\s+)?)?(?:nemen|neemt|opnemen|opneemt|zoeken|zoekt)",
+    r"\bdurf\w*\s+(?:het\s+)?(?:niet|zelf\s+niet)\s+(?:zelf\s+|om\s+)?(?:te\s+)?(?:bellen|op\s+te\s+bellen)",
+    r"\bbellen\s+(?:vind\s+ik|is)\s+(?:\w+\s+)?(?:eng|moeilijk|lastig)",
+    r"\bbel\s+(?:liever\s+)?niet\s+(?:graag\s+)?zelf",
+    r"\b(?:kan|kunnen|wil|wilt|willen|mag|mogen)\b[^.?!]{0,40}\b(?:mij|me|ons)\s+"
+    r"(?:even\s+|eens\s+|een\s+keer\s+)?(?:bellen|opbellen|mailen|een\s+mail\s+sturen)",
+    r"\b(?:mij|me|ons)\s+(?:laten\s+)?(?:terug)?bellen\b",
+    r"\bgebeld\s+(?:te\s+)?worden\b",
+)
+_CANCEL_PATTERNS: Final = (
+    r"\b(?:terugbel)?verzoek\b[^.?!]{0,30}\b(?:intrekken|annuleren|stoppen|in\s+trekken)\b",
+    r"\b(?:intrekken|annuleer|annuleren|trek)\b[^.?!]{0,30}\b(?:terugbel)?verzoek\b",
+    r"\b(?:hoef|hoeft|hoeven)\b[^.?!]{0,20}\bniet\s+meer\s+(?:te\s+)?(?:ge)?bel",
+    r"^\s*(?:niet|toch\s+niet)\s+versturen\b",
+)
+_ASK = re.compile("|".join(_ASK_PATTERNS), re.IGNORECASE)
+_CANCEL = re.compile("|".join(_CANCEL_PATTERNS), re.IGNORECASE)
+
+
+def callback_request_kind(text: str) -> str | None:
+    """REQUEST_CANCEL when the text withdraws a callback request (or names its reference),
+    REQUEST_ASK when it asks to be contacted, else None."""
+    if find_reference(text) is not None or _CANCEL.search(text):
+        return REQUEST_CANCEL
+    if _ASK.search(text):
+        return REQUEST_ASK
+    return None

@@ -13,7 +13,10 @@ from bot.core.callback import (
     PROBLEM_NOT_A_NAME,
     PROBLEM_PHONE,
     REFERENCE_PATTERN,
+    REQUEST_ASK,
+    REQUEST_CANCEL,
     ContactDetail,
+    callback_request_kind,
     clean_text,
     find_reference,
     masked,
@@ -108,3 +111,51 @@ def test_long_questions_are_cut_on_a_word() -> None:
     cut = clean_text("woord " * 100, 30)
     assert len(cut) <= 31
     assert cut.endswith("woord…")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kan de wijkagent mij terugbellen?",
+        "ik wil dat iemand contact met me opneemt",
+        "ik durf niet zelf te bellen",
+        "Ik durf zelf niet te bellen",
+        "Laat de wijkagent contact met mij opnemen",
+        "ik wil graag teruggebeld worden",
+        "bellen vind ik eng",
+        "ik bel liever niet zelf",
+        "kan de buurtcoördinator mij mailen?",
+    ],
+)
+def test_asking_to_be_contacted_is_recognised(text: str) -> None:
+    assert callback_request_kind(text) == REQUEST_ASK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "intrekken WW-7K3M9Q2D",
+        "ik wil mijn terugbelverzoek intrekken",
+        "annuleer mijn verzoek",
+        "ik hoef niet meer gebeld te worden",
+        "niet versturen",
+    ],
+)
+def test_withdrawing_is_recognised(text: str) -> None:
+    assert callback_request_kind(text) == REQUEST_CANCEL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wie is de wijkagent?",
+        "Kan ik iemand bellen?",
+        "wat is het telefoonnummer van de wijkagent",
+        "Wie kan ik bellen over overlast?",
+        "de buurman belt steeds aan",
+        "ik wil een verzoek indienen voor een bankje",
+        "Mijn buurvrouw vergeet te eten, wie kan er naar haar kijken?",
+    ],
+)
+def test_other_questions_are_not_callback_requests(text: str) -> None:
+    assert callback_request_kind(text) is None
