@@ -407,6 +407,10 @@ def send_card(
         buttons=replies.other_address_buttons() if remembered else None,
         json_message={PAYLOAD_CONTACT_CARD: payload},
     )
+    # The hand-over: this person can make contact instead (actions/callback.py).
+    dispatcher.utter_message(
+        response="utter_callback_offer", role_name=role.name, buttons=replies.callback_buttons(role)
+    )
     dispatcher.utter_message(response="utter_ask_feedback")
 
 

@@ -28,7 +28,26 @@ def make_app() -> Sanic:
     # Replaces rasa-sdk's handler, which echoes the whole request (the resident's
     # conversation) in its error response.
     app.error_handler.add(Exception, _on_error)
+    # The callback sender mails what the outbox holds, also what an earlier run left.
+    app.register_listener(_start_callback_sender, "after_server_start")
+    app.register_listener(_stop_callback_sender, "before_server_stop")
     return app
+
+
+async def _start_callback_sender(app: Sanic, _loop: Any) -> None:
+    from actions.callback import shared_service
+
+    try:
+        shared_service().start()
+    except Exception as error:  # noqa: BLE001 - a bad mail setting must not stop the actions
+        logger.error("Callback sender not started: %s", error)
+
+
+async def _stop_callback_sender(app: Sanic, _loop: Any) -> None:
+    from actions.callback import shared_service
+
+    if shared_service.cache_info().currsize:
+        shared_service().stop()
 
 
 async def _on_error(request: Request, error: Exception) -> HTTPResponse:

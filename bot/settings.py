@@ -157,11 +157,33 @@ class Settings(BaseSettings):
         workspace_only=True,
         description="Comma-separated Rasa servers that load a model accepted in the workspace.",
     )
+    # --- callback requests (issue 13) --------------------------------------------------------
+    smtp_url: str = Field(
+        "",
+        env="WIJKWIJZER_SMTP_URL",
+        description="Mail server for callback requests: smtp://user:password@host:port, "
+        "smtps:// for TLS, ?starttls=1 (without it and MAIL_FROM: the workspace only).",
+    )
+    mail_from: str = Field(
+        "", env="WIJKWIJZER_MAIL_FROM", description="Sender address of callback mails."
+    )
+    data_key: str = Field(
+        "",
+        env="WIJKWIJZER_DATA_KEY",
+        description="Key material that encrypts callback details at rest (default: the file "
+        ".wijkwijzer-data-key, made on first use).",
+    )
     # --- WhatsApp (the Cloud API credentials themselves are in credentials.yml) -----------
     whatsapp_sender_key: str = Field(
         "",
         env="WHATSAPP_SENDER_KEY",
         description="Key for the pseudonymous WhatsApp sender ids (default: the app secret).",
+    )
+    whatsapp_app_secret: str = Field(
+        "",
+        env="WHATSAPP_APP_SECRET",
+        description="The Meta app's secret: checks webhook signatures (also read by Rasa from "
+        "credentials.yml); the sender id key when WHATSAPP_SENDER_KEY is empty.",
     )
     whatsapp_gemeenten: str = Field(
         "",
@@ -209,6 +231,7 @@ class Settings(BaseSettings):
         "training_config",
         "models_dir",
         "whatsapp_sender_key",
+        "whatsapp_app_secret",
     )
     def _strip(cls, value: str) -> str:  # noqa: N805
         return value.strip()

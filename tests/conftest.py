@@ -18,6 +18,7 @@ from bot.db.session import create_schema, make_engine, make_session_factory
 from bot.directory import ContactDirectory
 from tests.support.postgres import create_database, drop_database
 from tests.support.servers import DEMO_DIR, PROJECT_ROOT, VOORBEELD_DIR
+from tests.support.smtp import LoopbackSmtp
 
 # =============================================================================================
 # Neighbourhood database (bot/db, bot/directory)
@@ -130,6 +131,8 @@ def make_tracker() -> Callable[..., Tracker]:
         intent_ranking: list[dict[str, Any]] | None = None,
         active_loop: str | None = None,
         metadata: dict[str, Any] | None = None,
+        events: list[dict[str, Any]] | None = None,
+        sender_id: str = "test-resident",
     ) -> Tracker:
         latest_message = {
             "text": text,
@@ -140,10 +143,10 @@ def make_tracker() -> Callable[..., Tracker]:
         }
         return Tracker.from_dict(
             {
-                "sender_id": "test-resident",
+                "sender_id": sender_id,
                 "slots": dict(slots or {}),
                 "latest_message": latest_message,
-                "events": [],
+                "events": list(events or []),
                 "paused": False,
                 "followup_action": None,
                 "active_loop": {"name": active_loop} if active_loop else {},
@@ -152,6 +155,15 @@ def make_tracker() -> Callable[..., Tracker]:
         )
 
     return make
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[LoopbackSmtp]:
+    """A real SMTP server on loopback (aiosmtpd) that keeps every message it receives."""
+    server = LoopbackSmtp()
+    server.start()
+    yield server
+    server.stop()
 
 
 # =============================================================================================

@@ -108,3 +108,29 @@ SLOT_SESSION_STARTED_METADATA: Final = "session_started_metadata"
 CARD_GEMEENTE: Final = "gemeente"
 # Extra key of route and contact_card payloads when a municipality renamed the role.
 PAYLOAD_ROLE_NAME: Final = "role_name"
+
+# The hand-over to a professional (issue 13).
+INTENT_ASK_CALLBACK: Final = "ask_callback"
+INTENT_CANCEL_CALLBACK: Final = "cancel_callback"
+INTENT_ASK_HUMAN: Final = "ask_human"
+PAYLOAD_CALLBACK: Final = "callback"
+CALLBACK_CONSENT_ASKED: Final = "consent_asked"
+CALLBACK_REQUESTED: Final = "requested"
+CALLBACK_DECLINED: Final = "declined"
+CALLBACK_CANCELLED: Final = "cancelled"
+ENTITY_REFERENCE: Final = "reference"
+SLOT_CALLBACK_READY: Final = "callback_ready"
+SLOT_CALLBACK_CONSENT: Final = "callback_consent"
+SLOT_CALLBACK_NAME: Final = "callback_name"
+SLOT_CALLBACK_CONTACT: Final = "callback_contact"
+SLOT_CALLBACK_TIME: Final = "callback_time"
+SLOT_CALLBACK_QUESTION: Final = "callback_question"
+SLOT_CALLBACK_CONFIRMED: Final = "callback_confirmed"
+CALLBACK_SLOTS: Final = (
+    SLOT_CALLBACK_CONSENT,
+    SLOT_CALLBACK_NAME,
+    SLOT_CALLBACK_CONTACT,
+    SLOT_CALLBACK_TIME,
+    SLOT_CALLBACK_QUESTION,
+    SLOT_CALLBACK_CONFIRMED,
+)

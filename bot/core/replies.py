@@ -7,6 +7,7 @@ import re
 
 from bot.core.cards import Area, ContactCard, GemeenteInfo, LocationResult, RoleInfo
 from bot.core.constants import (
+    INTENT_ASK_CALLBACK,
     INTENT_ASK_ROLE_CONTACT,
     INTENT_EXPLAIN_ROLE,
     INTENT_INFORM_LOCATION,
@@ -257,3 +258,15 @@ def explain_text(roles: list[RoleInfo]) -> str:
 def unsure_text() -> str:
     """The two-stage fallback's question, above the most likely topics as buttons."""
     return say("fallback.unsure")
+
+
+def callback_buttons(role: RoleInfo) -> list[dict[str, str]]:
+    """Under every contact card: ask the professional to make contact (issue 13)."""
+    if not role.needs_location:
+        return []
+    return [
+        {
+            "title": say("button.callback", role=role.name),
+            "payload": _payload(INTENT_ASK_CALLBACK, role.code),
+        }
+    ]

@@ -24,6 +24,7 @@ TOPIC_LABELS: Final = {
     "explain_role": "Uitleg over wat iemand doet",
     "explain_all_roles": "Wie is wie in de wijk",
     "inform_location": "Mijn adres of buurt doorgeven",
+    "ask_callback": "Teruggebeld worden door iemand uit de wijk",
 }
 
 # Intents that are no topic and are never offered as a guess.

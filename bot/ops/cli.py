@@ -303,6 +303,7 @@ def allowed_origins(web_port: int | None) -> list[str]:
 def _cmd_serve(args: argparse.Namespace) -> int:
     from bot.db.conversations import tracker_store_settings
     from bot.db.session import create_schema, make_engine
+    from bot.handover.settings import mail_status_line
     from bot.ops.retention import RetentionError, retention_days, start_daily_purge
 
     if args.rasa_only and not args.actions_url:
@@ -331,6 +332,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     missing = [name for name in WHATSAPP_VARIABLES[:4] if not env.get(name)]
     if missing:
         print(f"WhatsApp-kanaal staat uit: niet ingesteld: {', '.join(missing)}")
+    # Where callback requests go: the workspace, and mail when WIJKWIJZER_SMTP_URL is set.
+    print(mail_status_line(env))
     for name in WHATSAPP_VARIABLES:
         env.setdefault(name, "")
     actions_command = [

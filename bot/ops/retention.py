@@ -7,18 +7,23 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Final
 
 from sqlalchemy import delete, func, inspect, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+# Re-exported: the purge's settings live in core, where the conversation reads them too.
+from bot.core.retention import DEFAULT_RETENTION_DAYS as DEFAULT_RETENTION_DAYS
+from bot.core.retention import RetentionError as RetentionError
+from bot.core.retention import parse_retention_days
 from bot.db.conversations import events_table
-from bot.db.models import ProcessedWhatsAppMessage, ReviewDecision
+from bot.db.models import CallbackRequest, ProcessedWhatsAppMessage, ReviewDecision
+from bot.handover.outbox import purge_callbacks
 from bot.settings import settings
 
 ENV_RETENTION_DAYS: Final = "WIJKWIJZER_RETENTION_DAYS"
-DEFAULT_RETENTION_DAYS: Final = 90
 DAY_SECONDS: Final = 24 * 3600
 # Conversations deleted per statement: IN lists stay small, locks stay short.
 CHUNK: Final = 500
@@ -27,23 +32,9 @@ _whatsapp = ProcessedWhatsAppMessage.__table__
 log = logging.getLogger(__name__)
 
 
-class RetentionError(ValueError):
-    """A retention setting that cannot be used; the message is Dutch."""
-
-
 def retention_days(value: str | None = None) -> int:
     """Days to keep conversations: `value`, else WIJKWIJZER_RETENTION_DAYS, else 90."""
-    raw = (value if value is not None else settings().retention_days).strip()
-    if not raw:
-        return DEFAULT_RETENTION_DAYS
-    try:
-        days = int(raw)
-    except ValueError:
-        raise RetentionError(f"bewaartermijn '{raw}' is geen heel aantal dagen.") from None
-    if days < 1:
-        # 0 would delete the conversation a resident is having right now.
-        raise RetentionError(f"bewaartermijn {days}: gebruik minstens 1 dag.")
-    return days
+    return parse_retention_days(value if value is not None else settings().retention_days)
 
 
 @dataclass(frozen=True)
@@ -57,6 +48,8 @@ class PurgeReport:
     review_decisions: int
     whatsapp_ids: int
     dry_run: bool
+    # Callback requests handled or withdrawn before the cutoff (open ones stay).
+    callbacks: int = 0
 
     def __str__(self) -> str:
         verb = "Zou verwijderen" if self.dry_run else "Verwijderd"
@@ -64,7 +57,8 @@ class PurgeReport:
             f"{verb}: {self.conversations} gesprekken ({self.events} gebeurtenissen) zonder "
             f"activiteit in de laatste {self.days} dagen, {self.whatsapp_ids} oude "
             f"WhatsApp-berichtnummers; {self.review_decisions} beoordelingen losgekoppeld "
-            "van hun gesprek (het onderwerp en de gemaskeerde zin blijven)."
+            "van hun gesprek (het onderwerp en de gemaskeerde zin blijven); "
+            f"{self.callbacks} afgehandelde terugbelverzoeken."
         )
 
 
@@ -110,6 +104,7 @@ def purge(
 
     decisions = 0
     whatsapp_ids = 0
+    callbacks = 0
     with session_factory() as session, session.begin():
         bind = session.connection()
         tables = set(inspect(bind).get_table_names())
@@ -136,6 +131,9 @@ def purge(
             )
             if not dry_run:
                 session.execute(delete(_whatsapp).where(old))
+        if CallbackRequest.__tablename__ in tables:
+            moment = datetime.fromtimestamp(cutoff, timezone.utc).replace(tzinfo=None)
+            callbacks = purge_callbacks(session, moment, dry_run=dry_run)
         if dry_run:
             session.rollback()
     report = PurgeReport(
@@ -146,15 +144,17 @@ def purge(
         review_decisions=decisions,
         whatsapp_ids=whatsapp_ids,
         dry_run=dry_run,
+        callbacks=callbacks,
     )
     log.info(
         "retention purge%s: %d conversations, %d events, %d review decisions detached, "
-        "%d WhatsApp ids (older than %d days)",
+        "%d WhatsApp ids, %d callback requests (older than %d days)",
         " (dry run)" if dry_run else "",
         report.conversations,
         report.events,
         report.review_decisions,
         report.whatsapp_ids,
+        report.callbacks,
         days,
     )
     return report

@@ -8,7 +8,16 @@ from aiohttp import web
 
 from bot.settings import settings
 from bot.staff.auth import SessionSigner
-from bot.staff.pages import account, audit, contacts, inbox, security, statistics, training
+from bot.staff.pages import (
+    account,
+    audit,
+    callbacks,
+    contacts,
+    inbox,
+    security,
+    statistics,
+    training,
+)
 from bot.staff.pages.common import (
     SETTINGS,
     SIGNER,
@@ -38,7 +47,7 @@ def create_app(settings: StaffSettings) -> web.Application:
     app[SETTINGS] = settings
     app[SIGNER] = SessionSigner(settings.secret, settings.session_max_age)
     app[TEMPLATES] = templates()
-    for page in (account, inbox, training, contacts, audit, statistics):
+    for page in (account, inbox, training, contacts, audit, statistics, callbacks):
         page.add_routes(app)
     app.router.add_static("/static/", STATIC_DIR, show_index=False)
     return app

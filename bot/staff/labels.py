@@ -31,6 +31,7 @@ OTHER_TOPIC_LABELS: Final = {
     "deny": "Nee",
     "out_of_scope": "Iets anders, geen vraag voor de wijk",
     "not_understood": "Onbegrijpelijk of geen vraag (onzin, boosheid)",
+    "cancel_callback": "Terugbelverzoek intrekken of stoppen",
     FALLBACK_INTENT: "Geen onderwerp herkend",
 }
 LOCATION_STATUS_LABELS: Final = {

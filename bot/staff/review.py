@@ -29,6 +29,10 @@ DEFAULT_THRESHOLD: Final = 0.6
 FALLBACK_ACTIONS: Final = frozenset({"action_two_stage_fallback", "action_default_fallback"})
 DENY_INTENT: Final = "deny"
 CONTEXT_TURNS: Final = 3  # messages shown before and after the reviewed one
+# The callback form's questions whose answers are personal data: never reviewed, never
+# shown, not even masked (issue 13).
+PERSONAL_SLOTS: Final = frozenset({"callback_name", "callback_contact", "callback_time"})
+PERSONAL_PLACEHOLDER: Final = "[gegevens voor een terugbelverzoek, niet getoond]"
 
 REASON_FALLBACK: Final = "fallback"
 REASON_LOW_CONFIDENCE: Final = "low_confidence"
@@ -223,6 +227,8 @@ class Message:
     index: int
     end: int
     from_resident: bool
+    # An answer to the callback form's question for a name, number, address or best time.
+    personal: bool = False
 
 
 def _text(event: ConversationEvent) -> str:
@@ -270,11 +276,22 @@ def conversation_messages(events: list[ConversationEvent]) -> list[Message]:
         end = starts[position + 1] if position + 1 < len(starts) else len(events)
         previous = starts[position - 1] + 1 if position else 0
         text = _text(events[i]).strip()
-        from_resident = not is_machine_text(text) and text not in _offered_payloads(
-            events[previous:i]
+        personal = _asked_for_personal_data(events[:i])
+        from_resident = (
+            not personal
+            and not is_machine_text(text)
+            and text not in _offered_payloads(events[previous:i])
         )
-        messages.append(Message(i, end, from_resident))
+        messages.append(Message(i, end, from_resident, personal))
     return messages
+
+
+def _asked_for_personal_data(earlier: list[ConversationEvent]) -> bool:
+    """The bot had just asked for a name, phone number, e-mail address or best time."""
+    for event in reversed(earlier):
+        if event.type_name == "slot" and event.data.get("name") == "requested_slot":
+            return event.data.get("value") in PERSONAL_SLOTS
+    return False
 
 
 def _is_replay(events: list[ConversationEvent], original: int, index: int) -> bool:
@@ -381,7 +398,7 @@ def _item(
         event_id=event.id,
         sender_id=event.sender_id,
         timestamp=event.timestamp,
-        text=_shown_text(event, message.from_resident),
+        text=_shown_text(event, message.from_resident, message.personal),
         intent=intent,
         confidence=confidence,
         route=route,
@@ -392,7 +409,9 @@ def _item(
     )
 
 
-def _shown_text(event: ConversationEvent, from_resident: bool) -> str:
+def _shown_text(event: ConversationEvent, from_resident: bool, personal: bool = False) -> str:
+    if personal:
+        return PERSONAL_PLACEHOLDER
     text = _text(event)
     if from_resident:
         return mask(text)
@@ -432,7 +451,7 @@ def _context(
         Turn(
             speaker="inwoner" if event.type_name == "user" else "bot",
             text=(
-                _shown_text(event, by_index[i].from_resident)
+                _shown_text(event, by_index[i].from_resident, by_index[i].personal)
                 if event.type_name == "user"
                 else _bot_text(event)
             ),

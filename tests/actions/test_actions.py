@@ -381,13 +381,20 @@ async def test_ask_location_uses_the_editable_response(dispatcher, domain, make_
     assert dispatcher.messages[0]["response"] == "utter_ask_location"
 
 
-async def test_a_contact_card_is_followed_by_the_feedback_question(
+async def test_a_contact_card_is_followed_by_the_callback_offer_and_the_feedback_question(
     directory, dispatcher, domain, make_tracker
 ):
     slots = {"role": "wijkagent", "location_status": "found", "area_code": "BU91000201"}
     await ActionGiveContact(directory).run(dispatcher, make_tracker(slots=slots), domain)
-    assert [m.get("response") for m in dispatcher.messages] == [None, "utter_ask_feedback"]
+    assert [m.get("response") for m in dispatcher.messages] == [
+        None,
+        "utter_callback_offer",
+        "utter_ask_feedback",
+    ]
     assert "utter_ask_feedback" in domain["responses"]
+    (button,) = dispatcher.messages[1]["buttons"]
+    assert button["title"] == "Laat de wijkagent contact met mij opnemen"
+    assert button["payload"] == '/ask_callback{"role":"wijkagent"}'
 
 
 # -- issue 16: fewer bubbles, remembered places said out loud, unknown postcodes ------------

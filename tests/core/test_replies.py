@@ -58,6 +58,8 @@ def every_reply() -> Iterator[tuple[str, str]]:
         for button in replies.explain_buttons(role) + replies.contact_buttons([role]):
             yield "explain_buttons", button["title"]
         yield "contact_buttons", " ".join(b["title"] for b in replies.contact_buttons([role]))
+        for button in replies.callback_buttons(role):
+            yield "callback_buttons", button["title"]
         for area in AREAS:
             card = ContactCard(role.code, area, (CONTACT,))
             for gemeente_name in (None, "Rivierstad"):

@@ -41,6 +41,12 @@ DISTRIBUTIONS = {
     "redis": "redis",
     "rapidfuzz": "rapidfuzz",
     "pydantic": "pydantic",
+    "cryptography": "cryptography",
+    "phonenumbers": "phonenumbers",
+    "email_validator": "email-validator",
+    "ijson": "ijson",
+    "pyproj": "pyproj",
+    "shapely": "shapely",
 }
 # Imported only inside functions the action server never calls (training in the workspace).
 NOT_LOADED_BY_THE_ACTION_SERVER = {"spacy"}

@@ -87,9 +87,17 @@ def test_error_page_has_no_violations(page: Any, staff_url: str) -> None:
     assert run_axe(page) == []
 
 
-MENU = ["Te beoordelen", "Opnieuw trainen", "Contacten", "Wijzigingen", "Statistieken"]
+MENU = [
+    "Te beoordelen",
+    "Terugbelverzoeken",
+    "Opnieuw trainen",
+    "Contacten",
+    "Wijzigingen",
+    "Statistieken",
+]
 NARROW_PAGES = [
     ("/inbox", "Te beoordelen"),
+    ("/terugbellen", "Terugbelverzoeken"),
     ("/training", "Opnieuw trainen"),
     ("/contacten", "Contacten"),
     ("/contacten/nieuw", None),

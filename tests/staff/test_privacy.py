@@ -25,6 +25,8 @@ from bot.staff.privacy import mask
         ("of +31 (0)6 1234 5678", "of 06 12345678"),
         ("vast: 030-1234567", "vast: 06 12345678"),
         ("(020) 123 45 67 is de buurvrouw", "06 12345678 is de buurvrouw"),
+        ("bel +32 470 12 34 56 aub", "bel 06 12345678 aub"),
+        ("0044 20 7946 0958", "06 12345678"),
         ("mail naar Jan.de.Vries+wijk@ziggo.nl a.u.b.", "mail naar naam@voorbeeld.nl a.u.b."),
         ("mijn naam is Fatima el Amrani", "mijn naam is Sam de Vries"),
         ("Mijn naam is piet", "Mijn naam is Sam"),

@@ -21,6 +21,7 @@ from bot.db.models.directory import (
     RouteRule,
     Wijk,
 )
+from bot.db.models.callbacks import CallbackEvent, CallbackRequest
 from bot.db.models.geometry import BuurtShape
 from bot.db.models.staff import ReviewDecision, StaffUser
 from bot.db.models.training import TrainingRun
@@ -35,6 +36,8 @@ __all__ = [
     "Base",
     "Buurt",
     "BuurtShape",
+    "CallbackEvent",
+    "CallbackRequest",
     "Contact",
     "ContactArea",
     "ContactChange",

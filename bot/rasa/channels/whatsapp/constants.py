@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.constants import (
+    PAYLOAD_CALLBACK,
     PAYLOAD_EXPLAIN,
     PAYLOAD_LOCATION,
     PAYLOAD_ROUTE,
@@ -45,7 +46,8 @@ MAX_SECTION_TITLE = 24
 # Incoming message types that carry media we cannot read (voice notes arrive as audio).
 MEDIA_TYPES = frozenset({"image", "audio", "voice", "video", "document", "sticker"})
 # Custom payloads meant for machines (tests, the web page); they have no text of their own.
-SILENT_PAYLOADS = frozenset({PAYLOAD_ROUTE, PAYLOAD_LOCATION, PAYLOAD_EXPLAIN})
+# The text beside these says it all (the callback's reference is in its text too).
+SILENT_PAYLOADS = frozenset({PAYLOAD_ROUTE, PAYLOAD_LOCATION, PAYLOAD_EXPLAIN, PAYLOAD_CALLBACK})
 
 # Resident-facing wording: bot/core/texts.
 # The first message a number ever gets from us says which municipality it serves.
