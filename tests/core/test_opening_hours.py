@@ -288,7 +288,7 @@ FRAGMENTS = [
 ]  # fmt: skip
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, database=None)
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=14) | st.text(max_size=80).map(lambda t: [t]))
 def test_any_text_reads_without_error_and_only_into_valid_sessions(parts: list[str]) -> None:
     hours = parse_opening_hours(" ".join(parts))
