@@ -67,9 +67,10 @@ validate: $(VENV)/.installed ## Check the training data and domain (tests/data e
 test-stories: train ## Conversation tests (tests/stories) against the trained model
 	$(BIN)/rasa test core --stories tests/stories --fail-on-prediction-errors --out build/results/core --model models
 
-lint: $(VENV)/.installed ## ruff and mypy
+lint: $(VENV)/.installed ## ruff, mypy and the import direction contracts (lint-imports)
 	$(BIN)/ruff check bot actions tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test-unit: $(VENV)/.installed ## Only the pytest suite (needs a trained model for the server tests)
 	$(BIN)/pytest -q

@@ -11,8 +11,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot import replies
-from bot.constants import (
+from bot.core import replies
+from bot.core.cards import Area, ContactCard, LocationResult, RoleInfo
+from bot.core.constants import (
     CARD_GEMEENTE,
     DEFAULT_TOPIC_ROUTES,
     ENTITY_LOCATION,
@@ -44,10 +45,10 @@ from bot.constants import (
     STATUS_OUTSIDE,
     STATUS_UNKNOWN,
 )
-from bot.directory import Area, ContactCard, ContactDirectory, LocationResult, RoleInfo
-from bot.location_mentions import question_place
-from bot.roles import ROLES_BY_CODE, find_role_mentions
-from bot.topics import TOPIC_LABELS, top_topics
+from bot.core.location_mentions import question_place
+from bot.core.roles import ROLES_BY_CODE, find_role_mentions
+from bot.core.topics import TOPIC_LABELS, top_topics
+from bot.directory import ContactDirectory
 
 # An unrecognised answer gets one more chance; then the bot gives the general number.
 MAX_LOCATION_ATTEMPTS = 2
@@ -129,7 +130,7 @@ def resolve(
 
 
 def _location_mentions(tracker: Tracker) -> list[str]:
-    """The places the NLU pipeline found in the latest message (bot/nlu/location_finder.py)."""
+    """The places the NLU pipeline found in the latest message (bot/rasa/nlu/location_finder.py)."""
     return [
         str(entity.get("value"))
         for entity in tracker.latest_message.get("entities") or []

@@ -14,7 +14,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.outage import REASON_DATABASE, is_database_unavailable, outage_message
+from bot.rasa.outage import REASON_DATABASE, is_database_unavailable, outage_message
 
 logger = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.evaluation import send_message
+from bot.ops.evaluation import send_message
 
 ROOT = Path(__file__).resolve().parents[1]
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -189,7 +189,7 @@ def serve(model: Path) -> Iterator[Bot]:
         children = descendants(process.pid)
         yield Bot(
             url,
-            next((pid for pid in children if "bot.rasa_server" in command_line(pid)), None),
+            next((pid for pid in children if "bot.rasa.server" in command_line(pid)), None),
             next((pid for pid in children if "actions.server" in command_line(pid)), None),
             startup,
         )

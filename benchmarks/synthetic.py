@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.location import FORBIDDEN_POSTCODE_LETTERS
+from bot.core.location import FORBIDDEN_POSTCODE_LETTERS
 
 NATIONAL_ADDRESSES = 8_000_000
 # Netherlands 2023: ~8.0 M addresses in ~14,000 buurten, ~3,300 wijken, 342 gemeenten.

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "tests" / "web"))
 
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
-from bot.web.demo_server import SiteConfig, make_server  # noqa: E402
+from bot.ops.demo_server import SiteConfig, make_server  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -33,7 +33,6 @@ from aiohttp import web  # noqa: E402
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 from sqlalchemy import create_engine  # noqa: E402
 
-import bot.staff.models  # noqa: E402, F401  (staff tables before create_schema)
 from bot.db.session import create_schema, make_engine, make_session_factory  # noqa: E402
 from bot.staff.app import StaffSettings, create_app  # noqa: E402
 from bot.staff.nlu_files import NluData  # noqa: E402

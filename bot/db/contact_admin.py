@@ -14,7 +14,7 @@ from typing import Any, Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.constants import LEVEL_BUURT, LEVEL_GEMEENTE, LEVEL_WIJK
+from bot.core.constants import LEVEL_BUURT, LEVEL_GEMEENTE, LEVEL_WIJK
 from bot.db.audit import record_change
 from bot.db.contact_fields import (
     FIELD_LABELS,

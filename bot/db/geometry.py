@@ -8,20 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import (
-    Column,
-    Float,
-    ForeignKey,
-    Index,
-    String,
-    Text,
     delete,
     inspect,
     select,
 )
-from sqlalchemy.orm import Mapped, Session
+from sqlalchemy.orm import Session
 
-from bot.db.models import CODE_LENGTH, Address, Base
-from bot.geo import (
+from bot.core.geo import (
     GeometryError,
     Shape,
     bounding_box,
@@ -36,6 +29,7 @@ from bot.geo import (
     shape_from_geojson,
     shape_to_geojson,
 )
+from bot.db.models import Address, BuurtShape
 
 GEOJSON_FILE = "buurten.geojson"
 # Property names of the CBS code in the wijk- en buurtkaart (recent years, older years).
@@ -55,26 +49,6 @@ NEAREST_SEARCH_STEPS_M = (100.0, 300.0, NEAREST_ADDRESS_MAX_M)
 TIE_DISTANCE_M = 1.0
 
 
-class BuurtShape(Base):
-    """The outline of one buurt, with its bounding box as an indexed pre-filter."""
-
-    __tablename__ = "buurt_shape"
-    __table_args__ = (
-        Index("ix_buurt_shape_lat", "min_lat", "max_lat"),
-        Index("ix_buurt_shape_lon", "min_lon", "max_lon"),
-    )
-
-    buurt_code: Mapped[str] = Column(
-        String(CODE_LENGTH), ForeignKey("buurt.code", ondelete="CASCADE"), primary_key=True
-    )
-    min_lat: Mapped[float] = Column(Float, nullable=False)
-    max_lat: Mapped[float] = Column(Float, nullable=False)
-    min_lon: Mapped[float] = Column(Float, nullable=False)
-    max_lon: Mapped[float] = Column(Float, nullable=False)
-    # GeoJSON MultiPolygon in WGS84.
-    geometry: Mapped[str] = Column(Text, nullable=False)
-
-
 class GeometryImportFailed(Exception):
     """buurten.geojson was refused; `problems` holds (line, Dutch message) pairs."""
 
@@ -88,11 +62,6 @@ class GeometryImportReport:
     shapes: int
     # Features of buurten outside the imported municipalities (a national map file).
     skipped: int
-
-
-def ensure_table(session: Session) -> None:
-    """Creates buurt_shape when missing (databases made before geometry existed)."""
-    Base.metadata.tables[BuurtShape.__tablename__].create(session.connection(), checkfirst=True)
 
 
 def import_geojson(
@@ -150,7 +119,6 @@ def import_geojson(
     if problems:
         raise GeometryImportFailed(problems)
 
-    ensure_table(session)
     session.execute(
         delete(BuurtShape)
         .where(BuurtShape.buurt_code.in_(codes))

@@ -17,7 +17,15 @@ from sqlalchemy import delete, insert, or_, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from bot.constants import DEFAULT_TOPIC_ROUTES, LEVEL_BUURT, LEVEL_GEMEENTE, LEVEL_WIJK
+from bot.core.constants import DEFAULT_TOPIC_ROUTES, LEVEL_BUURT, LEVEL_GEMEENTE, LEVEL_WIJK
+from bot.core.location import (
+    normalize_name,
+    normalize_postcode,
+    normalize_street,
+    parse_house_number,
+)
+from bot.core.roles import normalize_role, role_key
+from bot.core.topics import TOPIC_LABELS
 from bot.db.contact_fields import email_problem, length_problems, phone_problem
 from bot.db.models import (
     DEFAULT_CONTACT_ID,
@@ -33,14 +41,6 @@ from bot.db.models import (
 )
 from bot.db.repositories import AreaRepository, DataVersionRepository, RoleRepository
 from bot.db.session import create_schema
-from bot.location import (
-    normalize_name,
-    normalize_postcode,
-    normalize_street,
-    parse_house_number,
-)
-from bot.roles import normalize_role, role_key
-from bot.topics import TOPIC_LABELS
 
 logger = logging.getLogger(__name__)
 

@@ -26,20 +26,15 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BASELINE_REVISION = "0001"
 # A table of the schema before Alembic: its presence without alembic_version marks such a database.
 PRE_ALEMBIC_MARKER_TABLE = "gemeente"
-# Tables that may live in the same database but are managed by their owners, not by migrations:
-# Rasa's SQL tracker store (when conversations share the database) and the WhatsApp channel's
-# self-creating deduplication table.
-FOREIGN_TABLES = frozenset({"events", "whatsapp_processed_message"})
+# A table that may live in the same database but is managed by its owner, not by migrations:
+# Rasa's SQL tracker store (when conversations share the database).
+FOREIGN_TABLES = frozenset({"events"})
 # pg_advisory_xact_lock key: "wijkwijz" as a number, so other programs' locks don't collide.
 POSTGRES_LOCK_KEY = 0x77696A6B77696A7A
 
 
 def target_metadata() -> MetaData:
     """The metadata with every table of the neighbourhood database registered on it."""
-    # Each of these modules registers its tables on the shared metadata when imported.
-    import bot.db.geometry  # noqa: F401
-    import bot.staff.models  # noqa: F401
-    import bot.staff.training  # noqa: F401
     from bot.db.models import metadata
 
     return metadata

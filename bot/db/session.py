@@ -13,11 +13,11 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool, StaticPool
 
-from bot.constants import DEFAULT_TOPIC_ROUTES, ENV_DATABASE_URL
+from bot.core.constants import DEFAULT_TOPIC_ROUTES, ENV_DATABASE_URL
+from bot.core.roles import DEFAULT_ROLES
 from bot.db.migrate import locked_connection, upgrade_connection
 from bot.db.models import Role, RouteRule
 from bot.db.repositories import DataVersionRepository
-from bot.roles import DEFAULT_ROLES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE_FILE = PROJECT_ROOT / "wijkwijzer.db"

@@ -16,7 +16,7 @@ from aiohttp import web
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from bot.constants import ROUTE_CODES
+from bot.core.constants import ROUTE_CODES
 from bot.staff.auth import RateLimiter, SessionSigner, StaffSession, staff_secret
 from bot.staff.labels import guess_label, route_label, topic_label
 from bot.staff.nlu_files import NluData
@@ -385,9 +385,8 @@ def settings_from_environment() -> StaffSettings:
     """Settings from the environment; creates the staff tables when they are missing."""
     from sqlalchemy import create_engine
 
-    import bot.staff.models  # noqa: F401  (registers the staff tables before create_schema)
+    from bot.db.conversations import tracker_metadata, tracker_store_url
     from bot.db.session import create_schema, make_engine, make_session_factory
-    from bot.tracker_store import tracker_metadata, tracker_store_url
 
     engine = make_engine()
     create_schema(engine)

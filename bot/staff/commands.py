@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 def add_staff_parsers(commands: argparse._SubParsersAction) -> None:
-    """Adds `staff` and `staff-user` to the `wijkwijzer` command (bot/cli.py); imports stay lazy."""
+    """Adds `staff` and `staff-user` to `wijkwijzer` (bot/ops/cli.py); imports stay lazy."""
     staff = commands.add_parser("staff", help="run the staff workspace (in Dutch)")
     staff.add_argument("--host", default="127.0.0.1")
     staff.add_argument("--port", type=int, default=8090)
@@ -46,7 +46,6 @@ def cmd_staff_user_add(
 
     stdin = stdin or sys.stdin
     if session_factory is None:
-        import bot.staff.models  # noqa: F401  (registers the staff tables before create_schema)
         from bot.db.session import create_schema, make_engine, make_session_factory
 
         engine = make_engine()

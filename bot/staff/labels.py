@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from bot.constants import (
+from bot.core.constants import (
     INTENT_INFORM_LOCATION,
     PAYLOAD_ASK_LOCATION,
     PAYLOAD_CONTACT_CARD,
@@ -12,8 +12,8 @@ from bot.constants import (
     PAYLOAD_LOCATION,
     PAYLOAD_ROUTE,
 )
-from bot.roles import ROLES_BY_CODE
-from bot.topics import TOPIC_LABELS
+from bot.core.roles import ROLES_BY_CODE
+from bot.core.topics import TOPIC_LABELS
 
 FALLBACK_INTENT: Final = "nlu_fallback"
 # Rasa reads a message that starts with "/" as an intent payload (`/affirm`,

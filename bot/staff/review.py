@@ -13,17 +13,17 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.constants import DEFAULT_TOPIC_ROUTES, PAYLOAD_CONTACT_CARD, PAYLOAD_ROUTE
+from bot.core.constants import DEFAULT_TOPIC_ROUTES, PAYLOAD_CONTACT_CARD, PAYLOAD_ROUTE
+from bot.db.conversations import events_table
+from bot.db.models.staff import ReviewDecision
 from bot.staff.labels import (
     FALLBACK_INTENT,
     describe_custom,
     describe_machine_text,
     is_machine_text,
 )
-from bot.staff.models import ReviewDecision
 from bot.staff.nlu_files import NluData
 from bot.staff.privacy import mask
-from bot.tracker_store import events_table
 
 DEFAULT_THRESHOLD: Final = 0.6
 FALLBACK_ACTIONS: Final = frozenset({"action_two_stage_fallback", "action_default_fallback"})

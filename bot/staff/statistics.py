@@ -14,7 +14,8 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from bot.constants import PAYLOAD_CONTACT_CARD, PAYLOAD_LOCATION, PAYLOAD_ROUTE, STATUS_FOUND
+from bot.core.constants import PAYLOAD_CONTACT_CARD, PAYLOAD_LOCATION, PAYLOAD_ROUTE, STATUS_FOUND
+from bot.db.conversations import events_table
 from bot.staff.labels import FALLBACK_INTENT
 from bot.staff.review import (
     DENY_INTENT,
@@ -23,7 +24,6 @@ from bot.staff.review import (
     conversation_messages,
     got_fallback_answer,
 )
-from bot.tracker_store import events_table
 
 AFFIRM_INTENT: Final = "affirm"
 # Conversations read per query: IN lists stay small and memory stays bounded.

@@ -8,9 +8,9 @@ from typing import Any, Final
 import yaml
 from sqlalchemy import select
 
-from bot.staff.models import ReviewDecision
+from bot.db.conversations import events_table
+from bot.db.models.staff import ReviewDecision
 from bot.staff.review import FALLBACK_ACTIONS, FALLBACK_INTENT, ConversationEvent, ReviewInbox
-from bot.tracker_store import events_table
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 STORIES_DIR = PROJECT_ROOT / "tests" / "stories"

@@ -27,11 +27,16 @@ from pathlib import Path
 from typing import Any, Final
 
 import yaml
-from sqlalchemy import Column, DateTime, Integer, String, Text, UniqueConstraint, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, Session
+from sqlalchemy.orm import Session
 
-from bot.db.models import Base
+from bot.db.models.training import (
+    DEFAULT_FOLDS,
+    KIND_TRAIN,
+    STAGE_WAITING,
+    TrainingRun,
+)
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +47,8 @@ ENV_RASA_URLS: Final = "WIJKWIJZER_RASA_URLS"
 ENV_MODELS_DIR: Final = "WIJKWIJZER_MODELS_DIR"
 ENV_API_TOKEN: Final = "WIJKWIJZER_API_TOKEN"
 DEFAULT_RASA_URL: Final = "http://127.0.0.1:5005"
-DEFAULT_FOLDS: Final = 5
 
-KIND_TRAIN: Final = "train"
 KIND_MEASURE: Final = "measure"  # evaluate the running model, no training
-STAGE_WAITING: Final = "waiting"
 STAGE_TRAINING: Final = "training"
 STAGE_CROSS_VALIDATION: Final = "cross_validation"
 STAGE_CONVERSATION_TESTS: Final = "conversation_tests"
@@ -64,35 +66,6 @@ HEARTBEAT_SECONDS: Final = 5
 STALE_AFTER: Final = timedelta(minutes=3)
 EVALUATION_SUFFIX: Final = ".evaluation.json"
 STORY_FILE_SUFFIX: Final = re.compile(r"\s*\([^()]*\.ya?ml\)$")
-
-
-class TrainingRun(Base):
-    """One training (or measurement) started by staff, and what became of it."""
-
-    __tablename__ = "staff_training_run"
-    # `active` is 1 while a run is busy and NULL afterwards: the unique constraint lets the
-    # database itself refuse a second run, even when two staff members click at once.
-    __table_args__ = (UniqueConstraint("active", name="uq_staff_training_active"),)
-
-    id: Mapped[int] = Column(Integer, primary_key=True, autoincrement=True)
-    kind: Mapped[str] = Column(String(20), nullable=False, default=KIND_TRAIN)
-    stage: Mapped[str] = Column(String(30), nullable=False, default=STAGE_WAITING)
-    active: Mapped[int | None] = Column(Integer, nullable=True)
-    started_by: Mapped[str] = Column(String(100), nullable=False)
-    started_at: Mapped[datetime] = Column(DateTime, nullable=False, default=datetime.utcnow)
-    stage_started_at: Mapped[datetime | None] = Column(DateTime, nullable=True)
-    heartbeat_at: Mapped[datetime | None] = Column(DateTime, nullable=True)
-    finished_at: Mapped[datetime | None] = Column(DateTime, nullable=True)
-    config: Mapped[str] = Column(String(500), nullable=False, default="")
-    folds: Mapped[int] = Column(Integer, nullable=False, default=DEFAULT_FOLDS)
-    work_dir: Mapped[str] = Column(Text, nullable=False, default="")
-    # The candidate model (or, for a measurement, the running model that was measured).
-    model_path: Mapped[str | None] = Column(Text, nullable=True)
-    pid: Mapped[int | None] = Column(Integer, nullable=True)
-    # A Dutch explanation when the run failed; empty otherwise.
-    message: Mapped[str] = Column(Text, nullable=False, default="")
-    accepted_by: Mapped[str | None] = Column(String(100), nullable=True)
-    accepted_at: Mapped[datetime | None] = Column(DateTime, nullable=True)
 
 
 # --- settings ----------------------------------------------------------------------------
@@ -536,7 +509,7 @@ def run_job(job: Job, runs: TrainingRuns) -> int:
         nlu_source = "current"
         if job.kind == KIND_TRAIN:
             runs.set_stage(job.run_id, STAGE_TRAINING)
-            from bot.nlp import build_pipeline
+            from bot.core.spacy_pipeline import build_pipeline
 
             build_pipeline(root / "build" / "spacy_nl")
             name = f"wijkwijzer-{datetime.utcnow():%Y%m%d-%H%M%S}-run{job.run_id}"

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.db.models.staff import StaffUser
 from bot.staff.auth import burn_time_like_a_check, hash_password, password_problem, verify_password
-from bot.staff.models import StaffUser
 
 
 class AccountError(ValueError):

@@ -21,7 +21,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bot.constants import ROUTING_INTENTS  # noqa: E402
+from bot.core.constants import ROUTING_INTENTS  # noqa: E402
 
 MIN_ROUTING = 50
 MAX_RATIO = 2.2

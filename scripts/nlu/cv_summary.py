@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bot.constants import ROUTING_INTENTS  # noqa: E402
+from bot.core.constants import ROUTING_INTENTS  # noqa: E402
 
 THRESHOLDS = (0.3, 0.4, 0.45, 0.5, 0.6, 0.7)
 

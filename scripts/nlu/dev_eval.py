@@ -7,7 +7,7 @@ Prints every miss, accuracy overall and per expected route, emergency recall, an
 many answers would fall under several FallbackClassifier thresholds (so the threshold
 can be chosen by measurement). A case counts as right when the predicted intent's default
 route is one of the expected routes; `ask_role_contact` counts as right (the role is found
-in the text by bot.roles); `explain` cases need explain_role / explain_all_roles.
+in the text by bot.core.roles); `explain` cases need explain_role / explain_all_roles.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 logging.disable(logging.WARNING)
 
-from bot.constants import DEFAULT_TOPIC_ROUTES  # noqa: E402
+from bot.core.constants import DEFAULT_TOPIC_ROUTES  # noqa: E402
 
 DEFAULT_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev_questions.yml"
 THRESHOLDS = (0.3, 0.4, 0.45, 0.5, 0.6, 0.7)

@@ -478,7 +478,7 @@ async def test_the_explanation_is_one_tap_away_and_leads_on_to_the_contact(
 async def test_button_payloads_name_their_role_and_nothing_else(
     role, directory, dispatcher, domain, make_tracker
 ):
-    from bot import replies
+    from bot.core import replies
 
     info = directory.role(role)
     [explain] = replies.explain_buttons(info)
@@ -518,8 +518,8 @@ async def test_a_missing_postcode_as_answer_is_unknown_not_outside(
 
 
 def location_entities(text: str) -> list[dict[str, Any]]:
-    """The `location` entities the NLU pipeline (bot/nlu/location_finder.py) adds."""
-    from bot.location_mentions import find_mentions
+    """The `location` entities the NLU pipeline (bot/rasa/nlu/location_finder.py) adds."""
+    from bot.core.location_mentions import find_mentions
 
     return [
         {"entity": "location", "value": m.text, "start": m.start, "end": m.end}

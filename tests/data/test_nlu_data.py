@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.constants import QUESTION_INTENTS, ROUTING_INTENTS
-from bot.topics import top_topics
+from bot.core.constants import QUESTION_INTENTS, ROUTING_INTENTS
+from bot.core.topics import top_topics
 
 PROJECT_ROOT = Path(__file__).parents[2]
 NLU_DIR = PROJECT_ROOT / "data" / "nlu"

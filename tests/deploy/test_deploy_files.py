@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.cli import _parser
-from bot.tracker_store import tracker_store_settings
+from bot.db.conversations import tracker_store_settings
+from bot.ops.cli import _parser
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"

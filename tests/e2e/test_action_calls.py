@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.evaluation import send_message
+from bot.ops.evaluation import send_message
 
 pytestmark = pytest.mark.server
 

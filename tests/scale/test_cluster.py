@@ -31,8 +31,8 @@ from cluster import (
 )
 from redis_support import delete_keys, shared_redis_url, unique_prefix
 
-from bot.constants import SLOT_AREA_CODE, SLOT_LOCATION_STATUS, SLOT_ROLE
-from bot.outage import PAYLOAD_UNAVAILABLE
+from bot.core.constants import SLOT_AREA_CODE, SLOT_LOCATION_STATUS, SLOT_ROLE
+from bot.rasa.outage import PAYLOAD_UNAVAILABLE
 
 pytestmark = [pytest.mark.server, pytest.mark.postgres, pytest.mark.redis]
 

@@ -34,7 +34,7 @@ from cluster import (
 )
 from redis_support import RedisServer
 
-from bot.outage import (
+from bot.rasa.outage import (
     PAYLOAD_UNAVAILABLE,
     REASON_ACTIONS,
     REASON_DATABASE,

@@ -1,4 +1,4 @@
-"""The lock store of bot/lock_store.py: Redis shared by several servers, or in memory."""
+"""The lock store of bot/rasa/lock_store.py: Redis shared by several servers, or in memory."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 import redis
 from redis_support import RedisServer, delete_keys, shared_redis_url, unique_prefix
 
-from bot import lock_store as lock_store_module
-from bot.lock_store import WijkwijzerLockStore
+from bot.rasa import lock_store as lock_store_module
+from bot.rasa.lock_store import WijkwijzerLockStore
 
 
 @pytest.fixture
@@ -107,7 +107,7 @@ async def test_when_redis_is_down_the_server_uses_its_own_locks(
 ) -> None:
     server = RedisServer(tmp_path)
     store = WijkwijzerLockStore(url=server.url, key_prefix=unique_prefix())
-    caplog.set_level("WARNING", logger="bot.lock_store")
+    caplog.set_level("WARNING", logger="bot.rasa.lock_store")
     async with store.lock("inwoner") as held:  # nothing listens on that port yet
         assert held.conversation_id == "inwoner"
     assert "not reachable" in caplog.text

@@ -1,4 +1,4 @@
-"""bot/rasa_server.py without a Rasa server: calm actions, the HTTP API switch, action results."""
+"""bot/rasa/server.py without a Rasa server: calm actions, the HTTP API switch, action results."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.outage import PAYLOAD_UNAVAILABLE, REASON_ACTIONS, REASON_SLOW
-from bot.rasa_server import CalmAction, api_arguments, install_action_result_validator
+from bot.rasa.outage import PAYLOAD_UNAVAILABLE, REASON_ACTIONS, REASON_SLOW
+from bot.rasa.server import CalmAction, api_arguments, install_action_result_validator
 
 
 class Scripted(Action):
@@ -239,7 +239,7 @@ def test_when_rasas_internals_changed_rasa_keeps_its_own_check(
     changed: type, caplog: pytest.LogCaptureFixture
 ) -> None:
     before = getattr(changed, "_validate_action_result", None)
-    with caplog.at_level(logging.WARNING, logger="bot.rasa_server"):
+    with caplog.at_level(logging.WARNING, logger="bot.rasa.server"):
         assert not install_action_result_validator(changed)
     assert getattr(changed, "_validate_action_result", None) is before
     assert "validated by Rasa itself" in caplog.text

@@ -12,7 +12,6 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
-import bot.staff.models  # noqa: F401  (staff tables on the shared metadata before create_schema)
 from bot.staff.app import StaffSettings, create_app
 from bot.staff.nlu_files import NluData
 from bot.staff.users import add_or_update_user

@@ -20,7 +20,7 @@ from contacts_support import DEMO_DIR, VOGELBUURT, contact_form, contact_id, pos
 from sqlalchemy.orm import sessionmaker
 from staff_support import PROJECT_ROOT
 
-from bot.constants import (
+from bot.core.constants import (
     SLOT_AREA_CODE,
     SLOT_AREA_NAME,
     SLOT_GEMEENTE_CODE,

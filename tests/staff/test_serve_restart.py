@@ -17,10 +17,9 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, func, select
 
-import bot.staff.models  # noqa: F401  (staff tables before create_schema)
+from bot.db.conversations import events_table
 from bot.db.session import create_schema, make_engine, make_session_factory
 from bot.staff.review import REASON_NOT_HELPED, ReviewInbox
-from bot.tracker_store import events_table
 
 pytestmark = pytest.mark.server
 

@@ -32,7 +32,6 @@ import yaml
 from aiohttp import web
 from sqlalchemy import create_engine, select
 
-import bot.staff.models  # noqa: F401  (staff tables before create_schema)
 from bot.db.session import create_schema, make_engine, make_session_factory
 from bot.staff.app import StaffSettings, create_app
 from bot.staff.nlu_files import NluData

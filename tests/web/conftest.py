@@ -74,7 +74,7 @@ def demo_url(widget_bundle: Path, demo_port: int, bot_port: int) -> Iterator[str
         [
             sys.executable,
             "-m",
-            "bot.web.demo_server",
+            "bot.ops.demo_server",
             "--host",
             "127.0.0.1",
             "--port",

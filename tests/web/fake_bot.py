@@ -16,16 +16,9 @@ from pathlib import Path
 
 import yaml
 
-from bot import replies
-from bot.directory import (
-    Area,
-    ContactCard,
-    ContactInfo,
-    GemeenteInfo,
-    LocationResult,
-    RoleInfo,
-)
-from bot.roles import ROLES_BY_CODE, find_role_mentions
+from bot.core import replies
+from bot.core.cards import Area, ContactCard, ContactInfo, GemeenteInfo, LocationResult, RoleInfo
+from bot.core.roles import ROLES_BY_CODE, find_role_mentions
 
 WEBHOOK = "/webhooks/rest/webhook"
 POSTCODE = re.compile(r"\b(\d{4})\s?([A-Za-z]{2})\b")
@@ -85,7 +78,7 @@ def _role(code: str) -> RoleInfo:
 
 class FakeBrain:
     """Per-sender conversation state and the answers, keyed on a few Dutch words; the texts
-    are the real bot's (bot/replies.py, domain.yml), in the order its actions send them."""
+    are the real bot's (bot/core/replies.py, domain.yml), in the order its actions send them."""
 
     def __init__(self) -> None:
         self.role_by_sender: dict[str, str] = {}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.web.demo_server import (
+from bot.ops.demo_server import (
     SiteConfig,
     content_security_policy,
     make_server,
@@ -117,7 +117,7 @@ def test_only_get_and_head(site) -> None:
 
 def test_entry_point_serves_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.web.demo_server", "--port", "0", "--bot-url", BOT_URL,
+        [sys.executable, "-m", "bot.ops.demo_server", "--port", "0", "--bot-url", BOT_URL,
          "--widget-dir", str(tmp_path)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -139,7 +139,7 @@ def test_entry_point_serves_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None
 
 def test_bad_bot_url_is_refused() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "bot.web.demo_server", "--bot-url", "localhost:5005"],
+        [sys.executable, "-m", "bot.ops.demo_server", "--bot-url", "localhost:5005"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -151,7 +151,7 @@ def test_bad_bot_url_is_refused() -> None:
 
 def test_demo_pages_give_the_general_number_the_bot_gives(demo_directory) -> None:
     """The footer's "Bel 14 ..." is the demo municipality's own number, as the bot says it."""
-    from bot.replies import general_contact_text
+    from bot.core.replies import general_contact_text
 
     gemeente = demo_directory.gemeente("GM9200")
     assert gemeente is not None and gemeente.phone

@@ -76,7 +76,7 @@ def real_site(widget_bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         stderr=subprocess.STDOUT,
     )
     demo = subprocess.Popen(
-        [sys.executable, "-m", "bot.web.demo_server", "--port", str(demo_port),
+        [sys.executable, "-m", "bot.ops.demo_server", "--port", str(demo_port),
          "--bot-url", f"http://127.0.0.1:{bot_port}"],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,

@@ -26,7 +26,7 @@ from widget_helpers import (  # noqa: E402
     wait_until_idle,
 )
 
-from bot.web.demo_server import SiteConfig, make_server  # noqa: E402
+from bot.ops.demo_server import SiteConfig, make_server  # noqa: E402
 
 pytestmark = pytest.mark.browser
 

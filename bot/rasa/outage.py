@@ -1,0 +1,71 @@
+"""What a resident reads when a part of Wijkwijzer is down: a calm Dutch message and a payload.
+
+Every channel sends one of these instead of a stack trace or silence: the Rasa server when
+an action fails or is too slow (bot/rasa/server.py), the action server when the
+neighbourhood database is down (actions/server.py), and the REST and WhatsApp channels when
+the message could not be handled at all. The `unavailable` payload lets the widget and tests
+tell these answers apart without reading the Dutch text.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+PAYLOAD_UNAVAILABLE: Final = "unavailable"
+
+REASON_ACTIONS: Final = "actions"  # the action server cannot be reached, or failed
+REASON_SLOW: Final = "slow"  # the action server did not answer in time
+REASON_DATABASE: Final = "database"  # the neighbourhood database is down
+REASON_PROCESSING: Final = "processing"  # the Rasa server could not handle the message
+
+_URGENT: Final = "Is er nu gevaar? Bel dan direct 112."
+TEXTS: Final = {
+    REASON_ACTIONS: (
+        "Sorry, er ging bij ons iets mis. Daardoor kan ik uw vraag nu niet beantwoorden. "
+        f"Probeer het over een paar minuten opnieuw. {_URGENT}"
+    ),
+    REASON_SLOW: (
+        "Sorry, het beantwoorden van uw vraag duurt nu te lang. "
+        f"Probeer het over een paar minuten opnieuw. {_URGENT}"
+    ),
+    REASON_DATABASE: (
+        "Sorry, ik kan de contactgegevens nu even niet opzoeken. "
+        f"Probeer het over een paar minuten opnieuw. {_URGENT}"
+    ),
+    REASON_PROCESSING: (
+        "Sorry, uw bericht is niet goed verwerkt. "
+        f"Stuur het over een paar minuten nog eens. {_URGENT}"
+    ),
+}
+
+
+def outage_text(reason: str) -> str:
+    return TEXTS.get(reason, TEXTS[REASON_PROCESSING])
+
+
+def outage_payload(reason: str) -> dict[str, Any]:
+    return {PAYLOAD_UNAVAILABLE: {"reason": reason}}
+
+
+def outage_message(reason: str) -> dict[str, Any]:
+    """A bot message as Rasa's output channels take it: Dutch text plus the payload."""
+    return {"text": outage_text(reason), "custom": outage_payload(reason)}
+
+
+def is_database_unavailable(error: BaseException) -> bool:
+    """Whether `error` (or what caused it) means the database cannot be reached or used now.
+
+    Here, so that the action server can tell without importing SQLAlchemy itself.
+    """
+    from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    unavailable = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, unavailable):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
