@@ -24,6 +24,7 @@ from bot.core.location import (
     normalize_street,
     parse_house_number,
 )
+from bot.core.opening_hours import parse_opening_hours, understanding_note
 from bot.core.roles import normalize_role, role_key
 from bot.core.topics import TOPIC_LABELS
 from bot.db.contact_fields import email_problem, length_problems, phone_problem
@@ -71,6 +72,8 @@ PC6HNR_COLUMNS = ("pc6", "huisnummer", "buurt", "wijk", "gemeente")
 BATCH_SIZE = 10_000
 # A file with a systematic mistake would otherwise produce one problem per line.
 MAX_PROBLEMS_PER_FILE = 1000
+# The import report lists every spreekuur it could not fully read, and this many it could.
+MAX_HOURS_READ_SHOWN = 20
 
 # CBS code shapes: BU + 8, WK + 6, GM + 4 characters; recent buurt/wijk codes hold letters.
 _CODE_SHAPES = {"BU": (8, LEVEL_BUURT), "WK": (6, LEVEL_WIJK), "GM": (4, LEVEL_GEMEENTE)}
@@ -119,15 +122,29 @@ class ImportReport:
     shapes: int = 0
     # Addresses with coordinates (the optional lat,lon columns of adressen.csv).
     located: int = 0
+    # How each spreekuur was read: warnings (not fully read, shown to residents as written)
+    # and the values that were read. They never refuse an import.
+    hours_warnings: tuple[ImportProblem, ...] = ()
+    hours_read: tuple[ImportProblem, ...] = ()
 
     def __str__(self) -> str:
         shapes = f", {self.shapes} buurtgrenzen" if self.shapes else ""
         located = f" ({self.located} met coördinaten)" if self.located else ""
-        return (
+        text = (
             f"Import gelukt voor {', '.join(self.gemeenten)}: {self.wijken} wijken, "
             f"{self.buurten} buurten, {self.addresses} adressen{located}, "
             f"{self.contacts} contacten{shapes}."
         )
+        if self.hours_warnings or self.hours_read:
+            text += (
+                f"\nSpreekuur: {len(self.hours_read)} begrepen, "
+                f"{len(self.hours_warnings)} niet helemaal begrepen (waarschuwing)."
+            )
+        shown = [*self.hours_warnings, *self.hours_read[:MAX_HOURS_READ_SHOWN]]
+        text += "".join(f"\n- {note}" for note in shown)
+        if len(self.hours_read) > MAX_HOURS_READ_SHOWN:
+            text += f"\n- en nog {len(self.hours_read) - MAX_HOURS_READ_SHOWN} begrepen spreekuren."
+        return text
 
 
 class _Problems:
@@ -202,6 +219,8 @@ class _Plan:
     # Valid CBS rows of the imported municipalities, also those adressen.csv already has.
     pc6hnr_matched: int = 0
     contacts: list[_Contact] = field(default_factory=list)
+    hours_warnings: list[ImportProblem] = field(default_factory=list)
+    hours_read: list[ImportProblem] = field(default_factory=list)
     geojson_file: Path | None = None
     # Where known area codes come from, for messages about unknown ones.
     area_source: str = BUURTEN_FILE
@@ -827,6 +846,10 @@ def _check_contacten(path: Path, plan: _Plan, roles: dict[str, str], problems: _
             if first_level == LEVEL_GEMEENTE
             else {**plan.buurten, **plan.wijken}[first_code].gemeente_code
         )
+        hours = parse_opening_hours(row["spreekuur"])
+        if not hours.is_empty:
+            notes = plan.hours_read if hours.is_read else plan.hours_warnings
+            notes.append(ImportProblem(name, line, understanding_note(hours)))
         plan.contacts.append(
             _Contact(
                 name=row["naam"],
@@ -1150,4 +1173,6 @@ def import_directory(path: Path | str, session_factory: Callable[[], Session]) -
         contacts=len(plan.contacts),
         shapes=shapes,
         located=sum(1 for address in plan.addresses if address["latitude"] is not None),
+        hours_warnings=tuple(plan.hours_warnings),
+        hours_read=tuple(plan.hours_read),
     )

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -43,6 +44,7 @@ from bot.core.location import (
     normalize_name,
     parse_location,
 )
+from bot.core.opening_hours import amsterdam_now, availability, parse_opening_hours
 from bot.core.roles import ROLES_BY_CODE, normalize_role
 from bot.db.models import Gemeente
 from bot.db.repositories import (
@@ -204,8 +206,11 @@ class ContactDirectory:
         *,
         name_index_ttl: float = NAME_INDEX_TTL_SECONDS,
         version_check_interval: float = VERSION_CHECK_SECONDS,
+        clock: Callable[[], datetime] = amsterdam_now,
     ) -> None:
         self._session_factory = session_factory
+        # Tells cards whether a contact is reachable now; tests pass a fixed moment.
+        self._clock = clock
         self._name_index_ttl = name_index_ttl
         self._version_check_interval = version_check_interval
         self._index: _NameIndex | None = None
@@ -622,6 +627,7 @@ class ContactDirectory:
             rows = ContactRepository(session).active_for_areas(
                 role_code, [level_area.code for level_area in chain]
             )
+        now = self._clock()
         for level_area in chain:
             found = [row for row in rows if row.area_code == level_area.code]
             if found:
@@ -635,6 +641,7 @@ class ContactDirectory:
                             phone=row.phone or "",
                             email=row.email or "",
                             hours=row.hours or "",
+                            availability=availability(parse_opening_hours(row.hours), now),
                         )
                         for row in found
                     ),
