@@ -51,6 +51,12 @@ MONTH_NAMES: Final = (
 )  # fmt: skip
 ORDINAL_NAMES: Final = {1: "eerste", 2: "tweede", 3: "derde", 4: "vierde", 5: "vijfde"}
 
+# What residents read (Dutch, B1), together so they can move as one.
+TEXT_OPEN_UNTIL: Final = "Nu bereikbaar tot {until}"
+TEXT_NEXT_SESSION: Final = "Volgende spreekuur: {when}"
+TEXT_TODAY: Final = "vandaag"
+TEXT_TOMORROW: Final = "morgen"
+
 WORKDAYS: Final = frozenset(range(5))
 ALL_DAYS: Final = frozenset(range(7))
 WEEKEND: Final = frozenset({5, 6})
@@ -613,11 +619,11 @@ def availability_text(found: Availability | None) -> str:
         return ""
     if found.current is not None:
         until = _end_clock(found.current)
-        return _with_place(f"Nu bereikbaar tot {until}", found.current.place)
+        return _with_place(TEXT_OPEN_UNTIL.format(until=until), found.current.place)
     if found.next is not None:
         opening = found.next
         when = f"{_day_phrase(opening.start.date(), found.now.date())} {_times(opening)}"
-        return _with_place(f"Volgende spreekuur: {when}", opening.place)
+        return _with_place(TEXT_NEXT_SESSION.format(when=when), opening.place)
     return ""
 
 
@@ -685,9 +691,9 @@ def _hhmm(minutes: int) -> str:
 def _day_phrase(day: date, today: date) -> str:
     days_ahead = (day - today).days
     if days_ahead == 0:
-        return "vandaag"
+        return TEXT_TODAY
     if days_ahead == 1:
-        return "morgen"
+        return TEXT_TOMORROW
     if days_ahead < 7:
         return DAY_NAMES[day.weekday()]
     return f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]}"
