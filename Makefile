@@ -50,6 +50,7 @@ screenshots: web-deps ## Screenshots of the widget for docs/img (uses a fake bot
 	$(PY) scripts/screenshots.py
 
 train: $(VENV)/.installed ## Train a model into models/ (skipped when nothing changed)
+	$(WW) texts
 	$(WW) train
 
 run: install db train widget ## Set up everything and serve the bot, the action server and the demo page

@@ -604,7 +604,7 @@ class ActionExplainRoles(DirectoryAction):
             found = (self.directory.role(code, gemeente_code) for code in mentions[:2])
             roles = [role for role in found if role]
         if not roles:
-            dispatcher.utter_message(text=replies.which_role_text())
+            dispatcher.utter_message(response="utter_which_role")
             return []
         dispatcher.utter_message(
             text=replies.explain_text(roles),

@@ -31,6 +31,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from bot.core.texts import say
+
 AMSTERDAM: Final = ZoneInfo("Europe/Amsterdam")
 
 # The database column holds 500 characters; longer text is not read at all.
@@ -50,12 +52,6 @@ MONTH_NAMES: Final = (
     "juli", "augustus", "september", "oktober", "november", "december",
 )  # fmt: skip
 ORDINAL_NAMES: Final = {1: "eerste", 2: "tweede", 3: "derde", 4: "vierde", 5: "vijfde"}
-
-# What residents read (Dutch, B1), together so they can move as one.
-TEXT_OPEN_UNTIL: Final = "Nu bereikbaar tot {until}"
-TEXT_NEXT_SESSION: Final = "Volgende spreekuur: {when}"
-TEXT_TODAY: Final = "vandaag"
-TEXT_TOMORROW: Final = "morgen"
 
 WORKDAYS: Final = frozenset(range(5))
 ALL_DAYS: Final = frozenset(range(7))
@@ -619,11 +615,11 @@ def availability_text(found: Availability | None) -> str:
         return ""
     if found.current is not None:
         until = _end_clock(found.current)
-        return _with_place(TEXT_OPEN_UNTIL.format(until=until), found.current.place)
+        return _with_place(say("hours.open_until", until=until), found.current.place)
     if found.next is not None:
         opening = found.next
         when = f"{_day_phrase(opening.start.date(), found.now.date())} {_times(opening)}"
-        return _with_place(TEXT_NEXT_SESSION.format(when=when), opening.place)
+        return _with_place(say("hours.next_session", when=when), opening.place)
     return ""
 
 
@@ -691,9 +687,9 @@ def _hhmm(minutes: int) -> str:
 def _day_phrase(day: date, today: date) -> str:
     days_ahead = (day - today).days
     if days_ahead == 0:
-        return TEXT_TODAY
+        return say("hours.today")
     if days_ahead == 1:
-        return TEXT_TOMORROW
+        return say("hours.tomorrow")
     if days_ahead < 7:
         return DAY_NAMES[day.weekday()]
     return f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]}"

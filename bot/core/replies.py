@@ -1,4 +1,4 @@
-"""Dutch reply texts (B1, "u") built from directory results: all resident-facing wording."""
+"""Reply texts built from directory results; the sentences themselves are in bot/core/texts."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from bot.core.constants import (
     STATUS_AMBIGUOUS,
     STATUS_OUTSIDE,
 )
+from bot.core.texts import say
 
 # A buurt or wijk name is a proper name ("Parkzicht", "Wolderveen-Dorp": "in Parkzicht")
 # unless it ends in a common noun, which brings its article: "in de Vogelbuurt", "in het
@@ -71,9 +72,9 @@ def _article(name: str) -> str:
 def area_phrase(name: str, level: str = "buurt") -> str:
     """An area as it reads in a sentence: "de Vogelbuurt", "Het Veld", "de wijk Oost"."""
     if level == "gemeente":
-        return f"de gemeente {name}"
+        return say("place.gemeente", name=name)
     if level == "wijk":
-        return f"de wijk {name}"
+        return say("place.wijk", name=name)
     article = _article(name)
     return f"{article} {name}" if article else name
 
@@ -98,10 +99,10 @@ def _payload(intent: str, role_code: str) -> str:
 def route_text(role: RoleInfo) -> str:
     """The one line of why that opens a routed answer; the explanation is a button away."""
     if role.code == "melding":
-        return "Dit kunt u het beste melden bij de gemeente."
+        return say("route.melding")
     if role.code == "medewerker":
-        return "Een medewerker van de gemeente helpt u graag verder."
-    return f"Met deze vraag kunt u het beste bij {role.name} terecht."
+        return say("route.medewerker")
+    return say("route.role", role=role.name)
 
 
 def explain_buttons(role: RoleInfo) -> list[dict[str, str]]:
@@ -109,7 +110,10 @@ def explain_buttons(role: RoleInfo) -> list[dict[str, str]]:
     if not role.needs_location:
         return []
     return [
-        {"title": f"Wat doet {role.name}?", "payload": _payload(INTENT_EXPLAIN_ROLE, role.code)}
+        {
+            "title": say("button.explain", role=role.name),
+            "payload": _payload(INTENT_EXPLAIN_ROLE, role.code),
+        }
     ]
 
 
@@ -117,7 +121,7 @@ def contact_buttons(roles: list[RoleInfo]) -> list[dict[str, str]]:
     """After an explanation: the way on to the local contact of each explained role."""
     return [
         {
-            "title": f"Contact met {role.name}",
+            "title": say("button.contact", role=role.name),
             "payload": _payload(INTENT_ASK_ROLE_CONTACT, role.code),
         }
         for role in roles
@@ -127,7 +131,7 @@ def contact_buttons(roles: list[RoleInfo]) -> list[dict[str, str]]:
 
 def other_address_buttons() -> list[dict[str, str]]:
     """Under a card for a remembered place: give another address instead."""
-    return [{"title": "Ander adres", "payload": f"/{INTENT_INFORM_LOCATION}"}]
+    return [{"title": say("button.other_address"), "payload": f"/{INTENT_INFORM_LOCATION}"}]
 
 
 def contact_text(
@@ -147,37 +151,37 @@ def contact_text(
     if remembered_area is not None:
         place = area_phrase(remembered_area.name, remembered_area.level)
         pronoun = _relative_pronoun(remembered_area.name, remembered_area.level)
-        text = f"Voor {place}, {pronoun} u eerder noemde"
+        text = say("card.remembered", place=place, pronoun=pronoun)
         if gemeente_name:
-            text += f" (gemeente {gemeente_name})"
+            text += say("card.remembered_gemeente", gemeente=gemeente_name)
         return text + "."
     if gemeente_name:
         place = area_phrase(card.area.name, card.area.level)
         if card.area.level == "gemeente":
-            return f"Dit is {role.name} in {place}."
-        return f"Dit is {role.name} voor {place} in de gemeente {gemeente_name}."
+            return say("card.in_gemeente", role=role.name, place=place)
+        return say("card.for_area_in_gemeente", role=role.name, place=place, gemeente=gemeente_name)
     return ""
 
 
 def no_contact_text(
     role: RoleInfo, area_name: str, gemeente: GemeenteInfo | None, level: str = "buurt"
 ) -> str:
-    text = f"Ik heb geen gegevens van {role.name} voor {area_phrase(area_name, level)}."
+    text = say("card.nobody", role=role.name, place=area_phrase(area_name, level))
     return f"{text} {general_contact_text(gemeente)}"
 
 
 def general_contact_text(gemeente: GemeenteInfo | None) -> str:
     """How to reach the municipality in general: 14 + area code, website."""
     if gemeente is None or not (gemeente.phone or gemeente.website):
-        return "Bel de gemeente op 14 met daarna het netnummer van uw gemeente."
-    municipality = f"de gemeente {gemeente.name}".strip()
+        return say("gemeente.call_14")
+    municipality = say("gemeente.name", name=gemeente.name).strip()
     if not gemeente.phone:
-        return f"Kijk op de website van {municipality}: {gemeente.website}."
-    text = f"Bel {municipality} op {gemeente.phone}"
+        return say("gemeente.website_only", municipality=municipality, website=gemeente.website)
+    text = say("gemeente.call", municipality=municipality, phone=gemeente.phone)
     if gemeente.hours:
-        text += f" ({gemeente.hours})"
+        text += say("gemeente.hours", hours=gemeente.hours)
     if gemeente.website:
-        text += f" of kijk op {gemeente.website}"
+        text += say("gemeente.or_website", website=gemeente.website)
     return text + "."
 
 
@@ -185,7 +189,7 @@ def general_route_text(role_code: str, gemeente: GemeenteInfo | None) -> str:
     """Answer for routes that need no local contact (melding, gemeente, medewerker); it
     follows route_text, so it says only how."""
     if role_code == "melding" and gemeente is not None and gemeente.report_url:
-        return f"Dat kan op {gemeente.report_url}."
+        return say("melding.url", url=gemeente.report_url)
     return general_contact_text(gemeente)
 
 
@@ -196,44 +200,35 @@ def location_problem_text(
 
     `asked_again`: the bot asks for the location right after this, so no instructions.
     """
-    served = " en ".join(gemeente_names) if gemeente_names else "deze gemeente"
+    joiner = say("place.served_joiner")
+    served = joiner.join(gemeente_names) if gemeente_names else say("place.served_default")
     if result.status == STATUS_OUTSIDE:
-        return (
-            f"Dat adres ligt niet in {served}. Ik ken alleen de buurten van {served}. "
-            "Woont u ergens anders? Kijk dan op de website van uw eigen gemeente. "
-            "Of bel 14 met daarna het netnummer van uw gemeente."
-        )
+        return say("location.outside", served=served)
     if result.status == STATUS_AMBIGUOUS:
         if result.options:
             return choose_buurt_text()
-        return "Ik heb uw eigen buurt nodig om de juiste persoon te vinden."
+        return say("location.need_own_buurt")
     if result.postcode_not_found:
-        text = f"De postcode {result.query} ken ik niet. Kijk of de postcode klopt."
+        text = say("location.postcode_unknown", postcode=result.query)
         if asked_again:
             return text
-        return f"{text} Typ hem opnieuw, of typ uw straat en huisnummer."
+        return f"{text} {say('location.postcode_retype')}"
     if asked_again:
-        return "Dat adres kan ik niet vinden."
-    return (
-        "Dat adres kan ik niet vinden. Typ uw postcode met cijfers en letters "
-        "(bijvoorbeeld 1234 AB), of uw straat en huisnummer."
-    )
+        return say("location.not_found")
+    return f"{say('location.not_found')} {say('location.not_found_how')}"
 
 
 def choose_buurt_text() -> str:
-    return (
-        "Die plek hoort bij meer dan één buurt. Kies uw buurt, of typ uw postcode "
-        "met de letters (bijvoorbeeld 1234 AB)."
-    )
+    return say("location.choose_buurt")
 
 
 def location_given_up_text(gemeente: GemeenteInfo | None) -> str:
-    return "Het lukt mij niet om uw buurt te vinden. " + general_contact_text(gemeente)
+    return f"{say('location.given_up')} {general_contact_text(gemeente)}"
 
 
 def location_saved_text(result: LocationResult) -> str:
     assert result.area is not None
-    return f"Dank u. Ik onthoud dat u in {area_phrase(result.area.name, result.area.level)} woont."
+    return say("location.saved", place=area_phrase(result.area.name, result.area.level))
 
 
 def _first_sentence(text: str) -> str:
@@ -253,16 +248,12 @@ def explain_text(roles: list[RoleInfo]) -> str:
     """Explain one role, compare two, or list all (one sentence each)."""
     if len(roles) <= 2:
         return "\n\n".join(_described(role) for role in roles)
-    lines = ["Dit zijn de mensen die in de wijk werken:"]
+    lines = [say("explain.all_intro")]
     lines += [f"- {_described(role, short=True)}" for role in roles]
-    lines.append("Vertel mij uw vraag. Dan zoek ik de juiste persoon voor u.")
+    lines.append(say("explain.all_outro"))
     return "\n".join(lines)
-
-
-def which_role_text() -> str:
-    return "Welke persoon zoekt u? Noem bijvoorbeeld de wijkagent, het wijkteam of de opbouwwerker."
 
 
 def unsure_text() -> str:
     """The two-stage fallback's question, above the most likely topics as buttons."""
-    return "Ik weet niet zeker wat u bedoelt. Gaat uw vraag over een van deze onderwerpen?"
+    return say("fallback.unsure")

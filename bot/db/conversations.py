@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Final
 
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text
 from sqlalchemy.engine import make_url
 
+from bot.settings import settings
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_TRACKER_FILE = PROJECT_ROOT / "trackers.db"
 
 ENV_TRACKER_STORE_URL: Final = "WIJKWIJZER_TRACKER_STORE_URL"
 # The variables endpoints.yml reads (unquoted `${VAR}`, the only form Rasa expands).
@@ -26,7 +26,7 @@ DEFAULT_PORTS: Final = {"postgresql": 5432, "mysql": 3306, "mssql": 1433, "oracl
 
 def tracker_store_url() -> str:
     """The configured SQLAlchemy URL of the conversations, or `trackers.db` in the project."""
-    return os.environ.get(ENV_TRACKER_STORE_URL, "").strip() or f"sqlite:///{DEFAULT_TRACKER_FILE}"
+    return settings().tracker_store
 
 
 def tracker_store_settings(url: str | None = None) -> dict[str, str]:

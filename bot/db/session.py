@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import time
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event, select
@@ -13,19 +11,17 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool, StaticPool
 
-from bot.core.constants import DEFAULT_TOPIC_ROUTES, ENV_DATABASE_URL
+from bot.core.constants import DEFAULT_TOPIC_ROUTES
 from bot.core.roles import DEFAULT_ROLES
 from bot.db.migrate import locked_connection, upgrade_connection
 from bot.db.models import Role, RouteRule
 from bot.db.repositories import DataVersionRepository
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_DATABASE_FILE = PROJECT_ROOT / "wijkwijzer.db"
+from bot.settings import settings
 
 
 def database_url() -> str:
     """The configured SQLAlchemy URL, or an SQLite file next to pyproject.toml."""
-    return os.environ.get(ENV_DATABASE_URL, "").strip() or f"sqlite:///{DEFAULT_DATABASE_FILE}"
+    return settings().database
 
 
 def _is_memory_sqlite(url: str) -> bool:

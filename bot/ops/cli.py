@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bot.settings import SettingsError, markdown_table, settings
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SPACY_DIR = PROJECT_ROOT / "build" / "spacy_nl"
 MODELS_DIR = PROJECT_ROOT / "models"
@@ -30,6 +32,11 @@ logger = logging.getLogger("wijkwijzer")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        settings()  # read once, here: a bad value stops us before anything starts
+    except SettingsError as error:
+        print(f"Niet gestart, een instelling klopt niet: {error}", file=sys.stderr)
+        return 2
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -56,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the Rasa server and the action server")
     serve.add_argument("--port", type=int, default=5005)
     serve.add_argument("--actions-port", type=int, default=5055)
-    serve.add_argument("--host", default=os.environ.get("WIJKWIJZER_HOST", "127.0.0.1"))
+    serve.add_argument("--host", default=settings().host)
     serve.add_argument("--web-port", type=int, default=None, help="also serve the demo page")
     serve.add_argument(
         "--staff-port", type=int, default=None, help="also serve the staff workspace"
@@ -69,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--actions-url",
-        default=os.environ.get("WIJKWIJZER_ACTIONS_URL", ""),
+        default=settings().actions_url,
         help="webhook of a separate action server, e.g. http://10.0.0.5:5055/webhook",
     )
     serve.set_defaults(handler=_cmd_serve)
@@ -126,10 +133,43 @@ def _parser() -> argparse.ArgumentParser:
     nlp = commands.add_parser("build-nlp", help="build the Dutch spaCy pipeline")
     nlp.set_defaults(handler=_cmd_build_nlp)
 
+    texts = commands.add_parser(
+        "texts", help="write domain.yml's responses from bot/core/texts (--check: only compare)"
+    )
+    texts.add_argument("--check", action="store_true", help="exit 1 when domain.yml is stale")
+    texts.set_defaults(handler=_cmd_texts)
+
+    listing = commands.add_parser(
+        "settings", help="the environment variables Wijkwijzer reads, as a Markdown table"
+    )
+    listing.set_defaults(handler=_cmd_settings)
+
     from bot.staff.commands import add_staff_parsers  # its imports stay lazy
 
     add_staff_parsers(commands)
     return parser
+
+
+def _cmd_texts(args: argparse.Namespace) -> int:
+    from bot.core.texts import domain_with_responses
+
+    domain = PROJECT_ROOT / "domain.yml"
+    current = domain.read_text(encoding="utf-8")
+    wanted = domain_with_responses(current)
+    if current == wanted:
+        print("domain.yml is bij: de teksten zijn gelijk.")
+        return 0
+    if args.check:
+        print("domain.yml is niet bij: voer `wijkwijzer texts` uit.", file=sys.stderr)
+        return 1
+    domain.write_text(wanted, encoding="utf-8")
+    print("domain.yml: de antwoorden zijn opnieuw geschreven uit bot/core/texts.")
+    return 0
+
+
+def _cmd_settings(args: argparse.Namespace) -> int:
+    print(markdown_table(), end="")
+    return 0
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
@@ -254,8 +294,7 @@ def _rasa() -> str:
 
 def allowed_origins(web_port: int | None) -> list[str]:
     """CORS origins of the Rasa server: the configured ones and the demo page's own."""
-    configured = os.environ.get("WIJKWIJZER_ALLOWED_ORIGINS", "")
-    origins = [origin.strip() for origin in configured.split(",") if origin.strip()]
+    origins = settings().origins
     if web_port:
         origins += [f"http://127.0.0.1:{web_port}", f"http://localhost:{web_port}"]
     return origins

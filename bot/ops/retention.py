@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.conversations import events_table
 from bot.db.models import ProcessedWhatsAppMessage, ReviewDecision
+from bot.settings import settings
 
 ENV_RETENTION_DAYS: Final = "WIJKWIJZER_RETENTION_DAYS"
 DEFAULT_RETENTION_DAYS: Final = 90
@@ -33,7 +33,7 @@ class RetentionError(ValueError):
 
 def retention_days(value: str | None = None) -> int:
     """Days to keep conversations: `value`, else WIJKWIJZER_RETENTION_DAYS, else 90."""
-    raw = (value if value is not None else os.environ.get(ENV_RETENTION_DAYS, "")).strip()
+    raw = (value if value is not None else settings().retention_days).strip()
     if not raw:
         return DEFAULT_RETENTION_DAYS
     try:

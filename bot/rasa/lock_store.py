@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import time
 from collections.abc import AsyncGenerator, Callable
 from contextlib import asynccontextmanager
@@ -34,6 +33,8 @@ import redis
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore
 from rasa.utils.endpoints import EndpointConfig
+
+from bot.settings import settings
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ T = TypeVar("T")
 
 def lock_store_url() -> str:
     """The configured Redis URL, or "" for in-memory locks."""
-    return os.environ.get(ENV_LOCK_STORE_URL, "").strip()
+    return settings().lock_store_url
 
 
 class WijkwijzerLockStore(LockStore):
@@ -72,7 +73,7 @@ class WijkwijzerLockStore(LockStore):
         del endpoint_config
         super().__init__()
         self.url = lock_store_url() if url is None else url
-        prefix = key_prefix or os.environ.get(ENV_LOCK_KEY_PREFIX, "").strip() or DEFAULT_KEY_PREFIX
+        prefix = key_prefix or settings().lock_key_prefix or DEFAULT_KEY_PREFIX
         self.key_prefix = f"{prefix}:lock:"
         self._local = InMemoryLockStore()
         self._redis: redis.Redis | None = None

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from bot.core.texts import say
+
 PAYLOAD_UNAVAILABLE: Final = "unavailable"
 
 REASON_ACTIONS: Final = "actions"  # the action server cannot be reached, or failed
@@ -18,24 +20,18 @@ REASON_SLOW: Final = "slow"  # the action server did not answer in time
 REASON_DATABASE: Final = "database"  # the neighbourhood database is down
 REASON_PROCESSING: Final = "processing"  # the Rasa server could not handle the message
 
-_URGENT: Final = "Is er nu gevaar? Bel dan direct 112."
+
+
+def _text(reason: str) -> str:
+    # Every message ends with the way to 112: an outage must never hide an emergency.
+    if reason == REASON_PROCESSING:
+        return f"{say('outage.processing')} {say('outage.urgent')}"
+    return f"{say('outage.' + reason)} {say('outage.try_again')} {say('outage.urgent')}"
+
+
 TEXTS: Final = {
-    REASON_ACTIONS: (
-        "Sorry, er ging bij ons iets mis. Daardoor kan ik uw vraag nu niet beantwoorden. "
-        f"Probeer het over een paar minuten opnieuw. {_URGENT}"
-    ),
-    REASON_SLOW: (
-        "Sorry, het beantwoorden van uw vraag duurt nu te lang. "
-        f"Probeer het over een paar minuten opnieuw. {_URGENT}"
-    ),
-    REASON_DATABASE: (
-        "Sorry, ik kan de contactgegevens nu even niet opzoeken. "
-        f"Probeer het over een paar minuten opnieuw. {_URGENT}"
-    ),
-    REASON_PROCESSING: (
-        "Sorry, uw bericht is niet goed verwerkt. "
-        f"Stuur het over een paar minuten nog eens. {_URGENT}"
-    ),
+    reason: _text(reason)
+    for reason in (REASON_ACTIONS, REASON_SLOW, REASON_DATABASE, REASON_PROCESSING)
 }
 
 

@@ -25,8 +25,8 @@ import inspect
 import logging
 import os
 import sys
-from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from collections.abc import Sequence
+from typing import Any
 
 from rasa.core.actions.action import Action, ActionExecutionRejection, RemoteAction
 from rasa.core.channels.channel import OutputChannel
@@ -41,35 +41,20 @@ from rasa.shared.exceptions import RasaException
 from sqlalchemy.engine import Engine
 
 from bot.rasa.outage import REASON_ACTIONS, REASON_SLOW, outage_payload, outage_text
+from bot.settings import Settings, settings
 
 logger = logging.getLogger(__name__)
 
-ENV_ACTION_TIMEOUT: Final = "WIJKWIJZER_ACTION_TIMEOUT"
-DEFAULT_ACTION_TIMEOUT: Final = 10.0
-ENV_REQUEST_MAX_SIZE: Final = "WIJKWIJZER_REQUEST_MAX_SIZE"
-# Sanic reads a whole body into memory before any handler runs: keep it small. Rasa's
-# default (Sanic's 100 MB) only matters for uploading models over the API, which we do not.
-DEFAULT_REQUEST_MAX_SIZE: Final = 1024 * 1024
 
 
 def action_timeout() -> float:
-    """Seconds an action may take; the setting, else DEFAULT_ACTION_TIMEOUT."""
-    try:
-        value = float(os.environ.get(ENV_ACTION_TIMEOUT, "") or DEFAULT_ACTION_TIMEOUT)
-    except ValueError:
-        logger.warning(
-            "%s is not a number; using %s s.", ENV_ACTION_TIMEOUT, DEFAULT_ACTION_TIMEOUT
-        )
-        return DEFAULT_ACTION_TIMEOUT
-    return value if value > 0 else DEFAULT_ACTION_TIMEOUT
+    """Seconds an action may take (WIJKWIJZER_ACTION_TIMEOUT, default 10)."""
+    return settings().action_timeout
 
 
 def request_max_size() -> int:
-    try:
-        value = int(os.environ.get(ENV_REQUEST_MAX_SIZE, "") or DEFAULT_REQUEST_MAX_SIZE)
-    except ValueError:
-        return DEFAULT_REQUEST_MAX_SIZE
-    return value if value > 0 else DEFAULT_REQUEST_MAX_SIZE
+    """Largest request body in bytes (WIJKWIJZER_REQUEST_MAX_SIZE, default 1 MiB)."""
+    return settings().request_max_size
 
 
 class CalmAction(Action):
@@ -174,14 +159,14 @@ def install_action_result_validator(action_class: type = RemoteAction) -> bool:
 MIN_SECRET_LENGTH = 16
 
 
-def api_arguments(env: Mapping[str, str]) -> list[str]:
+def api_arguments(config: Settings) -> list[str]:
     """`rasa run` options for the HTTP API (trackers, model): on only with a token or JWT secret.
 
     Rasa's API without either is open to anyone, so it is never enabled that way.
     """
     arguments: list[str] = []
-    token = env.get("WIJKWIJZER_API_TOKEN", "").strip()
-    jwt_secret = env.get("WIJKWIJZER_JWT_SECRET", "").strip()
+    token = config.api_token
+    jwt_secret = config.jwt_secret
     for name, value in (("WIJKWIJZER_API_TOKEN", token), ("WIJKWIJZER_JWT_SECRET", jwt_secret)):
         if value and len(value) < MIN_SECRET_LENGTH:
             print(f"{name} is te kort (minstens {MIN_SECRET_LENGTH} tekens); niet gebruikt.")
@@ -220,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     # Sanic takes SANIC_* settings from the environment when Rasa creates its app.
     os.environ["SANIC_REQUEST_MAX_SIZE"] = str(request_max_size())
     arguments = list(sys.argv[1:] if argv is None else argv)
-    sys.argv = ["rasa", "run", *arguments, *api_arguments(os.environ)]
+    sys.argv = ["rasa", "run", *arguments, *api_arguments(settings())]
     rasa_main()
 
 

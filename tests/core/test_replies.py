@@ -90,7 +90,6 @@ def every_reply() -> Iterator[tuple[str, str]]:
         yield "explain_text", replies.explain_text(ROLES[:count])
     yield "other_address_buttons", replies.other_address_buttons()[0]["title"]
     yield "choose_buurt_text", replies.choose_buurt_text()
-    yield "which_role_text", replies.which_role_text()
     yield "unsure_text", replies.unsure_text()
     yield "capitalise", replies.capitalise("de wijkagent")
 

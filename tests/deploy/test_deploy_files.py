@@ -20,6 +20,7 @@ import yaml
 
 from bot.db.conversations import tracker_store_settings
 from bot.ops.cli import _parser
+from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -39,6 +40,7 @@ DISTRIBUTIONS = {
     "yaml": "PyYAML",
     "redis": "redis",
     "rapidfuzz": "rapidfuzz",
+    "pydantic": "pydantic",
 }
 # Imported only inside functions the action server never calls (training in the workspace).
 NOT_LOADED_BY_THE_ACTION_SERVER = {"spacy"}
@@ -58,6 +60,12 @@ def settings_read_by_code() -> dict[str, set[Path]]:
             where = Path("bot/staff") if "staff_env" in line else path.relative_to(ROOT)
             for name in SETTING_RE.findall(line):
                 found.setdefault(name, set()).add(where)
+    # bot/settings.py declares every setting; those only the workspace reads count as bot/staff.
+    for field in Settings.__fields__.values():
+        if field.field_info.extra.get("workspace_only"):
+            where_read = found.get(field.field_info.extra["env"], set())
+            where_read.discard(Path("bot/settings.py"))
+            where_read.add(Path("bot/staff"))
     # `serve` derives these from WIJKWIJZER_TRACKER_STORE_URL for endpoints.yml.
     for derived in tracker_store_settings("sqlite:///x.db"):
         found.pop(derived, None)

@@ -21,6 +21,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 from bot.rasa.outage import PAYLOAD_UNAVAILABLE, REASON_ACTIONS, REASON_SLOW
 from bot.rasa.server import CalmAction, api_arguments, install_action_result_validator
+from bot.settings import settings
 
 
 class Scripted(Action):
@@ -100,9 +101,13 @@ LONG = "x" * 32
     ],
 )
 def test_the_api_is_only_on_with_a_token_or_jwt_secret(
-    env: dict[str, str], expected: list[str]
+    env: dict[str, str], expected: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert api_arguments(env) == expected
+    for name in ("WIJKWIJZER_API_TOKEN", "WIJKWIJZER_JWT_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert api_arguments(settings()) == expected
 
 
 # -- action results checked by a validator built once -----------------------------------------
