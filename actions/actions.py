@@ -1,4 +1,8 @@
-"""Rasa custom actions: translate between the conversation tracker and bot/'s directory."""
+"""Rasa custom actions: translate between the conversation tracker and bot/.
+
+The actions read the tracker, ask bot/ (the decisions: bot/core/conversation.py and
+bot/directory/conversation.py; the texts: bot/core/replies.py) and send what it answers.
+"""
 
 from __future__ import annotations
 
@@ -14,23 +18,12 @@ from rasa_sdk.types import DomainDict
 from bot.core import replies
 from bot.core.cards import Area, ContactCard, LocationResult, RoleInfo
 from bot.core.constants import (
-    CARD_GEMEENTE,
-    DEFAULT_TOPIC_ROUTES,
-    ENTITY_LOCATION,
-    INTENT_ASK_ROLE_CONTACT,
-    INTENT_EMERGENCY,
-    INTENT_EXPLAIN_ALL_ROLES,
     INTENT_INFORM_LOCATION,
-    METADATA_GEMEENTE,
     PAYLOAD_CONTACT_CARD,
     PAYLOAD_EXPLAIN,
     PAYLOAD_LOCATION,
-    PAYLOAD_ROLE_NAME,
     PAYLOAD_ROUTE,
-    QUESTION_INTENTS,
     SLOT_AREA_CODE,
-    SLOT_AREA_LEVEL,
-    SLOT_AREA_NAME,
     SLOT_GEMEENTE_CODE,
     SLOT_LOCATION,
     SLOT_LOCATION_ATTEMPTS,
@@ -40,20 +33,34 @@ from bot.core.constants import (
     SLOT_ROLE,
     SLOT_SESSION_STARTED_METADATA,
     SLOT_TOPIC,
-    STATUS_AMBIGUOUS,
     STATUS_FOUND,
     STATUS_OUTSIDE,
     STATUS_UNKNOWN,
 )
-from bot.core.location_mentions import question_place
-from bot.core.roles import ROLES_BY_CODE, find_role_mentions
+from bot.core.conversation import (
+    MAX_LOCATION_ATTEMPTS,
+    found_slots,
+    location_mentions,
+    pin,
+    place_gemeente,
+    remembered_area,
+    role_payload,
+    still_asking_location,
+)
 from bot.core.topics import TOPIC_LABELS, top_topics
 from bot.directory import ContactDirectory
-
-# An unrecognised answer gets one more chance; then the bot gives the general number.
-MAX_LOCATION_ATTEMPTS = 2
-# A new question asked instead of an address is taken as a question from this confidence.
-NEW_QUESTION_CONFIDENCE = 0.7
+from bot.directory.conversation import (
+    card_payload,
+    gemeente_to_mention,
+    is_new_question,
+    locate_in_message,
+    precise_enough,
+    question_role,
+    resolve,
+    roles_to_explain,
+    routed_role,
+    serving_gemeente,
+)
 
 
 @functools.lru_cache(maxsize=1)
@@ -84,103 +91,36 @@ def _latest_intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
+def _entities(tracker: Tracker) -> list[dict[str, Any]]:
+    return tracker.latest_message.get("entities") or []
+
+
 def _pin(tracker: Tracker) -> tuple[float, float] | None:
-    """A shared location pin (WhatsApp) arrives as latitude/longitude entities."""
-    values = {
-        entity.get("entity"): entity.get("value")
-        for entity in tracker.latest_message.get("entities") or []
-    }
-    try:
-        return float(values["latitude"]), float(values["longitude"])
-    except (KeyError, TypeError, ValueError):
-        return None
+    return pin(_entities(tracker))
 
 
-def serving_gemeente(directory: ContactDirectory, tracker: Tracker) -> str | None:
-    """The municipality the channel serves: the widget's setting or the WhatsApp number's,
-    sent with each message (or with the first of the session); in a deployment for one
-    municipality, that one."""
-    candidates = [
+def _metadata(tracker: Tracker) -> list[object]:
+    """Where the serving municipality may be: the message's metadata, the session start's."""
+    return [
         tracker.latest_message.get("metadata"),
         tracker.get_slot(SLOT_SESSION_STARTED_METADATA),
     ]
-    for metadata in candidates:
-        if isinstance(metadata, dict) and metadata.get(METADATA_GEMEENTE):
-            area = directory.find_gemeente(metadata[METADATA_GEMEENTE])
-            if area is not None:
-                return area.code
-    only = directory.gemeente(None)
-    return (only.code or None) if only is not None else None
+
+
+def _serving(directory: ContactDirectory, tracker: Tracker) -> str | None:
+    return serving_gemeente(directory, _metadata(tracker))
 
 
 def current_gemeente(directory: ContactDirectory, tracker: Tracker) -> str | None:
     """Whose routing table and role texts apply: where the resident lives, once known."""
-    return tracker.get_slot(SLOT_GEMEENTE_CODE) or serving_gemeente(directory, tracker)
+    return tracker.get_slot(SLOT_GEMEENTE_CODE) or _serving(directory, tracker)
 
 
-def resolve(
+def _resolve(
     directory: ContactDirectory, tracker: Tracker, text: str, *, expecting: bool
 ) -> LocationResult:
-    pin = _pin(tracker)
-    if pin is not None:
-        return directory.resolve_point(*pin)
-    return directory.resolve_location(
-        text, expecting=expecting, prefer_gemeente=serving_gemeente(directory, tracker)
-    )
-
-
-def _location_mentions(tracker: Tracker) -> list[str]:
-    """The places the NLU pipeline found in the latest message (bot/rasa/nlu/location_finder.py)."""
-    return [
-        str(entity.get("value"))
-        for entity in tracker.latest_message.get("entities") or []
-        if entity.get("entity") == ENTITY_LOCATION and entity.get("value")
-    ]
-
-
-def locate_in_message(directory: ContactDirectory, tracker: Tracker, text: str) -> LocationResult:
-    """The place a question is about. With two different places in one message ("ik woon
-    op X maar het gaat om Y") the one the question is about counts; when the words do
-    not tell which, the resident chooses."""
-    mentions = _location_mentions(tracker)
-    if _pin(tracker) is None and len(mentions) >= 2:
-        prefer = serving_gemeente(directory, tracker)
-        results = [directory.resolve_location(m, prefer_gemeente=prefer) for m in mentions]
-        found = [
-            (mention, result)
-            for mention, result in zip(mentions, results, strict=True)
-            if result.status == STATUS_FOUND and result.area is not None
-        ]
-        # A place inside another one named with it ("Weidepad 5 in Rivierstad") is one place.
-        precise = {
-            area.code for area in directory.most_precise([r.area for _, r in found if r.area])
-        }
-        found = [
-            (mention, result)
-            for mention, result in found
-            if result.area and result.area.code in precise
-        ]
-        if len({result.area.code for _, result in found if result.area}) >= 2:
-            chosen = question_place(text, [mention for mention, _ in found])
-            if chosen is not None:
-                return found[chosen][1]
-            areas = tuple(result.area for _, result in found if result.area)
-            return LocationResult(STATUS_AMBIGUOUS, text[:80], None, areas)
-        if len(found) == 1:
-            return found[0][1]
-    return resolve(directory, tracker, text, expecting=False)
-
-
-def remembered_area(directory: ContactDirectory, tracker: Tracker) -> Area | None:
-    """The area found earlier in the conversation, if any."""
-    code = tracker.get_slot(SLOT_AREA_CODE)
-    if not code or tracker.get_slot(SLOT_LOCATION_STATUS) == STATUS_OUTSIDE:
-        return None
-    return Area(
-        code=code,
-        name=tracker.get_slot(SLOT_AREA_NAME) or code,
-        level=tracker.get_slot(SLOT_AREA_LEVEL) or "buurt",
-        gemeente_code=tracker.get_slot(SLOT_GEMEENTE_CODE) or "",
+    return resolve(
+        directory, text, expecting=expecting, pin=_pin(tracker), metadata=_metadata(tracker)
     )
 
 
@@ -203,75 +143,10 @@ def give_card(
         gemeente = directory.gemeente(gemeente_code)
         dispatcher.utter_message(text=replies.no_contact_text(role, area.name, gemeente))
         return
-    send_card(
-        dispatcher,
-        role,
-        card,
-        gemeente_to_mention(directory, tracker, gemeente_code or card.area.gemeente_code),
-        directory,
-        area if remembered else None,
+    mention = gemeente_to_mention(
+        directory, _serving(directory, tracker), gemeente_code or card.area.gemeente_code
     )
-
-
-def routed_role(
-    directory: ContactDirectory, tracker: Tracker, gemeente_code: str | None
-) -> RoleInfo | None:
-    """The role for the conversation's topic in this municipality (its table, its texts).
-
-    A topic routed by the table is routed again where the resident turns out to live; a
-    role the resident named keeps its code.
-    """
-    topic = tracker.get_slot(SLOT_TOPIC)
-    role_code = tracker.get_slot(SLOT_ROLE)
-    if topic in DEFAULT_TOPIC_ROUTES:
-        role_code = directory.role_for_topic(topic, gemeente_code) or role_code
-    return directory.role(role_code, gemeente_code) if role_code else None
-
-
-def gemeente_to_mention(
-    directory: ContactDirectory, tracker: Tracker, gemeente_code: str
-) -> str | None:
-    """The municipality's name when the resident should be told it: another municipality
-    than the one the channel serves, or any one when a deployment serves several."""
-    serving = serving_gemeente(directory, tracker)
-    if serving == gemeente_code or (serving is None and directory.gemeente_count() <= 1):
-        return None
-    gemeente = directory.gemeente(gemeente_code)
-    return gemeente.name if gemeente is not None else None
-
-
-def found_slots(result: LocationResult) -> dict[str, Any]:
-    assert result.area is not None
-    return {
-        SLOT_LOCATION: result.query or result.area.name,
-        SLOT_LOCATION_STATUS: STATUS_FOUND,
-        SLOT_LOCATION_ATTEMPTS: 0,
-        SLOT_LOCATION_OPTIONS: None,
-        SLOT_AREA_CODE: result.area.code,
-        SLOT_AREA_NAME: result.area.name,
-        SLOT_AREA_LEVEL: result.area.level,
-        SLOT_GEMEENTE_CODE: result.area.gemeente_code,
-    }
-
-
-def precise_enough(
-    directory: ContactDirectory, role_code: str | None, result: LocationResult
-) -> LocationResult:
-    """A found wijk or gemeente without contacts of its own for the role is too coarse:
-    the resident is asked for a postcode instead of getting no card."""
-    if result.status != STATUS_FOUND or result.area is None or not role_code:
-        return result
-    if result.area.level == "buurt" or directory.find_contacts(role_code, result.area.code):
-        return result
-    return LocationResult(STATUS_AMBIGUOUS, result.query)
-
-
-def role_payload(role: RoleInfo, payload: dict[str, Any]) -> dict[str, Any]:
-    """A payload with the role's own name added when the municipality renamed the role."""
-    default = ROLES_BY_CODE.get(role.code)
-    if default is not None and default.name != role.name:
-        payload[PAYLOAD_ROLE_NAME] = role.name
-    return payload
+    send_card(dispatcher, role, card, mention, directory, area if remembered else None)
 
 
 def slot_events(values: dict[str, Any]) -> list[EventType]:
@@ -303,18 +178,17 @@ class ActionRouteQuestion(DirectoryAction):
         topic = _latest_intent(tracker) or ""
         text = _latest_text(tracker)
         # A place in the question decides whose routing table applies, so it is read first.
-        located = locate_in_message(self.directory, tracker, text)
-        gemeente_code = (
-            located.area.gemeente_code
-            if located.status == STATUS_FOUND and located.area is not None
-            else current_gemeente(self.directory, tracker)
+        located = locate_in_message(
+            self.directory,
+            text,
+            location_mentions(_entities(tracker)),
+            pin=_pin(tracker),
+            metadata=_metadata(tracker),
         )
-        if topic == INTENT_ASK_ROLE_CONTACT:
-            mentions = find_role_mentions(text)
-            role_code = mentions[0] if mentions else None
-        else:
-            role_code = self.directory.role_for_topic(topic, gemeente_code)
-        role = self.directory.role(role_code, gemeente_code) if role_code else None
+        gemeente_code = place_gemeente(located)
+        if gemeente_code is None:
+            gemeente_code = current_gemeente(self.directory, tracker)
+        role = question_role(self.directory, topic, text, gemeente_code)
         if role is None:
             dispatcher.utter_message(response="utter_which_role")
             return slot_events({SLOT_ROLE: None, SLOT_TOPIC: topic, SLOT_LOCATION_NEEDED: False})
@@ -362,7 +236,7 @@ class ActionRouteQuestion(DirectoryAction):
             dispatcher.utter_message(text=self._problem_text(result))
             return {SLOT_LOCATION_STATUS: STATUS_OUTSIDE}
         if result.status == STATUS_UNKNOWN and not result.postcode_not_found:
-            remembered = remembered_area(self.directory, tracker)
+            remembered = remembered_area(tracker.slots)
             if remembered is not None:
                 give_card(dispatcher, self.directory, tracker, role, remembered, remembered=True)
                 return {}
@@ -402,13 +276,9 @@ class ValidateLocationForm(FormValidationAction):
     ) -> list[str]:
         role_code = tracker.get_slot(SLOT_ROLE)
         role = self.directory.role(role_code) if role_code else None
-        if role is None or not role.needs_location:
-            return []
-        if tracker.get_slot(SLOT_LOCATION_STATUS) == STATUS_OUTSIDE:
-            return []
-        if (tracker.get_slot(SLOT_LOCATION_ATTEMPTS) or 0) >= MAX_LOCATION_ATTEMPTS:
-            return []
-        return domain_slots
+        status = tracker.get_slot(SLOT_LOCATION_STATUS)
+        attempts = tracker.get_slot(SLOT_LOCATION_ATTEMPTS) or 0
+        return domain_slots if still_asking_location(role, status, attempts) else []
 
     async def extract_location(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -421,14 +291,11 @@ class ValidateLocationForm(FormValidationAction):
         if tracker.get_slot("requested_slot") != SLOT_LOCATION:
             return {}
         intent = tracker.latest_message.get("intent") or {}
-        if intent.get("name") in QUESTION_INTENTS and _pin(tracker) is None:
-            looks_like_place = self.directory.resolve_location(_latest_text(tracker))
-            confident = (intent.get("confidence") or 0.0) >= NEW_QUESTION_CONFIDENCE
-            if looks_like_place.status == STATUS_UNKNOWN and confident:
-                return {}
-            if intent.get("name") == INTENT_EMERGENCY:
-                return {}
-        return {SLOT_LOCATION: _latest_text(tracker)}
+        confidence = intent.get("confidence") or 0.0
+        text = _latest_text(tracker)
+        if is_new_question(self.directory, intent.get("name"), confidence, text, pin=_pin(tracker)):
+            return {}
+        return {SLOT_LOCATION: text}
 
     async def validate_location(
         self,
@@ -444,7 +311,7 @@ class ValidateLocationForm(FormValidationAction):
         if slot_value == tracker.get_slot(SLOT_LOCATION) and tracker.get_slot(SLOT_AREA_CODE):
             return {SLOT_LOCATION: slot_value}
         text = slot_value if isinstance(slot_value, str) else ""
-        result = resolve(self.directory, tracker, text, expecting=True)
+        result = _resolve(self.directory, tracker, text, expecting=True)
         result = precise_enough(self.directory, tracker.get_slot(SLOT_ROLE), result)
         dispatcher.utter_message(json_message={PAYLOAD_LOCATION: result.to_payload()})
         if result.status == STATUS_FOUND:
@@ -501,7 +368,9 @@ class ActionGiveContact(DirectoryAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         gemeente_code = current_gemeente(self.directory, tracker)
-        role = routed_role(self.directory, tracker, gemeente_code)
+        role = routed_role(
+            self.directory, tracker.get_slot(SLOT_TOPIC), tracker.get_slot(SLOT_ROLE), gemeente_code
+        )
         if role is None:
             return []
         # Routed again for the municipality where the resident lives: its table may differ.
@@ -512,7 +381,7 @@ class ActionGiveContact(DirectoryAction):
         if not role.needs_location:
             dispatcher.utter_message(text=replies.general_route_text(role.code, gemeente))
             return events
-        area = remembered_area(self.directory, tracker)
+        area = remembered_area(tracker.slots)
         if tracker.get_slot(SLOT_LOCATION_STATUS) != STATUS_FOUND or area is None:
             return events
         give_card(dispatcher, self.directory, tracker, role, area)
@@ -523,21 +392,16 @@ def send_card(
     dispatcher: CollectingDispatcher,
     role: RoleInfo,
     card: ContactCard,
-    gemeente_name: str | None = None,
-    directory: ContactDirectory | None = None,
+    gemeente_name: str | None,
+    directory: ContactDirectory,
     remembered: Area | None = None,
 ) -> None:
     """The contact card, then the question whether it helped (feeds the staff's inbox).
 
-    In a deployment for several municipalities the card also names its municipality, in an
-    extra key beside `area` (whose shape the contract fixes); the text says it when the
-    resident lives in another municipality than the channel serves.
+    `gemeente_name`: the municipality, when the resident lives in another one than the
+    channel serves (`gemeente_to_mention`).
     """
-    payload = role_payload(role, card.to_payload())
-    if directory is not None and directory.gemeente_count() > 1:
-        gemeente = directory.gemeente(card.area.gemeente_code)
-        if gemeente is not None:
-            payload[CARD_GEMEENTE] = {"code": gemeente.code, "name": gemeente.name}
+    payload = card_payload(directory, role, card)
     dispatcher.utter_message(
         text=replies.contact_text(role, card, gemeente_name, remembered) or None,
         buttons=replies.other_address_buttons() if remembered else None,
@@ -559,7 +423,7 @@ class ActionSetLocation(DirectoryAction):
             # The "Ander adres" button: ask for the new place; the answer comes back here.
             dispatcher.utter_message(response="utter_ask_location")
             return []
-        result = resolve(self.directory, tracker, _latest_text(tracker), expecting=True)
+        result = _resolve(self.directory, tracker, _latest_text(tracker), expecting=True)
         dispatcher.utter_message(json_message={PAYLOAD_LOCATION: result.to_payload()})
         if result.status != STATUS_FOUND:
             buttons = location_buttons(option_names(self.directory, result))
@@ -571,7 +435,9 @@ class ActionSetLocation(DirectoryAction):
         slots = found_slots(result)
         assert result.area is not None
         gemeente_code = result.area.gemeente_code
-        role = routed_role(self.directory, tracker, gemeente_code)
+        role = routed_role(
+            self.directory, tracker.get_slot(SLOT_TOPIC), tracker.get_slot(SLOT_ROLE), gemeente_code
+        )
         card = (
             self.directory.find_contacts(role.code, result.area.code)
             if role is not None and role.needs_location
@@ -580,7 +446,9 @@ class ActionSetLocation(DirectoryAction):
         if role is not None and card is not None and card.contacts:
             # Answer the last question again, now for the new place (and its municipality).
             slots[SLOT_ROLE] = role.code
-            mention = gemeente_to_mention(self.directory, tracker, gemeente_code)
+            mention = gemeente_to_mention(
+                self.directory, _serving(self.directory, tracker), gemeente_code
+            )
             send_card(dispatcher, role, card, mention, self.directory)
         else:
             dispatcher.utter_message(text=replies.location_saved_text(result))
@@ -596,13 +464,10 @@ class ActionExplainRoles(DirectoryAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        mentions = find_role_mentions(_latest_text(tracker))
         gemeente_code = current_gemeente(self.directory, tracker)
-        if _latest_intent(tracker) == INTENT_EXPLAIN_ALL_ROLES or not mentions:
-            roles = [role for role in self.directory.roles(gemeente_code) if role.needs_location]
-        else:
-            found = (self.directory.role(code, gemeente_code) for code in mentions[:2])
-            roles = [role for role in found if role]
+        roles = roles_to_explain(
+            self.directory, _latest_intent(tracker), _latest_text(tracker), gemeente_code
+        )
         if not roles:
             dispatcher.utter_message(response="utter_which_role")
             return []
@@ -634,9 +499,9 @@ class ActionDefaultAskAffirmation(DirectoryAction):
             text=replies.unsure_text(),
             buttons=buttons,
         )
-        if not _location_mentions(tracker):
+        if not location_mentions(_entities(tracker)):
             return []
-        located = resolve(self.directory, tracker, _latest_text(tracker), expecting=False)
+        located = _resolve(self.directory, tracker, _latest_text(tracker), expecting=False)
         if located.status != STATUS_FOUND:
             return []
         return slot_events(found_slots(located))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import socket
 import sys
-import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,7 +21,7 @@ sys.path.insert(0, str(ROOT / "tests" / "web"))
 
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
-from bot.ops.demo_server import SiteConfig, make_server  # noqa: E402
+from bot.ops.demo_server import BackgroundSite, SiteConfig  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -74,8 +73,7 @@ def main() -> int:
 
         fake = FakeBot(free_port(), [demo_origin], delay=0.05).start()
         bot_url = fake.url
-    server = make_server("127.0.0.1", demo_port, SiteConfig(bot_url=bot_url.rstrip("/")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = BackgroundSite(SiteConfig(bot_url=bot_url.rstrip("/")), port=demo_port).start()
     args.out.mkdir(parents=True, exist_ok=True)
     try:
         with sync_playwright() as playwright:
@@ -92,8 +90,7 @@ def main() -> int:
                 context.close()
             browser.close()
     finally:
-        server.shutdown()
-        server.server_close()
+        server.stop()
         if fake:
             fake.stop()
     return 0

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
-from rapidfuzz.distance import OSA
+from bot.core.text import normalize_name, normalize_text
 
 # Longer messages are cut before parsing: a resident's location never needs more, and
 # it bounds the work that hostile input can cause.
@@ -160,8 +159,6 @@ _NOT_POSTCODE_AFTER = frozenset(
 # Only these make a year-like number (1900-2099) count as a postcode in a question.
 _POSTCODE_CUES = frozenset({"postcode", "pc", "postcodegebied"})
 
-_ARTICLES = frozenset({"de", "het", "t"})
-
 # Abbreviations in street names, expanded the same way on both sides of a lookup.
 _STREET_ABBREVIATIONS = {
     "burg": "burgemeester",
@@ -219,7 +216,6 @@ STREET_SUFFIXES = (
 )
 
 _WORD_RE = re.compile(r"[^\W_]+")
-_NON_ALNUM_RE = re.compile(r"[\W_]+")
 _PC6_RE = re.compile(r"(?<!\w)([1-9][0-9]{3})([ \t\u00a0]?)([A-Za-z]{2})(?!\w)")
 _PC4_RE = re.compile(r"(?<![\w.,/€+:-])([1-9][0-9]{3})(?!\w|[.,:/-]\d)")
 # A house number: digits, then an optional letter ("12a", "12 A") or suffix ("12-2").
@@ -233,30 +229,6 @@ _POSTCODE_FULL_RE = re.compile(r"[1-9][0-9]{3}[A-Z]{2}")
 _HOUSE_NUMBER_FULL_RE = re.compile(
     r"\s*(\d{1,5})(?:\s*[-/]\s*([0-9A-Za-z]{1,6})|\s*([A-Za-z][0-9A-Za-z]{0,5}))?\s*"
 )
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics: 'Buurtcoördinator' -> 'buurtcoordinator'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def normalize_text(text: str) -> str:
-    """Folded words separated by single spaces; punctuation and symbols dropped."""
-    return _NON_ALNUM_RE.sub(" ", fold(text)).strip()
-
-
-def normalize_name(name: str) -> str:
-    """Key for buurt, wijk and gemeente names: folded, without a leading article."""
-    words = normalize_text(name).split()
-    while len(words) > 1 and words[0] in _ARTICLES:
-        words = words[1:]
-    return " ".join(words)
-
-
-def name_key(name: str) -> str:
-    """Name key without spaces, so 'Kade kwartier' and 'Kadekwartier' are the same name."""
-    return normalize_name(name).replace(" ", "")
 
 
 def normalize_street(street: str) -> str:
@@ -290,14 +262,6 @@ def parse_house_number(text: str) -> tuple[int, str] | None:
     if number < 1:
         return None
     return number, (match.group(2) or match.group(3) or "").lower()
-
-
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Edit distance with adjacent transpositions, capped: anything above `limit` is limit+1.
-
-    Optimal string alignment distance (a transposition counts once, no edits inside it).
-    """
-    return int(OSA.distance(a, b, score_cutoff=limit))
 
 
 @dataclass(frozen=True)
@@ -385,10 +349,8 @@ def find_pc4s(text: str, postcodes: list[PostcodeCandidate] | None = None) -> li
     for match in _PC4_RE.finditer(text):
         if any(start <= match.start() < end for start, end in taken):
             continue
-        before = _NON_ALNUM_RE.sub(" ", fold(text[max(0, match.start() - 40) : match.start()]))
-        after = _NON_ALNUM_RE.sub(" ", fold(text[match.end() : match.end() + 40]))
-        before_words = before.split()
-        after_words = after.split()
+        before_words = normalize_text(text[max(0, match.start() - 40) : match.start()]).split()
+        after_words = normalize_text(text[match.end() : match.end() + 40]).split()
         previous = before_words[-1] if before_words else ""
         following = after_words[0] if after_words else ""
         cued = previous in _POSTCODE_CUES

@@ -20,9 +20,9 @@ from bot.core.location import (
     find_pc4s,
     find_postcodes,
     find_street_numbers,
-    fold,
 )
 from bot.core.roles import find_role_mentions, words_besides_roles
+from bot.core.text import fold
 
 # What the classifier sees instead of a place: one token that no resident writes.
 PLACEHOLDER = "plaatsxx"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.core.constants import ROUTE_CODES
-from bot.core.location import edit_distance, fold
+from bot.core.text import edit_distance, fold
 
 
 @dataclass(frozen=True)

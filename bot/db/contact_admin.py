@@ -6,7 +6,6 @@ version, so the action server (another process) sees it at its next lookup.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
@@ -15,13 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.core.constants import LEVEL_BUURT, LEVEL_GEMEENTE, LEVEL_WIJK
+from bot.core.text import caseless, fold_words
 from bot.db.audit import record_change
 from bot.db.contact_fields import (
     FIELD_LABELS,
     MAX_LENGTHS,
     email_problem,
     has_control_characters,
-    name_key,
     phone_problem,
 )
 from bot.db.models import Buurt, Contact, ContactArea, Gemeente, Role, Wijk
@@ -191,12 +190,6 @@ class AreaCatalogue:
         ]
 
 
-def fold(text: str) -> str:
-    """Case and accents ignored, for searching: 'Coördinator' finds 'coordinator'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
-
-
 @dataclass(frozen=True)
 class ContactView:
     id: int
@@ -243,7 +236,7 @@ class ContactAdmin:
         """(code, Dutch name) of every role, by name."""
         with self._session_factory() as session:
             roles = session.scalars(select(Role)).all()
-        return sorted(((role.code, role.name) for role in roles), key=lambda r: fold(r[1]))
+        return sorted(((role.code, role.name) for role in roles), key=lambda r: fold_words(r[1]))
 
     def catalogue(self) -> AreaCatalogue:
         with self._session_factory() as session:
@@ -292,7 +285,7 @@ class ContactAdmin:
             # Who serves this area: contacts of the area itself or of a larger one around it.
             around = catalogue.containing(wanted.area.strip().upper())
             views = [view for view in views if around & set(view.values.areas)]
-        words = fold(wanted.text).split()
+        words = fold_words(wanted.text).split()
         if words:
             served = _served_by_word(words, catalogue)
             views = [
@@ -306,9 +299,9 @@ class ContactAdmin:
         return sorted(
             views,
             key=lambda view: (
-                fold(view.gemeente_name),
-                fold(view.role_name),
-                fold(view.values.name),
+                fold_words(view.gemeente_name),
+                fold_words(view.role_name),
+                fold_words(view.values.name),
             ),
         )
 
@@ -381,7 +374,7 @@ def _served_by_word(words: list[str], catalogue: AreaCatalogue) -> dict[str, set
     """
     served: dict[str, set[str]] = {word: set() for word in words}
     for option in catalogue.areas.values():
-        text = fold(f"{option.name} {option.code}")
+        text = fold_words(f"{option.name} {option.code}")
         for word in words:
             if word in text:
                 served[word] |= catalogue.containing(option.code)
@@ -401,7 +394,7 @@ def _haystack(view: ContactView, catalogue: AreaCatalogue) -> str:
         *values.areas,
         *(catalogue.name(code) for code in values.areas),
     ]
-    return fold(" | ".join(parts))
+    return fold_words(" | ".join(parts))
 
 
 def _clean(value: Any) -> str:
@@ -496,9 +489,9 @@ def _duplicate(session: Session, values: ContactValues, contact_id: int | None) 
         Contact.role_code == values.role_code,
         Contact.active.is_(True),
     )
-    key = name_key(values.name)
+    key = caseless(values.name)
     return any(
-        other_id != contact_id and name_key(name) == key
+        other_id != contact_id and caseless(name) == key
         for other_id, name in session.execute(query)
     )
 

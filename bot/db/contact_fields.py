@@ -71,8 +71,3 @@ def length_problems(values: dict[str, str]) -> list[str]:
 def has_control_characters(text: str) -> bool:
     """Invisible characters (other than a plain space) have no place in a contact card."""
     return any(unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") for char in text)
-
-
-def name_key(name: str) -> str:
-    """A name as compared between an upload and the database: case and spacing ignored."""
-    return " ".join(name.casefold().split())

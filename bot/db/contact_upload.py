@@ -25,6 +25,7 @@ from typing import Any, Final
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.core.text import caseless
 from bot.db.audit import record_change
 from bot.db.contact_admin import (
     ContactValues,
@@ -32,7 +33,7 @@ from bot.db.contact_admin import (
     differences,
     write_values,
 )
-from bot.db.contact_fields import FIELD_LABELS, name_key
+from bot.db.contact_fields import FIELD_LABELS
 from bot.db.importer import (
     ADRESSEN_FILE,
     BUURTEN_FILE,
@@ -190,11 +191,11 @@ def match_contacts(
     """
     waiting: dict[tuple[str, str, str], list[tuple[int, ContactValues]]] = {}
     for contact_id, values in sorted(existing, key=lambda item: (not item[1].active, item[0])):
-        key = (values.gemeente_code, values.role_code, name_key(values.name))
+        key = (values.gemeente_code, values.role_code, caseless(values.name))
         waiting.setdefault(key, []).append((contact_id, values))
     result: list[tuple[int | None, ContactValues | None, ContactValues]] = []
     for values in incoming:
-        key = (values.gemeente_code, values.role_code, name_key(values.name))
+        key = (values.gemeente_code, values.role_code, caseless(values.name))
         candidates = waiting.get(key)
         if candidates:
             contact_id, before = candidates.pop(0)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import (
     delete,
@@ -15,6 +15,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from bot.core.geo import (
+    GeoJSONError,
     GeometryError,
     Shape,
     bounding_box,
@@ -24,8 +25,10 @@ from bot.core.geo import (
     distance_to_shape_m,
     first_position,
     iter_features,
+    join_shapes,
     parse_geometry,
     point_in_shape,
+    read_crs,
     shape_from_geojson,
     shape_to_geojson,
 )
@@ -76,46 +79,29 @@ def import_geojson(
     in `crs` or its numbers are clearly metres.
     """
     problems: list[tuple[int, str]] = []
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-        collection = json.loads(text)
-    except UnicodeDecodeError:
-        raise GeometryImportFailed([(0, "het bestand is geen UTF-8.")]) from None
-    except json.JSONDecodeError as error:
-        raise GeometryImportFailed([(error.lineno, f"geen geldige JSON ({error.msg}).")]) from None
-    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
-        raise GeometryImportFailed([(1, "het bestand is geen GeoJSON FeatureCollection.")])
-
     codes = set(buurt_codes)
     gemeente_parts = {code[2:6] for code in codes}
-    rd = declares_rd(collection) or _numbers_look_like_metres(collection)
     shapes: dict[str, Shape] = {}
     skipped = 0
-    try:
-        features = list(iter_features(text))
-    except ValueError as error:
-        raise GeometryImportFailed([(0, str(error))]) from None
-    for line, feature in features:
-        if not isinstance(feature, dict):
-            problems.append((line, "dit element van 'features' is geen Feature."))
-            continue
-        code = _buurt_code(feature)
-        if code is None:
-            problems.append((line, "de eigenschap 'buurtcode' ontbreekt."))
-            continue
-        if code not in codes:
-            if code[2:6] in gemeente_parts:
-                problems.append((line, f"buurtcode {code} staat niet in buurten.csv."))
-            else:
-                skipped += 1
-            continue
+    # Streamed twice (the `crs` member may follow the features), never held whole.
+    with Path(path).open("rb") as raw:
         try:
-            shape = parse_geometry(feature.get("geometry"), rd=rd)
-        except GeometryError as error:
-            problems.append((line, f"buurt {code}: {error}"))
-            continue
-        # One buurt in several features (islands exported apart) becomes one shape.
-        shapes[code] = shapes.get(code, ()) + shape
+            rd: bool | None = declares_rd(read_crs(raw)) or None
+            raw.seek(0)
+            for line, feature in iter_features(raw):
+                if rd is None:
+                    # Without a `crs`, the first coordinate pair tells: metres are RD New.
+                    geometry = feature.get("geometry") if isinstance(feature, dict) else None
+                    position = first_position(geometry)
+                    if position is not None:
+                        rd = abs(position[0]) > 180 or abs(position[1]) > 90
+                problem = _add_feature(shapes, feature, codes, gemeente_parts, bool(rd))
+                if problem == _SKIPPED:
+                    skipped += 1
+                elif problem:
+                    problems.append((line, problem))
+        except GeoJSONError as error:
+            raise GeometryImportFailed([(error.line, str(error))]) from None
     if problems:
         raise GeometryImportFailed(problems)
 
@@ -140,6 +126,35 @@ def import_geojson(
     return GeometryImportReport(shapes=len(shapes), skipped=skipped)
 
 
+_SKIPPED = "skipped"
+
+
+def _add_feature(
+    shapes: dict[str, Shape],
+    feature: Any,
+    codes: set[str],
+    gemeente_parts: set[str],
+    rd: bool,
+) -> str | None:
+    """Adds the feature's outline to `shapes`; a Dutch problem, _SKIPPED, or None."""
+    if not isinstance(feature, dict):
+        return "dit element van 'features' is geen Feature."
+    code = _buurt_code(feature)
+    if code is None:
+        return "de eigenschap 'buurtcode' ontbreekt."
+    if code not in codes:
+        if code[2:6] in gemeente_parts:
+            return f"buurtcode {code} staat niet in buurten.csv."
+        return _SKIPPED
+    try:
+        shape = parse_geometry(feature.get("geometry"), rd=rd)
+    except GeometryError as error:
+        return f"buurt {code}: {error}"
+    # One buurt in several features (islands exported apart) becomes one shape.
+    shapes[code] = join_shapes(shapes[code], shape) if code in shapes else shape
+    return None
+
+
 def _buurt_code(feature: dict) -> str | None:
     properties = feature.get("properties")
     if not isinstance(properties, dict):
@@ -151,16 +166,6 @@ def _buurt_code(feature: dict) -> str | None:
     return None
 
 
-def _numbers_look_like_metres(collection: dict) -> bool:
-    features = collection.get("features")
-    for feature in features if isinstance(features, list) else []:
-        position = first_position(feature.get("geometry") if isinstance(feature, dict) else None)
-        if position is not None:
-            x, y = position
-            return abs(x) > 180 or abs(y) > 90
-    return False
-
-
 def has_geometry(session: Session) -> bool:
     """Whether any buurt outline is loaded (the table may not even exist yet)."""
     if not inspect(session.connection()).has_table(BuurtShape.__tablename__):
@@ -169,7 +174,12 @@ def has_geometry(session: Session) -> bool:
 
 
 def find_buurt_at(session: Session, lat: float, lon: float) -> str | None:
-    """The code of the buurt the point lies in, or of one within SNAP_DISTANCE_M of it."""
+    """The code of the buurt the point lies in, or of one within SNAP_DISTANCE_M of it.
+
+    The bounding-box columns are the spatial index: they leave one to four outlines to
+    test. A shapely STRtree would need every outline in every process's memory (a
+    national map: hundreds of MB) to save a query that takes well under a millisecond.
+    """
     candidates = session.execute(
         select(BuurtShape.buurt_code, BuurtShape.geometry).where(
             BuurtShape.min_lat <= lat + _SNAP_DEGREES,

@@ -2,24 +2,26 @@
 
     python -m bot.ops.demo_server --host 127.0.0.1 --port 8080 --bot-url http://127.0.0.1:5005
 
-Pages come from bot/ops/demo/, the widget bundle from web/dist/ (``npm --prefix web run
-build``). Blocking; stops cleanly on SIGTERM and SIGINT.
+Pages come from bot/ops/demo/ (Jinja2 templates: `{{ bot_url }}`), the widget bundle from
+web/dist/ (``npm --prefix web run build``). aiohttp, as the staff workspace. Blocking; stops
+cleanly on SIGTERM and SIGINT.
 """
 
 from __future__ import annotations
 
 import argparse
-import html
+import asyncio
 import logging
 import signal
 import sys
+import threading
 from dataclasses import dataclass
-from functools import partial
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import FrameType
+from typing import Final
 from urllib.parse import unquote, urlsplit
+
+import jinja2
+from aiohttp import web
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +29,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 WIDGET_DIR = PROJECT_ROOT / "web" / "dist"
 WIDGET_PREFIX = "/widget/"
-BOT_URL_PLACEHOLDER = "{{ bot_url }}"
+ALLOWED_METHODS: Final = ("GET", "HEAD")
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -76,6 +78,7 @@ def security_headers(bot_url: str) -> dict[str, str]:
         "Cross-Origin-Opener-Policy": "same-origin",
         # The demo is for development: always serve the latest build.
         "Cache-Control": "no-cache",
+        "Server": "WijkwijzerDemo",
     }
 
 
@@ -84,6 +87,10 @@ class SiteConfig:
     bot_url: str
     demo_dir: Path = DEMO_DIR
     widget_dir: Path = WIDGET_DIR
+
+
+CONFIG: Final = web.AppKey("config", SiteConfig)
+PAGES: Final = web.AppKey("pages", jinja2.Environment)
 
 
 def _inside(root: Path, relative: str) -> Path | None:
@@ -95,89 +102,106 @@ def _inside(root: Path, relative: str) -> Path | None:
     return candidate
 
 
-class DemoRequestHandler(BaseHTTPRequestHandler):
-    server_version = "WijkwijzerDemo"
-    sys_version = ""
+def create_app(config: SiteConfig) -> web.Application:
+    app = web.Application()
+    app[CONFIG] = config
+    # Pages are templates for the bot URL only; autoescape keeps a quote in it harmless.
+    # The loader checks modification times, so an edited page shows on the next reload.
+    app[PAGES] = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(config.demo_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    headers = security_headers(config.bot_url)
 
-    def __init__(self, *args, config: SiteConfig, **kwargs) -> None:
-        self.config = config
-        super().__init__(*args, **kwargs)
+    async def add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
+        response.headers.update(headers)
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        self._serve(send_body=True)
+    # Every response, the 404 and 405 as well. aiohttp types this signal wrongly.
+    app.on_response_prepare.append(add_security_headers)  # type: ignore[arg-type]
+    # One catch-all route: a path the router does not know must still get the headers and
+    # the same plain 404, and every method but GET and HEAD the same 405.
+    app.router.add_route("*", "/{path:.*}", serve_file)
+    return app
 
-    def do_HEAD(self) -> None:  # noqa: N802
-        self._serve(send_body=False)
 
-    def _not_allowed(self) -> None:
-        self._send(
-            HTTPStatus.METHOD_NOT_ALLOWED,
-            b"Method not allowed\n",
-            ".txt",
-            True,
-            extra={"Allow": "GET, HEAD"},
-        )
+def _plain(status: int, text: str, **headers: str) -> web.Response:
+    return web.Response(
+        status=status,
+        body=text.encode(),
+        headers={"Content-Type": CONTENT_TYPES[".txt"], **headers},
+    )
 
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_allowed  # noqa: N815
 
-    def _resolve(self) -> Path | None:
-        path = unquote(urlsplit(self.path).path)
-        if path.startswith(WIDGET_PREFIX):
-            return _inside(self.config.widget_dir, path[len(WIDGET_PREFIX) :])
-        if path.endswith("/"):
-            path += "index.html"
-        return _inside(self.config.demo_dir, path.lstrip("/"))
+def _resolve(config: SiteConfig, raw_path: str) -> Path | None:
+    # The raw path, decoded here: a "%2e%2e" must meet the same check as a "..".
+    path = unquote(urlsplit(raw_path).path)
+    if path.startswith(WIDGET_PREFIX):
+        return _inside(config.widget_dir, path[len(WIDGET_PREFIX) :])
+    if path.endswith("/"):
+        path += "index.html"
+    return _inside(config.demo_dir, path.lstrip("/"))
 
-    def _serve(self, send_body: bool) -> None:
-        file = self._resolve()
-        if file is None or file.suffix not in CONTENT_TYPES:
-            self._send(HTTPStatus.NOT_FOUND, b"Niet gevonden\n", ".txt", send_body)
-            return
+
+async def serve_file(request: web.Request) -> web.StreamResponse:
+    if request.method not in ALLOWED_METHODS:
+        return _plain(405, "Method not allowed\n", Allow=", ".join(ALLOWED_METHODS))
+    config = request.app[CONFIG]
+    file = _resolve(config, request.raw_path)
+    if file is None or file.suffix not in CONTENT_TYPES:
+        return _plain(404, "Niet gevonden\n")
+    if file.suffix == ".html":
+        page = file.relative_to(config.demo_dir.resolve()).as_posix()
+        body = request.app[PAGES].get_template(page).render(bot_url=config.bot_url).encode()
+    else:
         body = file.read_bytes()
-        if file.suffix == ".html":
-            bot_url = html.escape(self.config.bot_url, quote=True)
-            body = body.replace(BOT_URL_PLACEHOLDER.encode(), bot_url.encode())
-        self._send(HTTPStatus.OK, body, file.suffix, send_body)
-
-    def _send(
-        self,
-        status: HTTPStatus,
-        body: bytes,
-        suffix: str,
-        send_body: bool,
-        extra: dict[str, str] | None = None,
-    ) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", CONTENT_TYPES[suffix])
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in {**security_headers(self.config.bot_url), **(extra or {})}.items():
-            self.send_header(name, value)
-        self.end_headers()
-        if send_body:
-            self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        log.debug("%s - %s", self.address_string(), format % args)
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPES[file.suffix]})
 
 
-class _Stop(Exception):
-    """Raised from the signal handler to leave serve_forever() in the main thread."""
+class BackgroundSite:
+    """The demo site on its own event loop in a daemon thread (tests, screenshot scripts).
+
+    `start()` returns once the site listens; `port` is the real one when asked for port 0.
+    """
+
+    def __init__(self, config: SiteConfig, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.config, self.host, self.port = config, host, port
+        self._loop = asyncio.new_event_loop()
+        self._runner = web.AppRunner(create_app(config), access_log=None)
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+
+    @property
+    def origin(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> BackgroundSite:
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(timeout=30)
+        return self
+
+    async def _start(self) -> None:
+        await self._runner.setup()
+        await web.TCPSite(self._runner, self.host, self.port).start()
+        self.port = self._runner.addresses[0][1]
+
+    def stop(self) -> None:
+        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(timeout=30)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=30)
+        self._loop.close()
 
 
-def make_server(host: str, port: int, config: SiteConfig) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer((host, port), partial(DemoRequestHandler, config=config))
-    server.daemon_threads = True
-    return server
-
-
-def serve(host: str, port: int, config: SiteConfig) -> None:
-    server = make_server(host, port, config)
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        raise _Stop
-
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-    port = server.server_address[1]  # the real one when asked for port 0
+async def serve(host: str, port: int, config: SiteConfig, verbose: bool = False) -> None:
+    """Serve until SIGTERM or SIGINT."""
+    runner = web.AppRunner(create_app(config), access_log=log if verbose else None)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    port = runner.addresses[0][1]  # the real one when asked for port 0
     print(f"Demo page: http://{host}:{port}/  (bot: {config.bot_url})", flush=True)
     if not (config.widget_dir / "wijkwijzer-widget.js").is_file():
         print(
@@ -187,13 +211,11 @@ def serve(host: str, port: int, config: SiteConfig) -> None:
             flush=True,
         )
     try:
-        server.serve_forever(poll_interval=0.2)
-    except _Stop:
-        pass
+        await stop.wait()
     finally:
-        server.server_close()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+        await runner.cleanup()
     print("Demo page stopped.", flush=True)
 
 
@@ -228,11 +250,8 @@ def main(argv: list[str] | None = None) -> int:
         origin_of(bot_url)
     except ValueError as error:
         parser.error(str(error))
-    serve(
-        args.host,
-        args.port,
-        SiteConfig(bot_url=bot_url, demo_dir=args.demo_dir, widget_dir=args.widget_dir),
-    )
+    config = SiteConfig(bot_url=bot_url, demo_dir=args.demo_dir, widget_dir=args.widget_dir)
+    asyncio.run(serve(args.host, args.port, config, verbose=args.verbose))
     return 0
 
 

@@ -18,10 +18,10 @@ from bot.core.emergency import (
     TYPOS,
     EmergencyVerdict,
     Level,
-    _one_edit_apart,
     assess,
     normalise,
 )
+from bot.core.text import one_edit_apart
 
 ACUTE = [
     # fire
@@ -173,7 +173,7 @@ ACUTE = [
     "inbrekers bij de buren bel de politie",
 ]
 
-# The borderline decisions documented at the top of bot/core/emergency.py.
+# The borderline decisions documented at the top of bot/core/emergency/assessment.py.
 BORDERLINE_ACUTE = [
     "wat moet ik doen bij gaslucht?",
     "wat moet ik doen bij brand in huis",
@@ -520,7 +520,7 @@ def test_normalise(raw: str, expected: str) -> None:
     ],
 )
 def test_one_edit_apart(a: str, b: str, expected: bool) -> None:
-    assert _one_edit_apart(a, b) is expected
+    assert one_edit_apart(a, b) is expected
 
 
 def test_typo_table_points_at_words_the_patterns_use() -> None:

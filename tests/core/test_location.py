@@ -7,16 +7,13 @@ import time
 import pytest
 
 from bot.core.location import (
-    edit_distance,
     find_name_candidates,
     find_pc4s,
     find_postcodes,
     find_street_numbers,
     looks_like_street,
-    normalize_name,
     normalize_postcode,
     normalize_street,
-    normalize_text,
     parse_house_number,
     parse_location,
 )
@@ -163,12 +160,7 @@ def test_parse_house_number(text: str, expected: tuple[int, str] | None) -> None
     assert parse_house_number(text) == expected
 
 
-def test_normalisation() -> None:
-    assert normalize_text("  Buurtcoördinator!  ") == "buurtcoordinator"
-    assert normalize_name("De Weiden") == "weiden"
-    assert normalize_name("'t Zand") == "zand"
-    assert normalize_name("'s-Hertogenbosch") == "s hertogenbosch"
-    assert normalize_name("Het") == "het"
+def test_street_normalisation() -> None:
     assert normalize_street("Burg. de Withstraat") == "burgemeester de withstraat"
     assert normalize_street("Dr. Schaepmanstraat") == "doctor schaepmanstraat"
 
@@ -192,22 +184,6 @@ def test_name_candidates_do_not_run_across_punctuation() -> None:
 )
 def test_looks_like_street(norm: str, street: bool) -> None:
     assert looks_like_street(norm) is street
-
-
-@pytest.mark.parametrize(
-    ("a", "b", "limit", "distance"),
-    [
-        ("parkzicht", "parkzicht", 1, 0),
-        ("buurtcoordinater", "buurtcoordinator", 1, 1),
-        ("jongerewerker", "jongerenwerker", 1, 1),
-        ("weiden", "wieden", 1, 1),
-        ("binnenstaat", "binnenstad", 2, 2),
-        ("kerkbuurt", "kerkstraat", 2, 3),
-        ("abc", "abcdef", 2, 3),
-    ],
-)
-def test_edit_distance(a: str, b: str, limit: int, distance: int) -> None:
-    assert edit_distance(a, b, limit) == distance
 
 
 @pytest.mark.parametrize(

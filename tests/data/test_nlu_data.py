@@ -139,7 +139,7 @@ def test_no_training_example_is_a_near_copy_of_a_public_eval_sentence() -> None:
 
 
 def test_staff_see_a_dutch_label_for_every_intent() -> None:
-    from bot.staff.app import topic_label
+    from bot.staff.labels import topic_label
 
     domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
     unlabelled = [intent for intent in domain["intents"] if topic_label(intent) == intent]

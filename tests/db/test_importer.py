@@ -12,7 +12,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import importer
-from bot.db.importer import ImportFailed, ImportProblem, import_directory
+from bot.db.importer import ImportFailed, ImportProblem, import_directory, validation, writing
 from bot.db.models import Address, Buurt, Contact, ContactArea, Gemeente, Role, Wijk
 from bot.directory import ContactDirectory
 
@@ -455,7 +455,7 @@ def test_a_failure_while_writing_rolls_everything_back(
         raise RuntimeError("disk full")
 
     # The last step of the write: everything before it has been deleted and inserted.
-    monkeypatch.setattr(importer, "import_shapes", fail)
+    monkeypatch.setattr(writing, "import_shapes", fail)
     with pytest.raises(RuntimeError):
         import_directory(source, session_factory)
 
@@ -571,7 +571,9 @@ def test_reads_the_cbs_postcode_huisnummer_file(
     separator: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(importer, "BATCH_SIZE", 2)
+    # Several batches, both of adressen.csv and of the streamed CBS file.
+    monkeypatch.setattr(writing, "BATCH_SIZE", 2)
+    monkeypatch.setattr(validation, "BATCH_SIZE", 2)
     rows = [
         "8101AA;4;91000101;910001;9100",  # already in adressen.csv: keeps its street
         "8101AE;1;91000101;910001;9100",
@@ -657,7 +659,7 @@ def test_a_problem_late_in_the_cbs_file_leaves_the_database_as_it_was(
     import_directory(voorbeeld_dir, session_factory)
     before = snapshot(session_factory)
     # Small batches: several have been written when the bad row comes along.
-    monkeypatch.setattr(importer, "BATCH_SIZE", 1)
+    monkeypatch.setattr(validation, "BATCH_SIZE", 1)
     good = [f"8101AE;{number};91000101;910001;9100" for number in range(1, 6)]
     path = _pc6hnr(source, [*good, "8101AE;6;91000101;910001;XX", "8101AE;7;91000101;910001;9100"])
 

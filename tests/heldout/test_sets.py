@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from bot.core.constants import EMERGENCY_ROUTE, ROUTE_CODES
-from bot.core.location import normalize_text
+from bot.core.text import normalize_text
 
 HELDOUT_DIR = Path(__file__).parent
 PROJECT_ROOT = HELDOUT_DIR.parents[1]

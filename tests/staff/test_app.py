@@ -12,8 +12,8 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy.orm import sessionmaker
 from staff_support import CSRF, STAFF_NAME, STAFF_PASSWORD, csrf_of, sign_in
 
-from bot.staff.app import COOKIE_NAME, CSP
 from bot.staff.commands import cmd_staff_user_add
+from bot.staff.pages.security import COOKIE_NAME, CSP
 from bot.staff.users import check_sign_in
 
 GET_PAGES = ["/", "/inbox", "/inbox?route=melding", "/inbox/1", "/inbox/999"]

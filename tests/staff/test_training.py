@@ -35,7 +35,7 @@ from bot.staff.training import (
     evaluation_path,
     is_worse_on_conversations,
 )
-from bot.staff.training_pages import compare
+from bot.staff.training_runs import compare
 
 
 def _closed_port() -> int:

@@ -7,16 +7,15 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.ops.demo_server import (
+    BackgroundSite,
     SiteConfig,
     content_security_policy,
-    make_server,
     origin_of,
 )
 
@@ -36,11 +35,9 @@ def site(tmp_path: Path) -> Iterator[tuple[str, int]]:
     (widget / "wijkwijzer-widget.js").write_text("console.log(1)")
     (tmp_path / "secret.txt").write_text("secret")
     config = SiteConfig(bot_url='http://127.0.0.1:5999/"x', demo_dir=demo, widget_dir=widget)
-    server = make_server("127.0.0.1", 0, config)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield "127.0.0.1", server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    server = BackgroundSite(config).start()
+    yield "127.0.0.1", server.port
+    server.stop()
 
 
 def fetch(site: tuple[str, int], path: str, method: str = "GET") -> http.client.HTTPResponse:
@@ -78,7 +75,7 @@ def test_pages_carry_security_headers_and_the_escaped_bot_url(site) -> None:
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert response.headers["X-Frame-Options"] == "DENY"
     assert "Set-Cookie" not in response.headers
-    assert response.body == b'<script data-bot-url="http://127.0.0.1:5999/&quot;x"></script>'
+    assert response.body == b'<script data-bot-url="http://127.0.0.1:5999/&#34;x"></script>'
 
 
 def test_widget_and_assets_are_served_with_their_types(site) -> None:

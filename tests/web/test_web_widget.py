@@ -3,7 +3,6 @@ fake REST bot that answers with the payloads of CONTRACT.md section 2."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
@@ -26,7 +25,7 @@ from widget_helpers import (  # noqa: E402
     wait_until_idle,
 )
 
-from bot.ops.demo_server import SiteConfig, make_server  # noqa: E402
+from bot.ops.demo_server import BackgroundSite, SiteConfig  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -350,13 +349,10 @@ def test_settings_object_and_english_interface(
         '<!doctype html><html lang="en"><head><title>Test</title></head><body>'
         f"<main><h1>Test</h1></main>{snippet}{snippet}</body></html>"
     )
-    server = make_server(
-        "127.0.0.1",
-        0,
-        SiteConfig(bot_url=fake_bot.url, demo_dir=tmp_path, widget_dir=widget_bundle),
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    server = BackgroundSite(
+        SiteConfig(bot_url=fake_bot.url, demo_dir=tmp_path, widget_dir=widget_bundle)
+    ).start()
+    origin = server.origin
     fake_bot.allowed_origins.add(origin)
     try:
         page.goto(origin + "/")
@@ -371,8 +367,7 @@ def test_settings_object_and_english_interface(
         ask(page, "Er wordt vaak ingebroken, ik wil de inbraak melden")
         expect(page.locator(".ww-route")).to_contain_text("neighbourhood police officer")
     finally:
-        server.shutdown()
-        server.server_close()
+        server.stop()
 
 
 @pytest.mark.parametrize(
@@ -401,13 +396,10 @@ def test_widget_serves_a_municipality_and_sends_it_with_every_message(
         '<!doctype html><html lang="nl"><head><title>Test</title></head><body>'
         f"<main><h1>Test</h1></main>{snippet}</body></html>"
     )
-    server = make_server(
-        "127.0.0.1",
-        0,
-        SiteConfig(bot_url=fake_bot.url, demo_dir=tmp_path, widget_dir=widget_bundle),
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    server = BackgroundSite(
+        SiteConfig(bot_url=fake_bot.url, demo_dir=tmp_path, widget_dir=widget_bundle)
+    ).start()
+    origin = server.origin
     fake_bot.allowed_origins.add(origin)
     try:
         page.goto(origin + "/")
@@ -431,8 +423,7 @@ def test_widget_serves_a_municipality_and_sends_it_with_every_message(
         else:
             expect(line).to_have_count(0)
     finally:
-        server.shutdown()
-        server.server_close()
+        server.stop()
 
 
 def test_widget_without_a_municipality_sends_no_metadata(

@@ -36,7 +36,6 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.core.constants import ENTITY_LOCATION, INTENT_ASK_ROLE_CONTACT, INTENT_INFORM_LOCATION
-from bot.core.location import fold
 from bot.core.location_mentions import (
     MaskedText,
     Mention,
@@ -47,6 +46,7 @@ from bot.core.location_mentions import (
     role_and_place_only,
 )
 from bot.core.roles import find_role_mentions
+from bot.core.text import fold
 from bot.rasa.nlu.ranking import drop_intent, intent_entry, intent_name, set_top_intent
 
 # The resident's own text, kept while the classifier works on the masked one.

@@ -5,8 +5,10 @@ Usage (after training, e.g. `rasa train nlu --out build/m --fixed-model-name nlu
 
 Prints, per group of tests/rasa/nlu/emergency_heldout.yml, how many messages end as
 `emergency`: for the classifier alone (its intent before the guard) and for the
-classifier with the guard. --old-guard FILE (an older bot/core/emergency.py) also applies that
-version's verdicts to the same classifier output, to compare guards on one model.
+classifier with the guard. --old-guard FILE (a single-file bot/core/emergency.py from before
+the package, e.g. `git show REV:bot/core/emergency.py > old.py`) also applies that version's
+verdicts to the same classifier output, to compare guards on one model. Two versions of the
+package (bot/core/emergency/) are compared by running this script in a worktree of each.
 Not a test: the numbers go into docs/nlu.md.
 """
 

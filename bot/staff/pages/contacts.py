@@ -1,4 +1,4 @@
-"""Staff pages for contacts: list and search, add, edit, (in)activate, CSV upload, audit trail."""
+"""Staff pages for contacts: list and search, add, edit, (in)activate, CSV upload."""
 
 from __future__ import annotations
 
@@ -7,16 +7,13 @@ import logging
 import os
 import shutil
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
 from typing import Any, Final
-from urllib.parse import urlencode
 
 from aiohttp import web
 from aiohttp.web_request import FileField
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core.opening_hours import parse_opening_hours, understanding_note
-from bot.db.audit import ACTION_LABELS, AuditFilter, actors, find_changes
 from bot.db.contact_admin import (
     STATUS_ACTIVE,
     STATUS_ALL,
@@ -27,7 +24,6 @@ from bot.db.contact_admin import (
     ContactNotFound,
     ContactValues,
 )
-from bot.db.contact_fields import FIELD_LABELS
 from bot.db.contact_upload import (
     NEEDS_BUURTEN,
     UPLOAD_FILES,
@@ -39,7 +35,17 @@ from bot.db.contact_upload import (
     preview_upload,
 )
 from bot.db.importer import ImportFailed, ImportProblem
-from bot.staff.app import SETTINGS, Handler, render
+from bot.staff.pages.common import (
+    Handler,
+    database_busy,
+    error_page,
+    form_text,
+    notice,
+    render,
+    see_other,
+    settings,
+    user,
+)
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +54,6 @@ DEFAULT_UPLOAD_MAX_MB: Final = 20
 UPLOAD_PATH: Final = "/contacten/upload"
 UPLOADS: Final = web.AppKey("contact_uploads", UploadStore)
 UPLOAD_LIMIT: Final = web.AppKey("contact_upload_limit", int)
-AUDIT_PAGE_SIZE: Final = 100
-BUSY_MESSAGE: Final = (
-    "De database is even bezig of niet bereikbaar. Er is niets veranderd. "
-    "Probeer het over een minuut opnieuw."
-)
 STATUS_LABELS: Final = {STATUS_ACTIVE: "Actief", STATUS_RETIRED: "Inactief", STATUS_ALL: "Alle"}
 NOTICES: Final = {
     "toegevoegd": "Het contact is toegevoegd. De bot gebruikt het meteen.",
@@ -60,27 +61,12 @@ NOTICES: Final = {
     "ongewijzigd": "Er was niets veranderd; er is niets opgeslagen.",
     "inactief": "Het contact is inactief gemaakt. De bot noemt het niet meer.",
     "actief": "Het contact is weer actief. De bot noemt het weer.",
-    "ingelezen": "De bestanden zijn ingelezen. De bot gebruikt de nieuwe gegevens meteen.",
     "geannuleerd": "Het inlezen is geannuleerd. Er is niets veranderd.",
 }
-AUDIT_LABELS: Final = {
-    **FIELD_LABELS,
-    "toegevoegd": "toegevoegd",
-    "gewijzigd": "gewijzigd",
-    "weer_actief": "weer actief",
-    "inactief": "inactief",
-    "ongewijzigd": "ongewijzigd",
-    "buurten": "buurten",
-    "wijken": "wijken",
-    "adressen": "adressen",
-    "bestanden": "bestanden",
-    "map": "map",
-    "contacten": "contacten",
-}
 
 
-def setup(app: web.Application) -> None:
-    """Register the contacts pages on the workspace app."""
+def add_routes(app: web.Application) -> None:
+    """The contacts pages; the app adds `upload_limit` to its middlewares."""
     max_mb = _upload_max_mb()
     app[UPLOAD_LIMIT] = max_mb * 1024 * 1024
     app[UPLOADS] = UploadStore()
@@ -97,7 +83,6 @@ def setup(app: web.Application) -> None:
     app.router.add_post(UPLOAD_PATH + "/{token}/toepassen", apply_files)
     app.router.add_post(UPLOAD_PATH + "/{token}/opnieuw", preview_again)
     app.router.add_post(UPLOAD_PATH + "/{token}/annuleren", cancel_upload)
-    app.router.add_get("/wijzigingen", audit_page)
 
 
 def _upload_max_mb() -> int:
@@ -130,27 +115,18 @@ async def upload_limit(request: web.Request, handler: Handler) -> web.StreamResp
 
 
 def _too_large(request: web.Request, limit: int) -> web.Response:
-    return render(request, "error.html", status=413, message=(
+    return error_page(request, 413, (
         f"De bestanden zijn samen te groot. Het maximum is {limit // (1024 * 1024)} MB. "
         "Er is niets veranderd."
     ))  # fmt: skip
 
 
 def _admin(request: web.Request) -> ContactAdmin:
-    return ContactAdmin(request.app[SETTINGS].session_factory)
-
-
-def _user(request: web.Request) -> str:
-    return str(request["session"].user)
+    return ContactAdmin(settings(request).session_factory)
 
 
 def _contact_id(request: web.Request) -> int:
     return int(request.match_info["contact_id"])
-
-
-def _busy(request: web.Request) -> web.Response:
-    log.exception("database error on %s", request.path)
-    return render(request, "error.html", status=503, message=BUSY_MESSAGE)
 
 
 # --- list and search -----------------------------------------------------------------------
@@ -172,7 +148,7 @@ async def contacts_page(request: web.Request) -> web.StreamResponse:
         catalogue = admin.catalogue()
         roles = admin.roles()
     except SQLAlchemyError:
-        return _busy(request)
+        return database_busy(request)
     return render(
         request,
         "contacts.html",
@@ -184,7 +160,7 @@ async def contacts_page(request: web.Request) -> web.StreamResponse:
         statuses=STATUS_LABELS,
         # Only a mixed list needs a status column; inactive rows are greyed out as well.
         show_status=wanted.status == STATUS_ALL,
-        notice=NOTICES.get(query.get("uitkomst", "")),
+        notice=notice(query, NOTICES),
     )
 
 
@@ -239,7 +215,7 @@ def _values_for_form(values: ContactValues) -> dict[str, Any]:
 def _submitted(form: Any) -> dict[str, Any]:
     """The form as typed, to show it again with the problems."""
     fields = ("naam", "rol", "organisatie", "telefoon", "email", "spreekuur", "gemeente")
-    shown: dict[str, Any] = {key: str(form.get(key, ""))[:1000] for key in fields}
+    shown: dict[str, Any] = {key: form_text(form, key, 1000) for key in fields}
     shown["gebied"] = {str(code) for code in form.getall("gebied", [])}
     return shown
 
@@ -252,7 +228,7 @@ async def new_contact_page(request: web.Request) -> web.StreamResponse:
             values["gemeente"] = gemeenten[0].code
         return _form_page(request, contact_id=None, values=values)
     except SQLAlchemyError:
-        return _busy(request)
+        return database_busy(request)
 
 
 async def add_contact(request: web.Request) -> web.StreamResponse:
@@ -260,15 +236,15 @@ async def add_contact(request: web.Request) -> web.StreamResponse:
     admin = _admin(request)
     try:
         values = admin.check(form)
-        contact_id = admin.add(values, _user(request))
+        contact_id = admin.add(values, user(request))
     except ContactInvalid as invalid:
         return _form_page(
             request, contact_id=None, values=_submitted(form), errors=invalid.errors, status=400
         )
     except SQLAlchemyError:
-        return _busy(request)
-    log.info("%s added contact %s", _user(request), contact_id)
-    raise web.HTTPSeeOther(f"/contacten/{contact_id}?uitkomst=toegevoegd")
+        return database_busy(request)
+    log.info("%s added contact %s", user(request), contact_id)
+    raise see_other(f"/contacten/{contact_id}", uitkomst="toegevoegd")
 
 
 async def contact_page(request: web.Request) -> web.StreamResponse:
@@ -281,14 +257,14 @@ async def contact_page(request: web.Request) -> web.StreamResponse:
             contact_id=view.id,
             values=_values_for_form(view.values),
             active=view.active,
-            notice=NOTICES.get(request.query.get("uitkomst", "")),
+            notice=notice(request.query, NOTICES),
         )
     except SQLAlchemyError:
-        return _busy(request)
+        return database_busy(request)
 
 
 def _not_found(request: web.Request) -> web.Response:
-    return render(request, "error.html", status=404, message="Dit contact bestaat niet.")
+    return error_page(request, 404, "Dit contact bestaat niet.")
 
 
 async def edit_contact(request: web.Request) -> web.StreamResponse:
@@ -301,7 +277,7 @@ async def edit_contact(request: web.Request) -> web.StreamResponse:
             return _not_found(request)
         values = admin.check(form, contact_id=contact_id)
         changed = admin.update(
-            contact_id, lambda stored: replace(values, active=stored.active), _user(request)
+            contact_id, lambda stored: replace(values, active=stored.active), user(request)
         )
     except ContactInvalid as invalid:
         return _form_page(
@@ -315,24 +291,24 @@ async def edit_contact(request: web.Request) -> web.StreamResponse:
     except ContactNotFound:
         return _not_found(request)
     except SQLAlchemyError:
-        return _busy(request)
+        return database_busy(request)
     outcome = "gewijzigd" if changed else "ongewijzigd"
-    raise web.HTTPSeeOther(f"/contacten/{contact_id}?uitkomst={outcome}")
+    raise see_other(f"/contacten/{contact_id}", uitkomst=outcome)
 
 
 async def _set_active(request: web.Request, active: bool) -> web.StreamResponse:
     contact_id = _contact_id(request)
     try:
-        _admin(request).set_active(contact_id, active, _user(request))
+        _admin(request).set_active(contact_id, active, user(request))
     except ContactNotFound:
         return _not_found(request)
     except ContactInvalid as invalid:
         message = " ".join(invalid.errors.values()) + " Pas eerst de gegevens aan."
-        return render(request, "error.html", status=409, message=message)
+        return error_page(request, 409, message)
     except SQLAlchemyError:
-        return _busy(request)
+        return database_busy(request)
     outcome = "actief" if active else "inactief"
-    raise web.HTTPSeeOther(f"/contacten/{contact_id}?uitkomst={outcome}")
+    raise see_other(f"/contacten/{contact_id}", uitkomst=outcome)
 
 
 async def retire_contact(request: web.Request) -> web.StreamResponse:
@@ -380,7 +356,7 @@ async def upload_files(request: web.Request) -> web.StreamResponse:
             "buurten.csv nodig. Kies dat bestand ook."
         ))  # fmt: skip
     store = request.app[UPLOADS]
-    staged = store.create(_user(request))
+    staged = store.create(user(request))
     for spec in UPLOAD_FILES:
         upload = chosen.get(spec.field)
         if upload is not None:
@@ -392,18 +368,18 @@ async def upload_files(request: web.Request) -> web.StreamResponse:
 
 async def _preview(request: web.Request, staged: StagedUpload) -> web.StreamResponse:
     store = request.app[UPLOADS]
-    settings = request.app[SETTINGS]
+    session_factory = settings(request).session_factory
     loop = asyncio.get_running_loop()
     try:
         preview = await loop.run_in_executor(
-            None, preview_upload, settings.session_factory, staged, _user(request)
+            None, preview_upload, session_factory, staged, user(request)
         )
     except ImportFailed as failure:
         store.discard(staged.token)
         return _upload_form(request, status=400, problems=list(failure.problems))
     except SQLAlchemyError:
         store.discard(staged.token)
-        return _busy(request)
+        return database_busy(request)
     except Exception:
         # A file the checks did not foresee: it must not take the page down, and nothing
         # was written (the preview always rolls back).
@@ -432,7 +408,7 @@ def _preview_page(
 
 
 def _staged(request: web.Request) -> StagedUpload | None:
-    return request.app[UPLOADS].get(request.match_info["token"], _user(request))
+    return request.app[UPLOADS].get(request.match_info["token"], user(request))
 
 
 def _expired(request: web.Request) -> web.Response:
@@ -445,11 +421,11 @@ async def apply_files(request: web.Request) -> web.StreamResponse:
     staged = _staged(request)
     if staged is None:
         return _expired(request)
-    settings = request.app[SETTINGS]
+    session_factory = settings(request).session_factory
     loop = asyncio.get_running_loop()
     try:
         preview = await loop.run_in_executor(
-            None, apply_upload, settings.session_factory, staged, _user(request)
+            None, apply_upload, session_factory, staged, user(request)
         )
     except StalePreview:
         return render(request, "contact_stale.html", status=409, token=staged.token)
@@ -457,11 +433,10 @@ async def apply_files(request: web.Request) -> web.StreamResponse:
         request.app[UPLOADS].discard(staged.token)
         return _upload_form(request, status=400, problems=list(failure.problems))
     except SQLAlchemyError:
-        return _busy(request)
+        return database_busy(request)
     request.app[UPLOADS].discard(staged.token)
-    log.info("%s applied an upload: %s", _user(request), preview.summary())
-    query = urlencode({"uitkomst": "ingelezen", "batch": staged.token[:40]})
-    raise web.HTTPSeeOther(f"/wijzigingen?{query}")
+    log.info("%s applied an upload: %s", user(request), preview.summary())
+    raise see_other("/wijzigingen", uitkomst="ingelezen", batch=staged.token[:40])
 
 
 async def preview_again(request: web.Request) -> web.StreamResponse:
@@ -473,88 +448,4 @@ async def preview_again(request: web.Request) -> web.StreamResponse:
 
 async def cancel_upload(request: web.Request) -> web.StreamResponse:
     request.app[UPLOADS].discard(request.match_info["token"])
-    raise web.HTTPSeeOther("/contacten?uitkomst=geannuleerd")
-
-
-# --- audit trail ---------------------------------------------------------------------------
-
-
-def _parse_day(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def _local(moment: datetime) -> datetime:
-    """Stored UTC shown in Dutch time where the time zone database is available."""
-    aware = moment.replace(tzinfo=timezone.utc)
-    try:
-        from zoneinfo import ZoneInfo
-
-        return aware.astimezone(ZoneInfo("Europe/Amsterdam"))
-    except Exception:  # no tzdata on this machine: UTC is still right, just not local
-        return aware
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, bool):
-        return "ja" if value else "nee"
-    if isinstance(value, list):
-        return "; ".join(str(item) for item in value) or "(geen)"
-    if value in ("", None):
-        return "(leeg)"
-    return str(value)
-
-
-async def audit_page(request: web.Request) -> web.StreamResponse:
-    query = request.query
-    action = query.get("actie", "")
-    since = _parse_day(query.get("van", ""))
-    until = _parse_day(query.get("tot", ""))
-    try:
-        page = max(1, int(query.get("pagina", "1")))
-    except ValueError:
-        page = 1
-    try:
-        contact_id: int | None = int(query["contact"]) if "contact" in query else None
-    except ValueError:
-        contact_id = None
-    wanted = AuditFilter(
-        action=action if action in ACTION_LABELS else None,
-        actor=query.get("wie", "")[:100] or None,
-        text=query.get("naam", "")[:100] or None,
-        contact_id=contact_id,
-        batch=query.get("batch", "")[:40] or None,
-        since=datetime(since.year, since.month, since.day) if since else None,
-        until=datetime(until.year, until.month, until.day) + timedelta(days=1) if until else None,
-    )
-    settings = request.app[SETTINGS]
-    try:
-        with settings.session_factory() as session:
-            entries, total = find_changes(
-                session, wanted, limit=AUDIT_PAGE_SIZE, offset=(page - 1) * AUDIT_PAGE_SIZE
-            )
-            who = actors(session)
-    except SQLAlchemyError:
-        return _busy(request)
-    kept = {key: value for key, value in query.items() if key not in ("pagina", "uitkomst")}
-    return render(
-        request,
-        "audit.html",
-        entries=entries,
-        total=total,
-        page=page,
-        pages=max(1, -(-total // AUDIT_PAGE_SIZE)),
-        wanted=wanted,
-        action=wanted.action or "",
-        since=since.isoformat() if since else "",
-        until=until.isoformat() if until else "",
-        actions=ACTION_LABELS,
-        who=who,
-        labels=AUDIT_LABELS,
-        shown=_shown,
-        local=_local,
-        page_link=lambda number: "/wijzigingen?" + urlencode({**kept, "pagina": number}),
-        notice=NOTICES.get(query.get("uitkomst", "")),
-    )
+    raise see_other("/contacten", uitkomst="geannuleerd")

@@ -1,0 +1,94 @@
+"""The statistics page: the counts of a chosen period as charts, each with a table under it."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiohttp import web
+
+from bot.staff.labels import route_label
+from bot.staff.pages.charts import columns, horizontal_bars, share_bar
+from bot.staff.pages.common import Period, render, settings
+from bot.staff.statistics import Bar, area_bars, compute, route_bars, week_bars
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/statistieken", statistics_page)
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f}%".replace(".", ",")
+
+
+async def statistics_page(request: web.Request) -> web.StreamResponse:
+    period = Period.from_query(request.query)
+    error = None
+    if period.reversed:
+        error = "De einddatum ligt voor de begindatum. Kies een einddatum na de begindatum."
+        period = Period()
+    # Reading many conversations takes a moment: not on the event loop that serves others.
+    stats = await asyncio.get_running_loop().run_in_executor(
+        None,
+        compute,
+        settings(request).tracker_engine,
+        period.start_timestamp(),
+        period.end_timestamp(),
+    )
+    routes = route_bars(stats, route_label)
+    weeks = week_bars(stats, period.since, period.until)
+    areas = area_bars(stats)
+    understood = stats.messages - stats.fallbacks
+    charts = {
+        "routes": horizontal_bars(
+            "grafiek-routes",
+            "Vragen per doorverwijzing",
+            f"{stats.questions} vragen, verdeeld over {len(routes)} doorverwijzingen.",
+            routes,
+        ),
+        "weeks": columns(
+            "grafiek-weken",
+            "Vragen per week",
+            f"{stats.questions} vragen in {len(weeks)} weken.",
+            weeks,
+        ),
+        "fallback": share_bar(
+            "grafiek-niet-begrepen",
+            "Berichten die de bot niet begreep",
+            f"{stats.fallbacks} van {stats.messages} berichten niet begrepen "
+            f"({_percent(stats.fallback_rate)}).",
+            [
+                Bar("begrepen", "Begrepen", understood),
+                Bar("niet_begrepen", "Niet begrepen", stats.fallbacks),
+            ],
+        ),
+        "helpful": share_bar(
+            "grafiek-geholpen",
+            "Heeft dit u geholpen?",
+            f"{stats.helped} keer ja en {stats.not_helped} keer nee "
+            f"({_percent(stats.helpful_share)} geholpen).",
+            [
+                Bar("geholpen", "Ja, geholpen", stats.helped),
+                Bar("niet_geholpen", "Nee, niet geholpen", stats.not_helped),
+            ],
+        ),
+        "areas": horizontal_bars(
+            "grafiek-buurten",
+            "Buurten waar vragen over gingen",
+            f"{sum(bar.count for bar in areas)} gesprekken over {len(areas)} gebieden.",
+            areas,
+        ),
+    }
+    return render(
+        request,
+        "statistics.html",
+        stats=stats,
+        routes=routes,
+        weeks=weeks,
+        areas=areas,
+        charts=charts,
+        **period.fields(),
+        error=error,
+        fallback_rate=_percent(stats.fallback_rate),
+        helpful_share=_percent(stats.helpful_share),
+        understood=understood,
+    )
