@@ -12,7 +12,7 @@ WEB_PORT ?= 8080
 STAFF_PORT ?= 8090
 export WIJKWIJZER_DATABASE_URL ?= sqlite:///$(CURDIR)/wijkwijzer.db
 
-.PHONY: help install run serve train db test test-unit test-stories validate lint bench eval understanding clean \
+.PHONY: help install run serve train db test test-fast test-unit test-stories validate lint bench eval understanding clean \
 	bench-national bench-load deploy-lint-deps \
 	widget web-deps screenshots staff-user interactive
 
@@ -75,6 +75,12 @@ lint: $(VENV)/.installed ## ruff, mypy and the import direction contracts (lint-
 
 test-unit: $(VENV)/.installed ## Only the pytest suite (needs a trained model for the server tests)
 	$(BIN)/pytest -q
+
+# No Rasa server, browser, training or understanding gate: no trained model needed.
+FAST_LANE := not server and not browser and not training and not understanding
+
+test-fast: $(VENV)/.installed ## Quick pytest lane: no Rasa server, browser, training or gate (`make test` runs all)
+	WIJKWIJZER_TEST_LANE=fast $(BIN)/pytest -q -m "$(FAST_LANE)"
 
 deploy-lint-deps: ## docker-compose (Debian) so tests/deploy can validate the compose file
 	@command -v docker-compose >/dev/null || (apt-get update -qq && apt-get install -y -qq docker-compose >/dev/null) \

@@ -23,13 +23,8 @@ import asyncio
 import csv
 import os
 import random
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,6 +35,7 @@ import aiohttp
 from sqlalchemy import create_engine, text
 
 from benchmarks.national import fresh_postgres
+from tests.support.servers import Server, actions, import_municipalities, running, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_DIR = ROOT / "demo"
@@ -47,34 +43,21 @@ REDIS_URL = os.environ.get("WIJKWIJZER_BENCH_REDIS_URL", "redis://127.0.0.1:6379
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 # -- the processes --------------------------------------------------------------------------
 
 
-@dataclass
-class Server:
-    name: str
-    process: subprocess.Popen
-    port: int
-    ready_path: str
-
-    def pids(self) -> list[int]:
-        """The process and its descendants (serve starts `rasa run` as a child)."""
-        found, queue = [], [self.process.pid]
-        while queue:
-            pid = queue.pop()
-            found.append(pid)
-            try:
-                children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-            except OSError:
-                continue
-            queue += [int(child) for child in children]
-        return found
+def pids(server: Server) -> list[int]:
+    """The process and its descendants (serve starts `rasa run` as a child)."""
+    found, queue = [], [server.pid]
+    while queue:
+        pid = queue.pop()
+        found.append(pid)
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            continue
+        queue += [int(child) for child in children]
+    return found
 
 
 def rss_mb(pids: list[int]) -> float:
@@ -100,26 +83,9 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / CLOCK_TICKS
 
 
-def wait_ready(server: Server, timeout: float = 300) -> None:
-    started = time.monotonic()
-    url = f"http://127.0.0.1:{server.port}{server.ready_path}"
-    while time.monotonic() - started < timeout:
-        if server.process.poll() is not None:
-            raise SystemExit(f"{server.name} stopped with code {server.process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit(f"{server.name} did not start within {timeout:.0f} s")
-
-
 @contextmanager
 def stack(database_url: str, model: Path, logdir: Path) -> Iterator[list[Server]]:
     """Two action servers and two Rasa-only servers on loopback; stopped afterwards."""
-    wijkwijzer = str(Path(sys.executable).with_name("wijkwijzer"))
     env = dict(
         os.environ,
         WIJKWIJZER_DATABASE_URL=database_url,
@@ -128,51 +94,17 @@ def stack(database_url: str, model: Path, logdir: Path) -> Iterator[list[Server]
         # Its own keys in the shared Redis, so nothing of anyone else is touched.
         WIJKWIJZER_LOCK_KEY_PREFIX=f"benchload{uuid.uuid4().hex[:8]}",
     )
-    subprocess.run(
-        [wijkwijzer, "import", str(DEMO_DIR)], env=env, check=True, stdout=subprocess.DEVNULL
-    )
+    import_municipalities(env, [DEMO_DIR])
     servers: list[Server] = []
-
-    def start(name: str, command: list[str], port: int, ready_path: str) -> None:
-        log = open(logdir / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
+    for number in (1, 2):
+        action_server = actions(logdir, env, name=f"actions-{number}")
+        rasa = serve(
+            logdir, env, "--rasa-only", "--actions-url", f"{action_server.url}/webhook",
+            "--model", str(model), name=f"rasa-{number}",
         )  # fmt: skip
-        servers.append(Server(name, process, port, ready_path))
-
-    try:
-        for number in (1, 2):
-            actions_port, rasa_port = free_port(), free_port()
-            start(
-                f"actions-{number}",
-                [wijkwijzer, "actions", "--port", str(actions_port)],
-                actions_port,
-                "/health",
-            )
-            start(
-                f"rasa-{number}",
-                [
-                    wijkwijzer, "serve", "--rasa-only",
-                    "--actions-url", f"http://127.0.0.1:{actions_port}/webhook",
-                    "--port", str(rasa_port),
-                    "--model", str(model),
-                ],
-                rasa_port,
-                "/",
-            )  # fmt: skip
-        for server in servers:
-            wait_ready(server)
+        servers += [action_server, rasa]
+    with running(*servers):
         yield servers
-    finally:
-        for server in servers:
-            if server.process.poll() is None:
-                os.killpg(server.process.pid, signal.SIGTERM)
-        for server in servers:
-            try:
-                server.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.process.pid, signal.SIGKILL)
 
 
 def postgres_pids(database_url: str) -> list[int]:
@@ -319,7 +251,7 @@ def main(argv: list[str] | None = None) -> None:
     with fresh_postgres() as database_url, stack(database_url, args.model, logdir) as servers:
         rasa = [server for server in servers if server.name.startswith("rasa")]
         driver = Driver(
-            [f"http://127.0.0.1:{server.port}" for server in rasa],
+            [server.url for server in rasa],
             (think_min, think_max),
             args.timeout,
             seed=5,
@@ -336,7 +268,7 @@ def main(argv: list[str] | None = None) -> None:
             raise SystemExit(f"the bots do not answer ({set(warm_up.errors)}); see {logdir}")
         for residents in (int(value) for value in args.stages.split(",")):
             stage = Stage(residents=residents, seconds=args.stage_seconds)
-            groups = {server.name: server.pids() for server in servers}
+            groups = {server.name: pids(server) for server in servers}
             groups["postgresql"] = postgres_pids(database_url)
             cpu_before = {name: cpu_seconds(pids) for name, pids in groups.items()}
             load_before = os.getloadavg()[0]

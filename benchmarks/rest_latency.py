@@ -13,13 +13,9 @@ import argparse
 import csv
 import os
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.ops.evaluation import send_message
+from tests.support import servers
+from tests.support.servers import import_municipalities
 
 ROOT = Path(__file__).resolve().parents[1]
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -86,12 +84,6 @@ CONVERSATION = (
 )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def descendants(pid: int) -> list[int]:
     found, queue = [], [pid]
     while queue:
@@ -133,21 +125,6 @@ def cpu_ms(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) * 1000 / CLOCK_TICKS
 
 
-def wait_ready(url: str, process: subprocess.Popen, timeout: float = 600) -> float:
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        if process.poll() is not None:
-            raise SystemExit(f"wijkwijzer serve stopped with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:
-                if response.status == 200:
-                    return time.monotonic() - started
-        except OSError:
-            pass
-        time.sleep(0.25)
-    raise SystemExit("the bot did not start in time")
-
-
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
@@ -170,32 +147,18 @@ def serve(model: Path) -> Iterator[Bot]:
         WIJKWIJZER_DATABASE_URL=f"sqlite:///{workdir / 'bench.db'}",
         WIJKWIJZER_TRACKER_STORE_URL=f"sqlite:///{workdir / 'trackers.db'}",
     )
-    wijkwijzer = str(Path(sys.executable).with_name("wijkwijzer"))
-    subprocess.run(
-        [wijkwijzer, "import", str(ROOT / "demo")], env=env, check=True, stdout=subprocess.DEVNULL
-    )
-    port, actions_port = free_port(), free_port()
-    command = [wijkwijzer, "serve", "--port", str(port), "--actions-port", str(actions_port)]
-    process = subprocess.Popen(
-        [*command, "--model", str(model)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        startup = wait_ready(url + "/", process)
-        children = descendants(process.pid)
+    import_municipalities(env, [ROOT / "demo"])
+    server = servers.serve(workdir, env, "--model", str(model))
+    started = time.monotonic()
+    with servers.running(server):
+        startup = time.monotonic() - started
+        children = descendants(server.pid)
         yield Bot(
-            url,
+            server.url,
             next((pid for pid in children if "bot.rasa.server" in command_line(pid)), None),
             next((pid for pid in children if "actions.server" in command_line(pid)), None),
             startup,
         )
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @dataclass

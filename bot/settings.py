@@ -22,7 +22,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ACTION_TIMEOUT = 10.0
 # Sanic reads a whole body into memory before any handler runs: keep it small.
 DEFAULT_REQUEST_MAX_SIZE = 1024 * 1024
-DEFAULT_UPLOAD_MAX_MB = 5
+DEFAULT_UPLOAD_MAX_MB = 20
 DEFAULT_REVIEW_THRESHOLD = 0.6
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 

@@ -11,17 +11,16 @@ Needs Debian's chromium and the Python playwright package (scripts/install-web-d
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "web"))
 
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
 from bot.ops.demo_server import BackgroundSite, SiteConfig  # noqa: E402
+from tests.support.servers import free_port  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -32,12 +31,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def converse(page: Page, url: str, question: str, postcode: str) -> None:
@@ -69,7 +62,7 @@ def main() -> int:
     fake = None
     bot_url = args.bot_url
     if not bot_url:
-        from fake_bot import FakeBot
+        from tests.support.fake_bot import FakeBot
 
         fake = FakeBot(free_port(), [demo_origin], delay=0.05).start()
         bot_url = fake.url

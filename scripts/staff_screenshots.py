@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import shutil
-import socket
 import sys
 import tempfile
 import threading
@@ -27,7 +26,6 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "staff"))
 
 from aiohttp import web  # noqa: E402
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
@@ -38,21 +36,16 @@ from bot.staff.app import StaffSettings, create_app  # noqa: E402
 from bot.staff.nlu_files import NluData  # noqa: E402
 from bot.staff.training import TrainingRuns, TrainingSettings  # noqa: E402
 from bot.staff.users import add_or_update_user  # noqa: E402
+from tests.support.servers import free_port  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 NAME, PASSWORD = "anna", "een-lang-wachtwoord-42"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def fill_tracker_store(path: Path) -> None:
     """Demo conversations as Rasa's SQL tracker store keeps them (those of the tests)."""
-    from staff_support import conversations, fallback_conversations, save_conversations
+    from tests.support.staff import conversations, fallback_conversations, save_conversations
 
     engine = asyncio.run(save_conversations(path, {**conversations(), **fallback_conversations()}))
     engine.dispose()
@@ -129,7 +122,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="staff-screenshots-"))
     fill_tracker_store(work / "trackers.db")
     if args.examples:
-        from staff_support import copy_nlu_trimmed
+        from tests.support.staff import copy_nlu_trimmed
 
         copy_nlu_trimmed(ROOT / "data" / "nlu", work / "nlu", args.examples)
     else:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,12 +11,13 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from bot.db.importer import import_directory
 from bot.db.session import create_schema, make_engine, make_session_factory
 from bot.directory import ContactDirectory
+from tests.support.postgres import create_database, drop_database
+from tests.support.servers import DEMO_DIR, PROJECT_ROOT, VOORBEELD_DIR
 
 # =============================================================================================
 # Neighbourhood database (bot/db, bot/directory)
@@ -32,38 +31,15 @@ from bot.directory import ContactDirectory
 #                     a ContactDirectory on session_factory with that municipality imported
 # =============================================================================================
 
-PROJECT_ROOT = Path(__file__).parents[1]
-VOORBEELD_DIR = Path(__file__).parents[1].parent / "shared" / "eval" / "voorbeeld"
-DEMO_DIR = PROJECT_ROOT / "demo"
-# The server's maintenance database; each test session creates its own database next to it.
-POSTGRES_SERVER_URL = os.environ.get(
-    "WIJKWIJZER_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
-)
-
 
 @pytest.fixture(scope="session")
 def postgres_database_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, dropped afterwards."""
-    server = create_engine(
-        POSTGRES_SERVER_URL,
-        future=True,
-        isolation_level="AUTOCOMMIT",
-        connect_args={"connect_timeout": 3},
-    )
+    url = create_database("test")
     try:
-        connection = server.connect()
-    except OperationalError as error:
-        server.dispose()
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-        pytest.skip(f"PostgreSQL not reachable at {server.url!r}: {reason}")
-    name = f"wijkwijzer_test_{uuid.uuid4().hex[:12]}"
-    connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.url.set(database=name).render_as_string(hide_password=False)
+        yield url
     finally:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.close()
-        server.dispose()
+        drop_database(url)
 
 
 def _reset_postgres(url: str) -> None:

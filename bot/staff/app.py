@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-import os
-from typing import Final
 
 from aiohttp import web
 
+from bot.settings import settings
 from bot.staff.auth import SessionSigner
 from bot.staff.pages import account, audit, contacts, inbox, security, statistics, training
 from bot.staff.pages.common import (
@@ -18,12 +17,9 @@ from bot.staff.pages.common import (
     StaffSettings,
     templates,
 )
-from bot.staff.review import DEFAULT_THRESHOLD
 
 log = logging.getLogger(__name__)
 
-ENV_THRESHOLD: Final = "WIJKWIJZER_REVIEW_THRESHOLD"
-ENV_SECURE_COOKIES: Final = "WIJKWIJZER_STAFF_SECURE_COOKIES"
 
 
 def create_app(settings: StaffSettings) -> web.Application:
@@ -57,8 +53,8 @@ def settings_from_environment() -> StaffSettings:
 
     engine = make_engine()
     create_schema(engine)
-    threshold = float(os.environ.get(ENV_THRESHOLD, "") or DEFAULT_THRESHOLD)
-    if not os.environ.get("WIJKWIJZER_STAFF_SECRET"):
+    config = settings()
+    if not config.staff_secret:
         log.warning(
             "WIJKWIJZER_STAFF_SECRET is niet ingesteld: na een herstart moet iedereen "
             "opnieuw aanmelden."
@@ -69,8 +65,8 @@ def settings_from_environment() -> StaffSettings:
     return StaffSettings(
         session_factory=make_session_factory(engine),
         tracker_engine=tracker_engine,
-        threshold=threshold,
-        secure_cookies=os.environ.get(ENV_SECURE_COOKIES, "") == "1",
+        threshold=config.review_threshold,
+        secure_cookies=config.staff_secure_cookies,
     )
 
 

@@ -6,12 +6,13 @@ import base64
 import hashlib
 import hmac
 import json
-import os
 import secrets
 import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Final
+
+from bot.settings import settings
 
 ENV_STAFF_SECRET: Final = "WIJKWIJZER_STAFF_SECRET"
 MIN_SECRET_LENGTH: Final = 32
@@ -89,7 +90,7 @@ def password_problem(password: str) -> str | None:
 
 def staff_secret() -> bytes:
     """The signing key from WIJKWIJZER_STAFF_SECRET; a random one (sessions end at a restart)."""
-    configured = os.environ.get(ENV_STAFF_SECRET, "")
+    configured = settings().staff_secret
     if configured and len(configured) < MIN_SECRET_LENGTH:
         raise ValueError(f"{ENV_STAFF_SECRET} moet minstens {MIN_SECRET_LENGTH} tekens hebben")
     return configured.encode("utf-8") if configured else secrets.token_bytes(32)

@@ -5,21 +5,12 @@ from __future__ import annotations
 
 import json
 import os
-import urllib.error
-import urllib.request
 
 import pytest
 
+from tests.support.rest import status_of
+
 pytestmark = pytest.mark.server
-
-
-def status_of(url: str, body: bytes | None = None) -> int:
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return int(error.code)
 
 
 def test_the_api_is_off_without_a_token(bot) -> None:

@@ -2,43 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import signal
 import socket
-import urllib.request
-import uuid
 from datetime import datetime
 
 import pytest
 
+from tests.support.rest import custom, new_sender, say, text_of
+
 pytestmark = pytest.mark.server
-
-
-def say(bot, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
-    message: dict = {"sender": sender, "message": text}
-    if metadata is not None:
-        message["metadata"] = metadata
-    body = json.dumps(message).encode()
-    request = urllib.request.Request(
-        bot.url + "/webhooks/rest/webhook",
-        data=body,
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        assert response.status == 200
-        return json.loads(response.read())
-
-
-def custom(messages: list[dict], key: str) -> list[dict]:
-    return [m["custom"][key] for m in messages if key in (m.get("custom") or {})]
-
-
-def text_of(messages: list[dict]) -> str:
-    return " ".join(m.get("text") or "" for m in messages)
-
-
-def new_sender() -> str:
-    return f"test-{uuid.uuid4().hex[:10]}"
 
 
 def test_route_then_postcode_gives_the_local_contact(bot):
@@ -157,7 +129,10 @@ def port_open(port: int) -> bool:
 def test_sigterm_stops_rasa_and_the_action_server(tmp_path, launch_bot):
     running = launch_bot(tmp_path)
     assert port_open(running.port) and port_open(running.actions_port)
-    running.process.send_signal(signal.SIGTERM)
-    assert running.process.wait(timeout=30) == 0
+    # SIGTERM to serve alone (not its group): serve itself must stop both servers.
+    process = running.server.popen
+    assert process is not None
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=30) == 0
     assert not port_open(running.port)
     assert not port_open(running.actions_port)

@@ -17,22 +17,15 @@ from typing import Any
 
 import jwt
 import pytest
-from cluster import (
-    Deployment,
-    Process,
-    create_database,
-    custom,
-    drop_database,
-    require_model,
-    say,
-    start_all,
-    tracker,
-    user_turns,
-)
-from redis_support import delete_keys, shared_redis_url, unique_prefix
 
 from bot.core.constants import SLOT_AREA_CODE, SLOT_LOCATION_STATUS, SLOT_ROLE
 from bot.rasa.outage import PAYLOAD_UNAVAILABLE
+from tests.support.cluster import Deployment
+from tests.support.postgres import create_database, drop_database
+from tests.support.redis_servers import delete_keys, shared_redis_url, unique_prefix
+from tests.support.requirements import require_model
+from tests.support.rest import custom, new_sender, say, tracker, user_turns
+from tests.support.servers import Server, start_all
 
 pytestmark = [pytest.mark.server, pytest.mark.postgres, pytest.mark.redis]
 
@@ -42,8 +35,8 @@ JWT_SECRET = uuid.uuid4().hex
 @dataclass
 class Cluster:
     deployment: Deployment
-    actions: tuple[Process, Process]
-    rasa: tuple[Process, Process]
+    actions: tuple[Server, Server]
+    rasa: tuple[Server, Server]
 
 
 @pytest.fixture(scope="module")
@@ -73,13 +66,9 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         delete_keys(redis_url, prefix)
 
 
-def new_sender() -> str:
-    return f"inwoner-{uuid.uuid4().hex[:10]}"
-
-
 def test_one_conversation_alternates_between_the_servers(cluster: Cluster) -> None:
     one, two = cluster.rasa
-    sender = new_sender()
+    sender = new_sender("inwoner")
     first = say(one, sender, "Wie is de buurtcoördinator?")
     assert custom(first, "route")[0]["role"] == "buurtcoordinator"
     assert custom(first, "contact_card") == []
@@ -109,14 +98,14 @@ def test_one_conversation_alternates_between_the_servers(cluster: Cluster) -> No
 
 def test_messages_sent_to_both_servers_at_once_are_each_handled_once(cluster: Cluster) -> None:
     one, two = cluster.rasa
-    sender = new_sender()
+    sender = new_sender("inwoner")
     rounds = [
         (f"Wie is de wijkagent? ({n}a)", f"Hallo ({n}b)") for n in range(1, 5)
     ]  # fmt: skip
     answers: dict[str, list[dict[str, Any]]] = {}
     failures: list[BaseException] = []
 
-    def send(server: Process, text: str, start: threading.Barrier) -> None:
+    def send(server: Server, text: str, start: threading.Barrier) -> None:
         start.wait()
         try:
             answers[text] = say(server, sender, text)

@@ -12,27 +12,12 @@ import signal
 import threading
 import time
 import urllib.error
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cluster import (
-    Deployment,
-    Process,
-    create_database,
-    custom,
-    drop_database,
-    require_model,
-    say,
-    set_database_online,
-    start_all,
-    tracker,
-    user_turns,
-)
-from redis_support import RedisServer
 
 from bot.rasa.outage import (
     PAYLOAD_UNAVAILABLE,
@@ -40,6 +25,12 @@ from bot.rasa.outage import (
     REASON_DATABASE,
     REASON_SLOW,
 )
+from tests.support.cluster import Deployment
+from tests.support.postgres import create_database, drop_database, set_database_online
+from tests.support.redis_servers import RedisServer
+from tests.support.requirements import require_model
+from tests.support.rest import custom, new_sender, say, tracker, user_turns
+from tests.support.servers import Server, start_all
 
 pytestmark = [pytest.mark.server, pytest.mark.postgres, pytest.mark.redis]
 
@@ -53,8 +44,8 @@ class Faulty:
     redis: RedisServer
     neighbourhood_db: str
     conversations_db: str
-    actions: tuple[Process, Process]
-    rasa: tuple[Process, Process]
+    actions: tuple[Server, Server]
+    rasa: tuple[Server, Server]
 
 
 @pytest.fixture(scope="module")
@@ -90,10 +81,6 @@ def faulty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Faulty]:
         drop_database(conversations)
 
 
-def new_sender() -> str:
-    return f"inwoner-{uuid.uuid4().hex[:10]}"
-
-
 def unavailable(messages: list[dict[str, Any]]) -> list[str]:
     return [payload["reason"] for payload in custom(messages, PAYLOAD_UNAVAILABLE)]
 
@@ -114,12 +101,13 @@ def assert_routed(messages: list[dict[str, Any]], role: str) -> None:
 
 def test_action_server_down(faulty: Faulty) -> None:
     one, two = faulty.rasa
-    sender = new_sender()
+    sender = new_sender("inwoner")
     faulty.actions[0].stop()
     try:
         assert_calm(say(one, sender, "Wie is de wijkagent in mijn buurt?"), REASON_ACTIONS)
         # The other Rasa server has its own action server and answers as usual.
-        assert_routed(say(two, new_sender(), "Wie is de wijkagent in mijn buurt?"), "wijkagent")
+        question = "Wie is de wijkagent in mijn buurt?"
+        assert_routed(say(two, new_sender("inwoner"), question), "wijkagent")
     finally:
         start_all([faulty.actions[0]])
     # Back: the resident asks again on the same server and the conversation goes on.
@@ -130,7 +118,7 @@ def test_action_server_down(faulty: Faulty) -> None:
 
 def test_action_server_too_slow(faulty: Faulty) -> None:
     one, _ = faulty.rasa
-    sender = new_sender()
+    sender = new_sender("inwoner")
     hung = faulty.actions[0]
     hung.signal(signal.SIGSTOP)  # it accepts connections but answers nothing
     try:
@@ -148,7 +136,7 @@ def test_action_server_too_slow(faulty: Faulty) -> None:
 
 def test_neighbourhood_database_down(faulty: Faulty) -> None:
     one, two = faulty.rasa
-    sender = new_sender()
+    sender = new_sender("inwoner")
     set_database_online(faulty.neighbourhood_db, False)
     try:
         assert_calm(say(one, sender, "Wie is de wijkagent in mijn buurt?"), REASON_DATABASE)
@@ -165,7 +153,7 @@ def test_conversation_database_down(faulty: Faulty) -> None:
     in memory for the moment (FailSafeTrackerStore), so the resident still gets answers; what
     is said during the outage is not kept. Afterwards the stored conversation goes on."""
     one, two = faulty.rasa
-    sender, other = new_sender(), new_sender()
+    sender, other = new_sender("inwoner"), new_sender("inwoner")
     assert_routed(say(one, sender, "Wie is de wijkagent in mijn buurt?"), "wijkagent")
     assert_routed(say(one, other, "Wie is de wijkagent in mijn buurt?"), "wijkagent")
     set_database_online(faulty.conversations_db, False)
@@ -187,7 +175,7 @@ def test_conversation_database_down(faulty: Faulty) -> None:
 
 def test_redis_down_degrades_to_local_locks(faulty: Faulty) -> None:
     one, two = faulty.rasa
-    sender = new_sender()
+    sender = new_sender("inwoner")
     faulty.redis.stop()
     try:
         # Each server falls back to its own locks: residents keep getting answers.
@@ -209,7 +197,7 @@ def send_both_at_once(faulty: Faulty, sender: str, first: str, second: str) -> N
     start = threading.Barrier(2)
     results: list[list[dict[str, Any]]] = []
 
-    def send(server: Process, text: str) -> None:
+    def send(server: Server, text: str) -> None:
         start.wait()
         results.append(say(server, sender, text))
 
@@ -228,7 +216,7 @@ def send_both_at_once(faulty: Faulty, sender: str, first: str, second: str) -> N
 def test_rasa_server_killed_mid_conversation(faulty: Faulty) -> None:
     """Last in this module: the killed server stays down."""
     one, two = faulty.rasa
-    sender = new_sender()
+    sender = new_sender("inwoner")
     say(one, sender, "Wie is de wijkagent in mijn buurt?")
     say(one, sender, "8102BA")
 

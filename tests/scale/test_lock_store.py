@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 import redis
-from redis_support import RedisServer, delete_keys, shared_redis_url, unique_prefix
 
 from bot.rasa import lock_store as lock_store_module
 from bot.rasa.lock_store import WijkwijzerLockStore
+from tests.support.redis_servers import RedisServer, delete_keys, shared_redis_url, unique_prefix
 
 
 @pytest.fixture

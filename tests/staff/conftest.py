@@ -1,13 +1,17 @@
-"""Fixtures of the staff workspace: a tracker store with real Rasa events, a copy of data/nlu."""
+"""Fixtures of the staff workspace: a tracker store with real Rasa events, a copy of data/nlu,
+the workspace in aiohttp's test client or on a real port, signed in, and in Chromium."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
-import sys
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
@@ -15,10 +19,9 @@ from sqlalchemy.orm import sessionmaker
 from bot.staff.app import StaffSettings, create_app
 from bot.staff.nlu_files import NluData
 from bot.staff.users import add_or_update_user
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from staff_support import (  # noqa: E402
+from tests.support.browser import chromium
+from tests.support.servers import free_port
+from tests.support.staff import (
     PROJECT_ROOT,
     SECRET,
     STAFF_NAME,
@@ -30,9 +33,17 @@ from staff_support import (  # noqa: E402
 
 
 @pytest.fixture
-async def tracker_engine(tmp_path: Path) -> AsyncIterator[Engine]:
+def stored_conversations() -> dict[str, list[Any]]:
+    """What the tracker store holds; a module overrides this fixture to hold more."""
+    return conversations()
+
+
+@pytest.fixture
+async def tracker_engine(
+    tmp_path: Path, stored_conversations: dict[str, list[Any]]
+) -> AsyncIterator[Engine]:
     """An SQLite tracker store filled by Rasa's own SQLTrackerStore."""
-    engine = await save_conversations(tmp_path / "trackers.db", conversations())
+    engine = await save_conversations(tmp_path / "trackers.db", stored_conversations)
     yield engine
     engine.dispose()
 
@@ -67,6 +78,59 @@ async def client(staff_settings: StaffSettings) -> AsyncIterator[TestClient]:
 
 @pytest.fixture
 async def signed_in(client: TestClient) -> TestClient:
+    """The test client, signed in as STAFF_NAME."""
     response = await sign_in(client)
     assert response.status == 303
     return client
+
+
+# -- the workspace on a real port, in Chromium ------------------------------------------------
+
+
+@pytest.fixture
+def staff_url(staff_settings: StaffSettings) -> Iterator[str]:
+    """The workspace served from a thread with its own event loop."""
+    port = free_port()
+    loop = asyncio.new_event_loop()
+    runner = web.AppRunner(create_app(staff_settings))
+    loop.run_until_complete(runner.setup())
+    loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=10)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(timeout=10)
+    loop.close()
+
+
+@pytest.fixture
+def page(staff_url: str) -> Iterator[Any]:
+    """A Dutch browser page; `page.csp_errors` collects Content Security Policy reports."""
+    # After staff_url: Playwright's sync API runs a loop of its own in this thread, and the
+    # async fixtures under staff_url need to run before it.
+    with chromium() as browser:
+        context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 800})
+        browser_page = context.new_page()
+        csp_errors: list[str] = []
+        browser_page.on(
+            "console",
+            lambda message: csp_errors.append(message.text)
+            if "Content Security Policy" in message.text
+            else None,
+        )
+        browser_page.csp_errors = csp_errors
+        yield browser_page
+
+
+@pytest.fixture
+def signed_in_page(page: Any, staff_url: str) -> Any:
+    """The browser page, signed in as STAFF_NAME through the sign-in form (on the inbox)."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{staff_url}/aanmelden")
+    page.get_by_label("Naam").fill(STAFF_NAME)
+    page.get_by_label("Wachtwoord").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+    expect(page).to_have_url(f"{staff_url}/inbox")
+    return page

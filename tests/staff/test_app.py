@@ -10,11 +10,11 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy.orm import sessionmaker
-from staff_support import CSRF, STAFF_NAME, STAFF_PASSWORD, csrf_of, sign_in
 
 from bot.staff.commands import cmd_staff_user_add
 from bot.staff.pages.security import COOKIE_NAME, CSP
 from bot.staff.users import check_sign_in
+from tests.support.staff import CSRF, STAFF_NAME, STAFF_PASSWORD, csrf_of, sign_in
 
 GET_PAGES = ["/", "/inbox", "/inbox?route=melding", "/inbox/1", "/inbox/999"]
 POST_PAGES = ["/inbox/1/onderwerp", "/afmelden"]

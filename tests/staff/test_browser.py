@@ -2,91 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
-import socket
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
-from staff_support import PROJECT_ROOT, STAFF_NAME, STAFF_PASSWORD
 
-from bot.staff.app import StaffSettings, create_app
+from tests.support.browser import run_axe
+from tests.support.servers import DEMO_DIR
+from tests.support.staff import STAFF_NAME, STAFF_PASSWORD
 
 pytestmark = [
     pytest.mark.browser,
     # One database is enough for the browser; the other tests cover PostgreSQL.
     pytest.mark.parametrize("db_url", ["sqlite"], indirect=True),
 ]
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-AXE = PROJECT_ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
-AXE_RUN = """async () => {
-  const result = await axe.run(document, { resultTypes: ['violations'] });
-  return result.violations.map((v) => ({
-    id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.map((n) => n.target.join(' >>> ')),
-  }));
-}"""
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def staff_url(staff_settings: StaffSettings) -> Iterator[str]:
-    """The workspace served from a thread with its own event loop."""
-    port = _free_port()
-    loop = asyncio.new_event_loop()
-    runner = web.AppRunner(create_app(staff_settings))
-    loop.run_until_complete(runner.setup())
-    loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=10)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(timeout=10)
-    loop.close()
-
-
-@pytest.fixture
-def page(staff_url: str) -> Iterator[Any]:
-    # After staff_url: Playwright's sync API runs a loop of its own in this thread, and the
-    # async fixtures under staff_url need to run before it.
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 800})
-        page = context.new_page()
-        csp_errors: list[str] = []
-        page.on("console", lambda message: _keep_csp_error(message.text, csp_errors))
-        page.csp_errors = csp_errors
-        yield page
-        browser.close()
-
-
-def _keep_csp_error(text: str, errors: list[str]) -> None:
-    if "Content Security Policy" in text:
-        errors.append(text)
-
-
-def _axe(page: Any) -> list[dict[str, Any]]:
-    if not AXE.is_file():
-        pytest.skip("axe-core is missing from web/node_modules")
-    page.evaluate(AXE.read_text(encoding="utf-8"))
-    assert page.evaluate("typeof axe.run") == "function"
-    violations: list[dict[str, Any]] = page.evaluate(AXE_RUN)
-    return violations
 
 
 def test_sign_in_review_and_annotate(page: Any, staff_url: str, nlu_dir: Path) -> None:
@@ -95,7 +25,7 @@ def test_sign_in_review_and_annotate(page: Any, staff_url: str, nlu_dir: Path) -
     page.goto(f"{staff_url}/inbox")
     expect(page).to_have_url(f"{staff_url}/aanmelden")
     expect(page.get_by_role("heading", name="Aanmelden")).to_be_visible()
-    assert _axe(page) == []
+    assert run_axe(page) == []
 
     page.get_by_label("Naam").fill(STAFF_NAME)
     page.get_by_label("Wachtwoord").fill("verkeerd-wachtwoord")
@@ -107,7 +37,7 @@ def test_sign_in_review_and_annotate(page: Any, staff_url: str, nlu_dir: Path) -
     expect(page).to_have_url(f"{staff_url}/inbox")
     expect(page.get_by_role("heading", name="Berichten om te beoordelen")).to_be_visible()
     expect(page.locator(".inbox__item")).to_have_count(3)
-    assert _axe(page) == []
+    assert run_axe(page) == []
 
     page.get_by_label("Doorverwezen naar").select_option("melding")
     page.get_by_role("button", name="Filteren").click()
@@ -116,7 +46,7 @@ def test_sign_in_review_and_annotate(page: Any, staff_url: str, nlu_dir: Path) -
     page.get_by_role("link", name="die lamp bij het speeltuintje doet het niet meer").click()
     expect(page.get_by_role("heading", name="Bericht beoordelen")).to_be_visible()
     expect(page.locator(".conversation__turn--current")).to_contain_text("die lamp")
-    assert _axe(page) == []
+    assert run_axe(page) == []
 
     # The list starts empty: "Opslaan" without a choice does not confirm the bot's guess.
     item_url = page.url
@@ -132,7 +62,7 @@ def test_sign_in_review_and_annotate(page: Any, staff_url: str, nlu_dir: Path) -
     assert "    - die lamp bij het speeltuintje doet het niet meer\n" in (
         nlu_dir / "report_defect.yml"
     ).read_text(encoding="utf-8")
-    assert _axe(page) == []
+    assert run_axe(page) == []
 
     # Back on the decided message: who decided, no form.
     page.goto(item_url)
@@ -140,7 +70,7 @@ def test_sign_in_review_and_annotate(page: Any, staff_url: str, nlu_dir: Path) -
         page.get_by_text(re.compile(r"Al beoordeeld door anna op \d\d-\d\d-\d{4}"))
     ).to_be_visible()
     expect(page.get_by_label("Onderwerp")).to_have_count(0)
-    assert _axe(page) == []
+    assert run_axe(page) == []
 
     page.get_by_role("button", name="Afmelden").click()
     expect(page).to_have_url(f"{staff_url}/aanmelden")
@@ -154,7 +84,7 @@ def test_error_page_has_no_violations(page: Any, staff_url: str) -> None:
     page.get_by_role("button", name="Aanmelden").click()
     page.goto(f"{staff_url}/inbox/999999")
     assert page.get_by_role("alert").inner_text() == "Dit bericht bestaat niet."
-    assert _axe(page) == []
+    assert run_axe(page) == []
 
 
 MENU = ["Te beoordelen", "Opnieuw trainen", "Contacten", "Wijzigingen", "Statistieken"]
@@ -180,24 +110,17 @@ def _sticking_out(page: Any) -> list[str]:
     return list(page.evaluate(STICKING_OUT))
 
 
-def _sign_in(page: Any, staff_url: str) -> None:
-    page.goto(f"{staff_url}/aanmelden")
-    page.get_by_label("Naam").fill(STAFF_NAME)
-    page.get_by_label("Wachtwoord").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Aanmelden").click()
-
-
 def test_the_menu_fits_a_phone_and_marks_the_current_page(
-    page: Any, staff_url: str, session_factory: Any
+    signed_in_page: Any, staff_url: str, session_factory: Any
 ) -> None:
     from playwright.sync_api import expect
 
     from bot.db.importer import import_directory
 
-    import_directory(PROJECT_ROOT / "demo", session_factory)  # a full contacts table
+    import_directory(DEMO_DIR, session_factory)  # a full contacts table
+    page = signed_in_page
     page.set_viewport_size({"width": 375, "height": 740})
-    _sign_in(page, staff_url)
-    expect(page).to_have_url(f"{staff_url}/inbox")
+    page.reload()
     first_item = page.locator(".inbox__text a").first.get_attribute("href")
     for path, current in [*NARROW_PAGES, (first_item, "Te beoordelen")]:
         page.goto(f"{staff_url}{path}")
@@ -225,5 +148,5 @@ def test_the_menu_fits_a_phone_and_marks_the_current_page(
         else:
             expect(menu.locator('[aria-current="page"]')).to_have_text(current)
             expect(marked).to_have_count(1)
-        assert _axe(page) == [], path
+        assert run_axe(page) == [], path
     assert page.csp_errors == []

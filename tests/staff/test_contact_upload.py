@@ -6,7 +6,12 @@ import time
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from contacts_support import (
+from sqlalchemy.orm import sessionmaker
+
+from bot.db.importer import import_directory
+from bot.directory import ContactDirectory
+from bot.staff.app import StaffSettings, create_app
+from tests.support.contacts import (
     CENTRUM,
     DEMO_DIR,
     VOGELBUURT,
@@ -20,12 +25,7 @@ from contacts_support import (
     upload,
     upload_token,
 )
-from sqlalchemy.orm import sessionmaker
-from staff_support import STAFF_NAME, sign_in
-
-from bot.db.importer import import_directory
-from bot.directory import ContactDirectory
-from bot.staff.app import StaffSettings, create_app
+from tests.support.staff import STAFF_NAME, sign_in
 
 
 @pytest.fixture(autouse=True)

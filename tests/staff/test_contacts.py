@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 from aiohttp.test_utils import TestClient
-from contacts_support import (
+from sqlalchemy.orm import sessionmaker
+
+from bot.db.importer import import_directory
+from bot.directory import ContactDirectory
+from tests.support.contacts import (
     CENTRUM,
     DEMO_DIR,
     NOORD,
@@ -17,11 +21,7 @@ from contacts_support import (
     post_form,
     snapshot,
 )
-from sqlalchemy.orm import sessionmaker
-from staff_support import STAFF_NAME, csrf_of
-
-from bot.db.importer import import_directory
-from bot.directory import ContactDirectory
+from tests.support.staff import STAFF_NAME, csrf_of
 
 
 @pytest.fixture(autouse=True)

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
-import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,9 +12,7 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
-from contacts_support import DEMO_DIR, VOGELBUURT, contact_form, contact_id, post_form
 from sqlalchemy.orm import sessionmaker
-from staff_support import PROJECT_ROOT
 
 from bot.core.constants import (
     SLOT_AREA_CODE,
@@ -28,53 +22,22 @@ from bot.core.constants import (
     SLOT_ROLE,
 )
 from bot.db.importer import import_directory
+from tests.support.contacts import VOGELBUURT, contact_form, contact_id, post_form
+from tests.support.servers import DEMO_DIR, Server, free_port, running
 
 # One process on one SQLite file is enough; the workspace tests cover PostgreSQL.
 pytestmark = [pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)]
-START_TIMEOUT = 120
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
 def action_server(db_url: str, session_factory: sessionmaker, tmp_path: Path) -> Iterator[str]:
     import_directory(DEMO_DIR, session_factory)
-    port = _free_port()
-    log = tmp_path / "actions.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "WIJKWIJZER_DATABASE_URL": db_url},
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"action server stopped:\n{log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(url + "/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"action server did not start:\n{log.read_text()[-3000:]}")
-                time.sleep(0.3)
-        yield url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+    port = free_port()
+    command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+    env = {**os.environ, "WIJKWIJZER_DATABASE_URL": db_url}
+    server = Server("actions", command, port, tmp_path / "actions.log", env, "/health")
+    with running(server):
+        yield server.url
 
 
 def contact_cards(url: str) -> list[dict[str, Any]]:

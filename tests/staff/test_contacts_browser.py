@@ -7,17 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import test_browser
-from contacts_support import DEMO_DIR, contact_id, contact_row, demo_file
 from sqlalchemy.orm import sessionmaker
-from staff_support import STAFF_NAME, STAFF_PASSWORD
 
 from bot.db.importer import import_directory
-
-# The workspace server, the browser page and the axe check of the review flow's browser test.
-staff_url = test_browser.staff_url
-page = test_browser.page
-_axe = test_browser._axe
+from tests.support.browser import run_axe
+from tests.support.contacts import contact_id, contact_row, demo_file
+from tests.support.servers import DEMO_DIR
 
 pytestmark = [
     pytest.mark.browser,
@@ -30,33 +25,28 @@ def demo(session_factory: sessionmaker) -> None:
     import_directory(DEMO_DIR, session_factory)
 
 
-def _sign_in(page: Any, staff_url: str) -> None:
-    page.goto(f"{staff_url}/aanmelden")
-    page.get_by_label("Naam").fill(STAFF_NAME)
-    page.get_by_label("Wachtwoord").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Aanmelden").click()
-
-
-def test_edit_a_contact(page: Any, staff_url: str, session_factory: sessionmaker) -> None:
+def test_edit_a_contact(
+    signed_in_page: Any, staff_url: str, session_factory: sessionmaker
+) -> None:
     from playwright.sync_api import expect
 
-    _sign_in(page, staff_url)
+    page = signed_in_page
     page.get_by_role("link", name="Contacten").click()
     expect(page.get_by_role("heading", name="Contacten", exact=True)).to_be_visible()
-    assert _axe(page) == []
+    assert run_axe(page) == []
 
     page.get_by_label("Zoeken", exact=True).fill("sanne")
     page.get_by_role("button", name="Zoeken").click()
     expect(page.locator(".contacts__row")).to_have_count(1)
     page.get_by_role("link", name="Sanne de Vries").click()
     expect(page.get_by_role("heading", name="Contact wijzigen")).to_be_visible()
-    assert _axe(page) == []
+    assert run_axe(page) == []
 
     page.get_by_label("Telefoon").fill("bel de politie")
     page.get_by_role("button", name="Wijzigingen opslaan").click()
     expect(page.get_by_role("alert")).to_contain_text("telefoonnummer")
     expect(page.get_by_label("Telefoon")).to_have_attribute("aria-invalid", "true")
-    assert _axe(page) == []
+    assert run_axe(page) == []
 
     page.get_by_label("Telefoon").fill("0900-8845")
     page.get_by_label("Vogelbuurt (BU92000201)").check()
@@ -70,7 +60,7 @@ def test_edit_a_contact(page: Any, staff_url: str, session_factory: sessionmaker
     page.get_by_role("link", name="Bekijk de wijzigingen van dit contact").click()
     expect(page.locator(".audit__row")).to_have_count(1)
     expect(page.locator(".audit__row")).to_contain_text("0900-8845")
-    assert _axe(page) == []
+    assert run_axe(page) == []
     assert page.csp_errors == []
 
 
@@ -92,24 +82,24 @@ def test_the_spreekuur_note_belongs_to_its_field(
 
 
 def test_upload_with_preview(
-    page: Any,
+    signed_in_page: Any,
     staff_url: str,
     session_factory: sessionmaker,
     tmp_path: Path,
 ) -> None:
     from playwright.sync_api import expect
 
-    _sign_in(page, staff_url)
+    page = signed_in_page
     page.goto(f"{staff_url}/contacten/upload")
     expect(page.get_by_role("heading", name="Bestanden inlezen")).to_be_visible()
-    assert _axe(page) == []
+    assert run_axe(page) == []
 
     bad = tmp_path / "fout.csv"
     bad.write_text(demo_file("contacten.csv").replace("0900-8844", "onbekend", 1), "utf-8")
     page.get_by_label("Contactpersonen (contacten.csv)").set_input_files(str(bad))
     page.get_by_role("button", name="Bekijk wat er verandert").click()
     expect(page.locator(".problems")).to_contain_text("onbekend")
-    assert _axe(page) == []
+    assert run_axe(page) == []
 
     good = tmp_path / "contacten.csv"
     lines = demo_file("contacten.csv").splitlines()
@@ -118,13 +108,13 @@ def test_upload_with_preview(
     page.get_by_role("button", name="Bekijk wat er verandert").click()
     expect(page.get_by_role("heading", name="Dit verandert er")).to_be_visible()
     expect(page.locator('[data-count="retired"]')).to_have_text("1")
-    assert _axe(page) == []
+    assert run_axe(page) == []
     mehmet = contact_id(session_factory, "Mehmet Yilmaz")
     assert contact_row(session_factory, mehmet)["active"] is True
 
     page.get_by_role("button", name="Toepassen").click()
     expect(page.get_by_role("heading", name="Wijzigingen in de contacten")).to_be_visible()
     expect(page.locator(".audit__row")).to_have_count(2)
-    assert _axe(page) == []
+    assert run_axe(page) == []
     assert contact_row(session_factory, mehmet)["active"] is False
     assert page.csp_errors == []

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
-from staff_support import day, fallback_conversations, save_conversations
 
 from bot.staff.nlu_files import NluData
 from bot.staff.review import (
@@ -21,6 +20,7 @@ from bot.staff.review import (
     ReviewInbox,
     decide,
 )
+from tests.support.staff import day, fallback_conversations, save_conversations
 
 
 @pytest.fixture

@@ -11,7 +11,11 @@ import yaml
 from aiohttp.test_utils import TestClient
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
-from staff_support import (
+
+from bot.staff.labels import has_topic_label, topic_label
+from bot.staff.review import ReviewInbox
+from bot.staff.users import add_or_update_user
+from tests.support.staff import (
     PROJECT_ROOT,
     STAFF_PASSWORD,
     conversations,
@@ -20,10 +24,6 @@ from staff_support import (
     save_conversations,
     sign_in,
 )
-
-from bot.staff.labels import has_topic_label, topic_label
-from bot.staff.review import ReviewInbox
-from bot.staff.users import add_or_update_user
 
 
 @pytest.fixture

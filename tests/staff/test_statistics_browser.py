@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from staff_support import STAFF_NAME, STAFF_PASSWORD
-from test_browser import _axe, page, staff_url  # noqa: F401  (fixtures of the browser tests)
-from test_statistics import tracker_engine  # noqa: F401  (conversations with buurten)
+
+from tests.support.browser import run_axe
+from tests.support.staff import STAFF_NAME, STAFF_PASSWORD, conversations, more_conversations
 
 pytestmark = [
     pytest.mark.browser,
@@ -15,7 +15,13 @@ pytestmark = [
 ]
 
 
-def test_statistics_page_in_the_browser(page: Any, staff_url: str) -> None:  # noqa: F811
+@pytest.fixture
+def stored_conversations() -> dict[str, list[Any]]:
+    """With buurten and a wijk, as in the statistics tests."""
+    return {**conversations(), **more_conversations()}
+
+
+def test_statistics_page_in_the_browser(page: Any, staff_url: str) -> None:
     from playwright.sync_api import expect
 
     page.goto(f"{staff_url}/statistieken")
@@ -36,7 +42,7 @@ def test_statistics_page_in_the_browser(page: Any, staff_url: str) -> None:  # n
         "(bar) => getComputedStyle(bar).fill"
     )
     assert fill == "rgb(21, 66, 115)"  # the workspace's primary colour from the stylesheet
-    assert _axe(page) == []
+    assert run_axe(page) == []
 
     # The week labels ("week 13") fit under their columns without touching each other.
     labels = page.locator("#grafiek-weken .chart__axis-label")
@@ -50,5 +56,5 @@ def test_statistics_page_in_the_browser(page: Any, staff_url: str) -> None:  # n
     page.get_by_label("Tot en met datum").fill("2026-03-25")
     page.get_by_role("button", name="Toon periode").click()
     expect(page.locator("#grafiek-routes .chart__row")).to_have_count(2)
-    assert _axe(page) == []
+    assert run_axe(page) == []
     assert page.csp_errors == []

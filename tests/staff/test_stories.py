@@ -9,11 +9,11 @@ import yaml
 from aiohttp.test_utils import TestClient
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
-from staff_support import PROJECT_ROOT, csrf_of
 
 from bot.staff.nlu_files import NluData
 from bot.staff.review import ReviewInbox, decide
 from bot.staff.stories import StoryRefused, write_test_story
+from tests.support.staff import PROJECT_ROOT, csrf_of
 
 
 @pytest.fixture

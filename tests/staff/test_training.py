@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,6 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import sessionmaker
-from staff_support import csrf_of
 
 from bot.staff.app import StaffSettings
 from bot.staff.rasa_servers import (
@@ -36,12 +34,8 @@ from bot.staff.training import (
     is_worse_on_conversations,
 )
 from bot.staff.training_runs import compare
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.support.servers import free_port
+from tests.support.staff import csrf_of
 
 
 @pytest.fixture
@@ -51,7 +45,7 @@ def training(staff_settings: StaffSettings, tmp_path: Path) -> TrainingSettings:
         models_dir=tmp_path / "models",
         nlu_dir=staff_settings.nlu.directory,
         stories_dir=staff_settings.stories_dir,
-        rasa_urls=[f"http://127.0.0.1:{_closed_port()}"],
+        rasa_urls=[f"http://127.0.0.1:{free_port()}"],
         api_token=None,
     )
     settings.models_dir.mkdir()

@@ -10,13 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import tarfile
 import threading
 import time
@@ -46,25 +41,31 @@ from bot.staff.training import (
     persisted_nlu_data,
 )
 from bot.staff.users import add_or_update_user
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from staff_support import (  # noqa: E402
-    CSRF,
+from tests.support.browser import chromium, run_axe
+from tests.support.requirements import require_model
+from tests.support.rest import say
+from tests.support.servers import (
+    DEMO_DIR,
     PROJECT_ROOT,
+    Server,
+    bot_env,
+    free_port,
+    import_municipalities,
+    serve,
+    wait_until_ready,
+)
+from tests.support.staff import (
+    CSRF,
     SECRET,
     STAFF_NAME,
     STAFF_PASSWORD,
     conversations,
     copy_nlu_trimmed,
 )
-from test_browser import CHROMIUM, CHROMIUM_ARGS, _axe  # noqa: E402
 
-pytestmark = [pytest.mark.server, pytest.mark.browser]
+pytestmark = [pytest.mark.server, pytest.mark.browser, pytest.mark.training]
 
-BIN = Path(sys.executable).parent
 TOKEN = "een-geheime-api-sleutel"
-# Loading a model takes minutes when the machine is busy.
-START_TIMEOUT = 900
 # A quick training plus 2-fold cross-validation and the conversation tests: minutes, more on
 # a loaded machine.
 TRAINING_TIMEOUT = 30 * 60
@@ -74,45 +75,11 @@ EXAMPLES_PER_INTENT = 15
 ANNOTATED = "die lamp bij het speeltuintje doet het niet meer"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@dataclass
-class RasaServer:
-    url: str
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    def wait_until_ready(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if self.process.poll() is not None:
-                pytest.fail(f"wijkwijzer serve stopped:\n{self.log.read_text()[-3000:]}")
-            try:
-                self.status()
-                return
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"not ready in {START_TIMEOUT} s:\n{self.log.read_text()[-3000:]}")
-                time.sleep(1)
-
-    def status(self, token: str = TOKEN) -> dict[str, Any]:
-        with urllib.request.urlopen(f"{self.url}/status?token={token}", timeout=30) as answer:
-            result: dict[str, Any] = json.loads(answer.read())
-            return result
-
-    def say(self, sender: str, text: str) -> list[dict[str, Any]]:
-        request = urllib.request.Request(
-            f"{self.url}/webhooks/rest/webhook",
-            data=json.dumps({"sender": sender, "message": text}).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=300) as answer:
-            result: list[dict[str, Any]] = json.loads(answer.read())
-            return result
+def model_status(rasa: Server) -> dict[str, Any]:
+    """Rasa's /status (needs the API token): which model it runs."""
+    with urllib.request.urlopen(f"{rasa.url}/status?token={TOKEN}", timeout=30) as answer:
+        result: dict[str, Any] = json.loads(answer.read())
+        return result
 
 
 @dataclass
@@ -131,7 +98,7 @@ class Workspace:
 
 
 def _serve(settings: StaffSettings) -> tuple[str, Any]:
-    port = _free_port()
+    port = free_port()
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
@@ -156,47 +123,24 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def rasa(workdir: Path) -> Iterator[RasaServer]:
+def rasa(workdir: Path) -> Iterator[Server]:
     """`wijkwijzer serve` with an API token, running a copy of the project's model."""
+    require_model()
     models = sorted((PROJECT_ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
-    if not models:
-        message = "no trained model in models/ (run `make train`)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
     models_dir = workdir / "models"
     models_dir.mkdir()
     shutil.copy2(models[-1], models_dir / models[-1].name)
-    env = dict(
-        os.environ,
-        WIJKWIJZER_DATABASE_URL=f"sqlite:///{workdir / 'nb.db'}",
-        WIJKWIJZER_TRACKER_STORE_URL=f"sqlite:///{workdir / 'rasa-trackers.db'}",
-        WIJKWIJZER_API_TOKEN=TOKEN,
-    )
-    subprocess.run([str(BIN / "wijkwijzer"), "import", str(PROJECT_ROOT / "demo")],
-                   env=env, check=True, capture_output=True)  # fmt: skip
-    port = _free_port()
-    log = workdir / "serve.log"
-    command = [str(BIN / "wijkwijzer"), "serve", "--port", str(port),
-               "--actions-port", str(_free_port()), "--model", str(models_dir)]  # fmt: skip
-    process = subprocess.Popen(
-        command, cwd=PROJECT_ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
-    )
-    server = RasaServer(f"http://127.0.0.1:{port}", process, log)
-    try:
-        # Not waited for here: the training in the test needs no server until "accept".
-        yield server
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    env = bot_env(workdir, WIJKWIJZER_API_TOKEN=TOKEN)
+    import_municipalities(env, [DEMO_DIR])
+    server = serve(workdir, env, "--model", str(models_dir))
+    # Launched, not waited for: the training in the test needs no server until "accept".
+    server.launch()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="module")
-def workspace(workdir: Path, rasa: RasaServer) -> Iterator[Workspace]:
+def workspace(workdir: Path, rasa: Server) -> Iterator[Workspace]:
     """The staff workspace with the quick training config, on a copy of data/nlu and stories."""
     from rasa.core.tracker_store import SQLTrackerStore
     from rasa.shared.core.domain import Domain
@@ -288,7 +232,7 @@ def _wait_for_the_end(runs: TrainingRuns, run_id: int) -> None:
 class Resident(threading.Thread):
     """Keeps a conversation going, so that we see it is answered while the model swaps."""
 
-    def __init__(self, rasa: RasaServer) -> None:
+    def __init__(self, rasa: Server) -> None:
         super().__init__(daemon=True)
         self.rasa = rasa
         self.answers: list[tuple[float, float, list[dict[str, Any]] | Exception]] = []
@@ -300,8 +244,8 @@ class Resident(threading.Thread):
         while not self.stopping.is_set():
             started = time.monotonic()
             try:
-                reply: list[dict[str, Any]] | Exception = self.rasa.say(
-                    f"inwoner-wissel-{turn}", questions[turn % 2]
+                reply: list[dict[str, Any]] | Exception = say(
+                    self.rasa, f"inwoner-wissel-{turn}", questions[turn % 2], timeout=300
                 )
             except Exception as error:  # recorded: the test shows what went wrong
                 reply = error
@@ -312,11 +256,7 @@ class Resident(threading.Thread):
 
 @pytest.fixture(scope="module")
 def page(workspace: Workspace) -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
         browser_page = context.new_page()
         csp_errors: list[str] = []
@@ -326,11 +266,10 @@ def page(workspace: Workspace) -> Iterator[Any]:
         )
         browser_page.csp_errors = csp_errors
         yield browser_page
-        browser.close()
 
 
 def test_review_annotate_retrain_and_accept_in_the_browser(
-    page: Any, workspace: Workspace, rasa: RasaServer
+    page: Any, workspace: Workspace, rasa: Server
 ) -> None:
     from playwright.sync_api import expect
 
@@ -350,12 +289,12 @@ def test_review_annotate_retrain_and_accept_in_the_browser(
     # Retrain.
     page.get_by_role("link", name="Opnieuw trainen").click()
     expect(page.get_by_role("heading", name="Opnieuw trainen", level=1)).to_be_visible()
-    assert _axe(page) == []
+    assert run_axe(page) == []
     page.get_by_role("button", name="Training starten").click()
     expect(page.get_by_role("status")).to_contain_text("gestart")
     expect(page.get_by_role("heading", name="Training loopt")).to_be_visible()
     assert page.locator('script[src="/static/training.js"]').count() == 1
-    assert _axe(page) == []
+    assert run_axe(page) == []
     run = workspace.runs.latest(KIND_TRAIN)
     assert run is not None and run.running and run.started_by == STAFF_NAME
 
@@ -384,20 +323,20 @@ def test_review_annotate_retrain_and_accept_in_the_browser(
     assert finished.stage == STAGE_DONE, finished.message + "\n" + _rasa_log(finished.work_dir)
     expect(page.get_by_role("heading", name="In gebruik nemen")).to_be_visible()
     assert page.locator('script[src="/static/training.js"]').count() == 0
-    assert _axe(page) == []
+    assert run_axe(page) == []
 
-    rasa.wait_until_ready()
-    old_model = rasa.status()["model_file"]
+    wait_until_ready([rasa])
+    old_model = model_status(rasa)["model_file"]
     page.reload()
     # Accept with a wrong token: a Dutch error, the old model keeps running.
     workspace.settings.training.api_token = "verkeerde-sleutel"
     try:
         page.get_by_role("button", name="In gebruik nemen").click(timeout=300_000)
         expect(page.get_by_role("alert")).to_contain_text("weigert de werkplek toegang")
-        assert _axe(page) == []
+        assert run_axe(page) == []
     finally:
         workspace.settings.training.api_token = TOKEN
-    assert rasa.status()["model_file"] == old_model
+    assert model_status(rasa)["model_file"] == old_model
 
     # Accept: Rasa swaps the model while the resident's conversation goes on.
     resident = Resident(rasa)
@@ -412,11 +351,11 @@ def test_review_annotate_retrain_and_accept_in_the_browser(
     time.sleep(2)
     resident.stopping.set()
     resident.join(timeout=300)
-    assert _axe(page) == []
+    assert run_axe(page) == []
     assert page.csp_errors == []
 
     assert finished.model is not None
-    assert rasa.status()["model_file"] == finished.model.name != old_model
+    assert model_status(rasa)["model_file"] == finished.model.name != old_model
     failures = [a for _, _, a in resident.answers if isinstance(a, Exception) or not a]
     assert failures == []
     during = [a for start, end, a in resident.answers if end > swap_started and start < swap_ended]

@@ -4,39 +4,17 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-# The helpers beside this file are imported by name, also under --import-mode=importlib.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from tests.support.browser import PageLog, axe_source, chromium, missing, new_page
+from tests.support.fake_bot import FakeBot
+from tests.support.servers import PROJECT_ROOT, demo_site, free_port
 
-from fake_bot import FakeBot  # noqa: E402
-from web_support import free_port, stop_process, wait_for_http  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[2]
-WEB = ROOT / "web"
+WEB = PROJECT_ROOT / "web"
 DIST = WEB / "dist"
-AXE = WEB / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-INSTALL_HINT = "run scripts/install-web-deps.sh"
-
-
-def missing(reason: str) -> None:
-    """Skip where the browser tooling is absent; in CI that is an install error, so fail."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} ({INSTALL_HINT})")
-    pytest.skip(f"{reason} ({INSTALL_HINT})")
 
 
 @pytest.fixture(scope="session")
@@ -68,29 +46,14 @@ def bot_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def demo_url(widget_bundle: Path, demo_port: int, bot_port: int) -> Iterator[str]:
-    """The demo page, served by the real entry point, pointing at the fake bot's port."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "bot.ops.demo_server",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(demo_port),
-            "--bot-url",
-            f"http://127.0.0.1:{bot_port}",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{demo_port}/"
-    wait_for_http(url, timeout=15, process=process)
-    yield url
-    assert stop_process(process) == 0, "the demo server did not exit cleanly on SIGTERM"
+def demo_url(
+    widget_bundle: Path, demo_port: int, bot_port: int, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The demo page, pointing at the fake bot's port."""
+    site = demo_site(demo_port, f"http://127.0.0.1:{bot_port}", tmp_path_factory.mktemp("demo"))
+    site.start()
+    yield site.url + "/"
+    assert site.stop() == 0, "the demo server did not exit cleanly on SIGTERM"
 
 
 @pytest.fixture
@@ -101,17 +64,9 @@ def fake_bot(bot_port: int, demo_origin: str) -> Iterator[FakeBot]:
 
 
 @pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        missing(f"{CHROMIUM} is missing")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("the Python package playwright is missing")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def browser() -> Iterator[object]:
+    with chromium() as launched:
+        yield launched
 
 
 try:
@@ -123,23 +78,17 @@ except ImportError:
 
 
 @pytest.fixture
-def page_log():
-    from widget_helpers import PageLog
-
+def page_log() -> PageLog:
     return PageLog()
 
 
 @pytest.fixture
-def page(browser, page_log):
-    from widget_helpers import new_page
-
+def page(browser, page_log: PageLog):
     page = new_page(browser, page_log, viewport={"width": 1280, "height": 800})
     yield page
     page.context.close()
 
 
-@pytest.fixture(scope="session")
-def axe_source() -> str:
-    if not AXE.is_file():
-        missing("axe-core is missing from web/node_modules")
-    return AXE.read_text(encoding="utf-8")
+@pytest.fixture(scope="session", name="axe_source")
+def axe_source_fixture() -> str:
+    return axe_source()

@@ -154,7 +154,9 @@ def test_demo_pages_give_the_general_number_the_bot_gives(demo_directory) -> Non
     assert gemeente is not None and gemeente.phone
     assert f"op {gemeente.phone}" in general_contact_text(gemeente)
     digits = re.sub(r"\D", "", gemeente.phone)
-    for page in sorted((ROOT / "bot" / "web" / "demo").glob("*.html")):
+    pages = sorted((ROOT / "bot" / "ops" / "demo").glob("*.html"))
+    assert pages, "no demo pages found"
+    for page in pages:
         html = page.read_text(encoding="utf-8")
         numbers = re.findall(r"Bel (?:<a [^>]*>)?(14 ?\d+)", html)
         assert numbers == [gemeente.phone], page.name

@@ -7,9 +7,6 @@ model in models/ and the demo data in demo/.
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,83 +15,52 @@ import pytest
 pytest.importorskip("playwright", reason="needs playwright: run scripts/install-web-deps.sh")
 
 from playwright.sync_api import Page, expect  # noqa: E402
-from web_support import free_port, stop_process, wait_for_http  # noqa: E402
-from widget_helpers import (  # noqa: E402
-    PageLog,
+
+from tests.support.browser import PageLog, run_axe  # noqa: E402
+from tests.support.requirements import require_model  # noqa: E402
+from tests.support.servers import (  # noqa: E402
+    DEMO_DIR,
+    bot_env,
+    demo_site,
+    free_port,
+    import_municipalities,
+    running,
+    serve,
+)
+from tests.support.widget import (  # noqa: E402
     ask,
     log_texts,
     open_by_keyboard,
-    run_axe,
     time_routed_answer,
     wait_until_idle,
 )
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 
-ROOT = Path(__file__).resolve().parents[2]
-WIJKWIJZER = ROOT / ".venv" / "bin" / "wijkwijzer"
-DEMO_DATA = ROOT / "demo"
 # A sentence from the training data, so the test checks the widget, not the classifier.
 QUESTION = "Is er iemand die kan helpen bij een conflict met mijn buren?"
 
 
 def first_demo_address() -> dict[str, str]:
     """The first address of the demo municipality, with its buurt's name."""
-    with (DEMO_DATA / "adressen.csv").open(encoding="utf-8") as file:
+    with (DEMO_DIR / "adressen.csv").open(encoding="utf-8") as file:
         address = next(csv.DictReader(file))
-    with (DEMO_DATA / "buurten.csv").open(encoding="utf-8") as file:
+    with (DEMO_DIR / "buurten.csv").open(encoding="utf-8") as file:
         names = {row["buurtcode"]: row["buurtnaam"] for row in csv.DictReader(file)}
     return {**address, "buurtnaam": names[address["buurtcode"]]}
 
 
 @pytest.fixture(scope="module")
 def real_site(widget_bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not WIJKWIJZER.exists():
-        pytest.skip(f"{WIJKWIJZER.relative_to(ROOT)} does not exist yet (make install)")
-    if not any((ROOT / "models").glob("*.tar.gz")):
-        pytest.skip("no trained model in models/ (make train)")
-    if not (DEMO_DATA / "adressen.csv").is_file():
-        pytest.skip("no demo municipality in demo/")
-
-    logs = tmp_path_factory.mktemp("real-bot")
-    bot_port, actions_port, demo_port = free_port(), free_port(), free_port()
+    require_model()
+    workdir = tmp_path_factory.mktemp("real-bot")
+    demo_port = free_port()
     demo_origin = f"http://127.0.0.1:{demo_port}"
-    env = {
-        **os.environ,
-        "WIJKWIJZER_DATABASE_URL": f"sqlite:///{logs / 'wijkwijzer.db'}",
-        "WIJKWIJZER_TRACKER_STORE_URL": f"sqlite:///{logs / 'trackers.db'}",
-        "WIJKWIJZER_ALLOWED_ORIGINS": demo_origin,
-    }
-    subprocess.run([WIJKWIJZER, "import", str(DEMO_DATA)], cwd=ROOT, env=env, check=True)
-
-    bot_log = (logs / "serve.log").open("w")
-    bot = subprocess.Popen(
-        [WIJKWIJZER, "serve", "--port", str(bot_port), "--actions-port", str(actions_port)],
-        cwd=ROOT,
-        env=env,
-        stdout=bot_log,
-        stderr=subprocess.STDOUT,
-    )
-    demo = subprocess.Popen(
-        [sys.executable, "-m", "bot.ops.demo_server", "--port", str(demo_port),
-         "--bot-url", f"http://127.0.0.1:{bot_port}"],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        try:
-            wait_for_http(f"http://127.0.0.1:{bot_port}/", timeout=300, process=bot)
-            wait_for_http(f"http://127.0.0.1:{actions_port}/health", timeout=60, process=bot)
-            wait_for_http(demo_origin + "/", timeout=15, process=demo)
-        except (RuntimeError, TimeoutError) as error:
-            bot_log.flush()
-            tail = (logs / "serve.log").read_text(errors="replace")[-3000:]
-            pytest.fail(f"wijkwijzer serve did not come up: {error}\n{tail}")
+    env = bot_env(workdir, WIJKWIJZER_ALLOWED_ORIGINS=demo_origin)
+    import_municipalities(env, [DEMO_DIR])
+    bot = serve(workdir, env)
+    with running(bot, demo_site(demo_port, bot.url, workdir)):
         yield demo_origin + "/"
-    finally:
-        stop_process(demo)
-        stop_process(bot, timeout=60)
-        bot_log.close()
 
 
 def test_real_bot_routes_a_question_and_gives_the_contact_card(

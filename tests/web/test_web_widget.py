@@ -9,23 +9,21 @@ import pytest
 
 pytest.importorskip("playwright", reason="needs playwright: run scripts/install-web-deps.sh")
 
-from fake_bot import FakeBot  # noqa: E402
 from playwright.sync_api import Page, expect  # noqa: E402
-from widget_helpers import (  # noqa: E402
+
+from bot.ops.demo_server import BackgroundSite, SiteConfig  # noqa: E402
+from tests.support.browser import PageLog, new_page, run_axe  # noqa: E402
+from tests.support.fake_bot import FakeBot  # noqa: E402
+from tests.support.widget import (  # noqa: E402
     HORIZONTAL_OVERFLOW,
-    PageLog,
     ask,
     ask_routed_question_and_postcode,
     focused_in_widget,
     log_texts,
-    new_page,
     open_by_keyboard,
-    run_axe,
     time_routed_answer,
     wait_until_idle,
 )
-
-from bot.ops.demo_server import BackgroundSite, SiteConfig  # noqa: E402
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import shutil
 from dataclasses import replace
 from typing import Any, Final
@@ -35,6 +34,7 @@ from bot.db.contact_upload import (
     preview_upload,
 )
 from bot.db.importer import ImportFailed, ImportProblem
+from bot.settings import settings as app_settings
 from bot.staff.pages.common import (
     Handler,
     database_busy,
@@ -49,8 +49,6 @@ from bot.staff.pages.common import (
 
 log = logging.getLogger(__name__)
 
-ENV_UPLOAD_MAX_MB: Final = "WIJKWIJZER_STAFF_UPLOAD_MAX_MB"
-DEFAULT_UPLOAD_MAX_MB: Final = 20
 UPLOAD_PATH: Final = "/contacten/upload"
 UPLOADS: Final = web.AppKey("contact_uploads", UploadStore)
 UPLOAD_LIMIT: Final = web.AppKey("contact_upload_limit", int)
@@ -86,10 +84,7 @@ def add_routes(app: web.Application) -> None:
 
 
 def _upload_max_mb() -> int:
-    try:
-        return max(1, int(os.environ.get(ENV_UPLOAD_MAX_MB, "") or DEFAULT_UPLOAD_MAX_MB))
-    except ValueError:
-        return DEFAULT_UPLOAD_MAX_MB
+    return app_settings().staff_upload_max_mb
 
 
 async def _close_uploads(app: web.Application) -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
 from bot.db.models.training import DEFAULT_FOLDS
+from bot.settings import settings as app_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 ENV_CONFIG: Final = "WIJKWIJZER_TRAINING_CONFIG"
@@ -18,9 +18,6 @@ ENV_MODELS_DIR: Final = "WIJKWIJZER_MODELS_DIR"
 ENV_API_TOKEN: Final = "WIJKWIJZER_API_TOKEN"
 DEFAULT_RASA_URL: Final = "http://127.0.0.1:5005"
 
-
-def _split_urls(value: str) -> list[str]:
-    return [url.strip().rstrip("/") for url in value.split(",") if url.strip()]
 
 
 @dataclass
@@ -42,18 +39,15 @@ class TrainingSettings:
     @classmethod
     def from_environment(cls) -> TrainingSettings:
         settings = cls()
-        config = os.environ.get(ENV_CONFIG, "").strip()
-        if config:
-            path = Path(config)
+        config = app_settings()
+        if config.training_config:
+            path = Path(config.training_config)
             settings.config = path if path.is_absolute() else PROJECT_ROOT / path
-        folds = os.environ.get(ENV_FOLDS, "").strip()
-        if folds:
-            settings.folds = max(2, int(folds))
-        models = os.environ.get(ENV_MODELS_DIR, "").strip()
-        if models:
-            settings.models_dir = Path(models)
-        settings.rasa_urls = _split_urls(os.environ.get(ENV_RASA_URLS, "")) or [DEFAULT_RASA_URL]
-        settings.api_token = os.environ.get(ENV_API_TOKEN, "").strip() or None
+        settings.folds = config.cv_folds
+        if config.models_dir:
+            settings.models_dir = Path(config.models_dir)
+        settings.rasa_urls = config.rasa_url_list
+        settings.api_token = config.api_token or None
         return settings
 
     @property

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import shutil
-import signal
-import socket
-import subprocess
 import time
 import urllib.error
 import urllib.parse
@@ -22,15 +18,22 @@ import pytest
 import sqlalchemy as sa
 
 from bot.rasa.channels.whatsapp import MEDIA_REPLY, sign_body
+from tests.support.servers import (
+    DEMO_DIR,
+    PROJECT_ROOT,
+    Server,
+    bot_env,
+    has_model,
+    import_municipalities,
+    running,
+    serve,
+)
 
 pytestmark = pytest.mark.server
 
-PROJECT = Path(__file__).resolve().parents[3]
-WIJKWIJZER = PROJECT / ".venv" / "bin" / "wijkwijzer"
 APP_SECRET = "e2e-app-secret"
 VERIFY_TOKEN = "e2e-verify-token"
 PHONE_NUMBER_ID = "106540352242922"
-STARTUP_SECONDS = 300
 REPLY_SECONDS = 60
 # A point in the demo's Vogelbuurt (wijk Weidehaven-Noord, wijkagent Mehmet Yilmaz).
 VOGELBUURT = (53.0400, 6.8900)
@@ -39,30 +42,16 @@ MOLENHOEK = (53.0150, 6.8905)
 
 
 def _skip_reason() -> str | None:
-    if not WIJKWIJZER.exists():
-        return f"{WIJKWIJZER} does not exist yet"
-    if not any((PROJECT / "models").glob("*.tar.gz")):
+    if not has_model():
         return "no trained model in models/ (run `.venv/bin/wijkwijzer train`)"
-    credentials = PROJECT / "credentials.yml"
+    credentials = PROJECT_ROOT / "credentials.yml"
     if not credentials.exists() or "bot.rasa.channels.whatsapp.WhatsAppInput" not in (
         credentials.read_text(encoding="utf-8")
     ):
         return "credentials.yml does not register bot.rasa.channels.whatsapp.WhatsAppInput yet"
-    if not (PROJECT / "demo" / "buurten.geojson").exists():
+    if not (PROJECT_ROOT / "demo" / "buurten.geojson").exists():
         return "demo/ has no buurten.geojson"
     return None
-
-
-def _free_ports(count: int) -> list[int]:
-    """Distinct free ports (the sockets stay open until all are picked)."""
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [int(sock.getsockname()[1]) for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 def _get(url: str, timeout: float = 2) -> tuple[int, str]:
@@ -73,17 +62,21 @@ def _get(url: str, timeout: float = 2) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
+def _answers_handshake(url: str) -> bool:
+    try:
+        return _get(url) == (200, "7")
+    except OSError:  # not listening yet
+        return False
+
+
 @dataclass
 class Bot:
-    port: int
+    server: Server
     graph: Any
-    log: Path
-    process: subprocess.Popen
-    env: dict[str, str]
 
     @property
     def webhook_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/webhooks/whatsapp/webhook"
+        return f"{self.server.url}/webhooks/whatsapp/webhook"
 
     def post(self, payload: Any, *, secret: str = APP_SECRET, raw: bytes | None = None) -> int:
         body = raw if raw is not None else json.dumps(payload).encode()
@@ -102,10 +95,10 @@ class Bot:
         except urllib.error.HTTPError as error:
             return int(error.code)
         except urllib.error.URLError as error:
-            code = self.process.poll()
-            state = "running" if code is None else f"exited with {code}"
-            log = self.log.read_text()[-3000:]
-            raise AssertionError(f"bot unreachable ({error.reason}; {state}):\n{log}") from None
+            state = "running" if self.server.alive() else "exited"
+            raise AssertionError(
+                f"bot unreachable ({error.reason}; {state}):\n{self.server.tail()}"
+            ) from None
 
     def sent_to(self, phone: str) -> list[dict[str, Any]]:
         return [body for body in self.graph.sent() if body.get("to") == phone]
@@ -118,7 +111,7 @@ class Bot:
             sent = self.sent_to(phone)
             if predicate(sent):
                 return sent
-            assert self.process.poll() is None, self.log.read_text()[-3000:]
+            assert self.server.alive(), self.server.tail()
             time.sleep(0.2)
         raise AssertionError(f"no matching reply; sent: {self.sent_to(phone)}")
 
@@ -140,11 +133,8 @@ def bot(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
         pytest.skip(reason)
     module_graph_api = request.getfixturevalue("module_graph_api")
     workdir = tmp_path_factory.mktemp("whatsapp-e2e")
-    port, actions_port = _free_ports(2)
-    env = dict(
-        os.environ,
-        WIJKWIJZER_DATABASE_URL=f"sqlite:///{workdir / 'wijkwijzer.db'}",
-        WIJKWIJZER_TRACKER_STORE_URL=f"sqlite:///{workdir / 'trackers.db'}",
+    env = bot_env(
+        workdir,
         WHATSAPP_VERIFY_TOKEN=VERIFY_TOKEN,
         WHATSAPP_APP_SECRET=APP_SECRET,
         WHATSAPP_ACCESS_TOKEN="e2e-access-token",
@@ -152,44 +142,16 @@ def bot(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
         WHATSAPP_API_URL=module_graph_api.url,
         WHATSAPP_SENDER_KEY="e2e-sender-key",
     )
-    imported = subprocess.run(
-        [str(WIJKWIJZER), "import", "demo"], cwd=PROJECT, env=env, capture_output=True, text=True
+    import_municipalities(env, [DEMO_DIR])
+    server = serve(workdir, env)
+    bot = Bot(server, module_graph_api)
+    query = urllib.parse.urlencode(
+        {"hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "7"}
     )
-    assert imported.returncode == 0, imported.stdout + imported.stderr
-    log = workdir / "serve.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [str(WIJKWIJZER), "serve", "--port", str(port), "--actions-port", str(actions_port)],
-            cwd=PROJECT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    server = Bot(port, module_graph_api, log, process, env)
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        query = urllib.parse.urlencode(
-            {"hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "7"}
-        )
-        while True:
-            assert process.poll() is None, log.read_text()[-5000:]
-            assert time.monotonic() < deadline, "bot not ready:\n" + log.read_text()[-5000:]
-            try:
-                if _get(f"{server.webhook_url}?{query}") == (200, "7"):
-                    break
-            except OSError:
-                pass
-            time.sleep(1)
-        yield server
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(10)
+    # Ready when the WhatsApp channel itself answers its verification handshake.
+    server.ready = lambda: _answers_handshake(f"{bot.webhook_url}?{query}")
+    with running(server):
+        yield bot
 
 
 _phones = itertools.count(1)
@@ -293,38 +255,26 @@ def test_full_conversation_question_pin_contact_card(bot: Bot, hooks: Any) -> No
     assert "0900-8844" in card and "mehmet.yilmaz@politie.example" in card
 
 
-def _import(bot: Bot, directory: Path) -> str:
-    done = subprocess.run(
-        [str(WIJKWIJZER), "import", str(directory)],
-        cwd=PROJECT,
-        env=bot.env,
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
-
-
 @pytest.fixture
 def without_outlines(bot: Bot, tmp_path: Path) -> Iterator[None]:
     """The served database re-imported from the demo CSVs alone: addresses with
     coordinates, no buurten.geojson (a municipality that has no map); restored after."""
     csv_only = tmp_path / "weidehaven-csv"
     csv_only.mkdir()
-    for path in (PROJECT / "demo").glob("*.csv"):
+    for path in DEMO_DIR.glob("*.csv"):
         shutil.copy(path, csv_only / path.name)
-    report = _import(bot, csv_only)
+    report = import_municipalities(bot.server.env, [csv_only])
     assert "met coördinaten" in report and "buurtgrenzen" not in report
     try:
         yield
     finally:
-        _import(bot, PROJECT / "demo")
+        import_municipalities(bot.server.env, [DEMO_DIR])
 
 
 def test_location_pin_without_outlines_finds_the_nearest_address(
     bot: Bot, hooks: Any, without_outlines: None
 ) -> None:
-    engine = sa.create_engine(bot.env["WIJKWIJZER_DATABASE_URL"], future=True)
+    engine = sa.create_engine(bot.server.env["WIJKWIJZER_DATABASE_URL"], future=True)
     try:
         with engine.connect() as connection:
             outlines = connection.scalar(sa.text("SELECT count(*) FROM buurt_shape"))

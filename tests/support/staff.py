@@ -12,7 +12,8 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 
-PROJECT_ROOT = Path(__file__).parents[2]
+from tests.support.servers import PROJECT_ROOT
+
 STAFF_NAME = "anna"
 STAFF_PASSWORD = "een-lang-wachtwoord-42"
 SECRET = b"s" * 32
@@ -147,6 +148,67 @@ def conversations() -> dict[str, list[Any]]:
                 t4 + 1,
                 {"route": {"role": "wijkagent", "topic": "ask_role_contact"}},
             ),
+        ],
+    }
+
+
+def _location(name: str, code: str, level: str = "buurt") -> dict[str, Any]:
+    return {
+        "location": {
+            "status": "found",
+            "query": name,
+            "area": {"code": code, "name": name, "level": level},
+        }
+    }
+
+
+def _card(role: str, code: str, name: str) -> dict[str, Any]:
+    return {
+        "contact_card": {
+            "role": role,
+            "area": {"code": code, "name": name, "level": "buurt"},
+            "contacts": [{"name": "Eva Hendriks"}],
+        }
+    }
+
+
+def more_conversations() -> dict[str, list[Any]]:
+    """Two more conversations as Rasa records them: one helped, one with two questions."""
+    t5, t6 = day(3, 26), day(3, 27)
+    return {
+        # Asked, gave the buurt, got a card and said it helped.
+        "inwoner-geholpen": [
+            _action("action_listen", t5),
+            _user("ik wil mijn buren leren kennen", "meet_neighbours", 0.9, [], t5),
+            _action("action_route_question", t5 + 1),
+            _bot("De sociaal makelaar.", t5 + 1, {"route": {"role": "sociaal_makelaar"}}),
+            _bot("Waar woont u?", t5 + 2),
+            _action("action_listen", t5 + 3),
+            _user("Vogelbuurt", "inform_location", 0.95, [], t5 + 20),
+            _action("location_form", t5 + 21),
+            _bot("", t5 + 21, _location("Vogelbuurt", "BU92000201")),
+            _action("action_give_contact", t5 + 22),
+            _bot("Uw contactpersoon.", t5 + 22, _card("sociaal_makelaar", "BU92000201", "X")),
+            _bot("Heeft dit u geholpen?", t5 + 23),
+            _action("action_listen", t5 + 24),
+            _user("/affirm", "affirm", 1.0, [], t5 + 40),
+            # A second question in the same buurt: the buurt counts once per conversation.
+            _user("wie is de wijkagent", "ask_role_contact", 0.97, [], t5 + 60),
+            _action("action_route_question", t5 + 61),
+            _bot("De wijkagent.", t5 + 61, {"route": {"role": "wijkagent"}}),
+            _bot("", t5 + 61, _location("Vogelbuurt", "BU92000201")),
+            _bot("Uw wijkagent.", t5 + 62, _card("wijkagent", "BU92000201", "Y")),
+            _bot("Heeft dit u geholpen?", t5 + 63),
+        ],
+        # A wijk named; the card got no answer.
+        "inwoner-wijk": [
+            _action("action_listen", t6),
+            _user("ruzie met de buren in Centrum", "neighbour_conflict", 0.9, [], t6),
+            _action("action_route_question", t6 + 1),
+            _bot("Buurtbemiddeling.", t6 + 1, {"route": {"role": "buurtbemiddeling"}}),
+            _bot("", t6 + 1, _location("Centrum", "WK920001", "wijk")),
+            _bot("Uw contact.", t6 + 2, _card("buurtbemiddeling", "WK920001", "Z")),
+            _bot("Heeft dit u geholpen?", t6 + 3),
         ],
     }
 

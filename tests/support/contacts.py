@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -12,11 +11,11 @@ from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
-from staff_support import csrf_of
 
 from bot.db.models import Address, Buurt, Contact, ContactChange, Wijk
+from tests.support.servers import DEMO_DIR
+from tests.support.staff import csrf_of
 
-DEMO_DIR = Path(__file__).parents[2] / "demo"
 GEMEENTE = "GM9200"
 CENTRUM = "WK920001"
 NOORD = "WK920002"

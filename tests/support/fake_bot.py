@@ -168,12 +168,12 @@ class FakeBrain:
                 ]
             self.area_by_sender[sender] = AREA
             found = [_custom("location", {"status": "found", "query": query, "area": AREA})]
-            role = self.role_by_sender.get(sender)
-            if role is None:
+            asked = self.role_by_sender.get(sender)
+            if asked is None:
                 area = Area(AREA["code"], AREA["name"], AREA["level"], GEMEENTE["code"])
                 saved = LocationResult("found", query, area)
                 return [*found, _text(replies.location_saved_text(saved))]
-            return found + self._card(sender, _role(role), metadata, None)
+            return found + self._card(sender, _role(asked), metadata, None)
         return [_text("Dat begrijp ik nog niet. Kunt u het anders zeggen?")]
 
 

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 import redis
 
+from tests.support.servers import Server, free_port
+
 SHARED_REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def shared_redis_url() -> str:
@@ -54,34 +47,27 @@ class RedisServer:
     def __init__(self, workdir: Path) -> None:
         if not shutil.which("redis-server"):
             pytest.skip("redis-server is not installed")
-        self.workdir = workdir
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
+        port = free_port()
+        self.url = f"redis://127.0.0.1:{port}/0"
         command = [
-            "redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-            "--save", "", "--appendonly", "no", "--dir", str(self.workdir),
+            "redis-server", "--port", str(port), "--bind", "127.0.0.1",
+            "--save", "", "--appendonly", "no", "--dir", str(workdir),
         ]  # fmt: skip
-        log = (self.workdir / f"redis-{self.port}.log").open("ab")
-        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        self.server = Server(
+            f"redis-{port}", command, port, workdir / f"redis-{port}.log", ready=self._pings
+        )
+
+    def _pings(self) -> bool:
         client = redis.Redis.from_url(self.url, socket_connect_timeout=1)
-        deadline = time.monotonic() + 30
         try:
-            while True:
-                try:
-                    client.ping()
-                    return
-                except redis.RedisError:
-                    if time.monotonic() > deadline or self.process.poll() is not None:
-                        raise
-                    time.sleep(0.1)
+            return bool(client.ping())
+        except redis.RedisError:
+            return False
         finally:
             client.close()
 
+    def start(self) -> None:
+        self.server.start()
+
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=15)
-        self.process = None
+        self.server.stop()

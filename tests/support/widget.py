@@ -2,57 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from playwright.sync_api import Page, expect
-
-
-@dataclass
-class PageLog:
-    """What the page said on its console, and requests that left loopback."""
-
-    console: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    requests: list[str] = field(default_factory=list)
-
-    @property
-    def foreign_requests(self) -> list[str]:
-        """Web requests to anywhere but this machine (tel: and mailto: are not requests)."""
-        return [
-            url
-            for url in self.requests
-            if url.startswith(("http:", "https:", "ws:", "wss:"))
-            and not url.startswith("http://127.0.0.1:")
-        ]
-
-    @property
-    def csp_violations(self) -> list[str]:
-        return [line for line in self.console if "Content Security Policy" in line]
-
-
-def new_page(browser, page_log: PageLog, **context_options):
-    context = browser.new_context(**context_options)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.on("console", lambda message: page_log.console.append(f"{message.type}: {message.text}"))
-    page.on("pageerror", lambda error: page_log.errors.append(str(error)))
-
-    page.on("request", lambda request: page_log.requests.append(request.url))
-    return page
-
 
 FOCUSED_IN_WIDGET = """() => {
   const host = document.querySelector('[data-wijkwijzer]');
   const active = host && host.shadowRoot && host.shadowRoot.activeElement;
   return active ? (active.getAttribute('class') || active.tagName) : '';
-}"""
-
-AXE_RUN = """async () => {
-  const result = await axe.run(document, { resultTypes: ['violations'] });
-  return result.violations.map((v) => ({
-    id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.map((n) => n.target.join(' >>> ')),
-  }));
 }"""
 
 # Every visible element of the widget that sticks out of the viewport sideways, and every
@@ -117,11 +72,6 @@ def ask_routed_question_and_postcode(page: Page, postcode: str = "9401 AB") -> N
     ask(page, postcode)
     expect(page.locator(".ww-card")).to_be_visible()
     wait_until_idle(page)
-
-
-def run_axe(page: Page, axe_source: str) -> list[dict]:
-    page.evaluate(axe_source)
-    return page.evaluate(AXE_RUN)
 
 
 # Times, on the page's own clock (ms): when the last answer of the bot had arrived

@@ -1,0 +1,1 @@
+"""Wijkwijzer's tests; a package so that tests.support imports the same way everywhere."""
