@@ -65,11 +65,11 @@ def test_edit_a_contact(
 
 
 def test_the_spreekuur_note_belongs_to_its_field(
-    page: Any, staff_url: str, session_factory: sessionmaker
+    signed_in_page: Any, staff_url: str, session_factory: sessionmaker
 ) -> None:
     from playwright.sync_api import expect
 
-    _sign_in(page, staff_url)
+    page = signed_in_page
     page.goto(f"{staff_url}/contacten/{contact_id(session_factory, 'Sanne de Vries')}")
     hours = page.get_by_label("Spreekuur")
     expect(hours).to_have_accessible_description(re.compile("begrepen als: dinsdag 10:00"))
@@ -78,7 +78,7 @@ def test_the_spreekuur_note_belongs_to_its_field(
     page.get_by_role("button", name="Wijzigingen opslaan").click()
     expect(page.get_by_role("status")).to_contain_text("niet helemaal begrepen")
     expect(hours).to_have_accessible_description(re.compile("^Let op: Spreekuur niet helemaal"))
-    assert _axe(page) == []
+    assert run_axe(page) == []
 
 
 def test_upload_with_preview(
