@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core.opening_hours import Availability, availability_text
+
 
 @dataclass(frozen=True)
 class Area:
@@ -48,8 +50,13 @@ class ContactInfo:
     phone: str = ""
     email: str = ""
     hours: str = ""
+    # Reachable now and from when next, at the time the card was made; None when the
+    # spreekuur could not be read (then only `hours` is shown, as written).
+    availability: Availability | None = None
 
-    def to_payload(self) -> dict[str, str]:
+    def to_payload(self) -> dict[str, str | bool]:
+        """CONTRACT.md section 2, with `open_now` and `next_open` when the spreekuur was read;
+        also `open_until` while open and `reachable`, the sentence channels show for it."""
         fields = {
             "name": self.name,
             "organisation": self.organisation,
@@ -57,7 +64,13 @@ class ContactInfo:
             "email": self.email,
             "hours": self.hours,
         }
-        return {key: value for key, value in fields.items() if value}
+        payload: dict[str, str | bool] = {key: value for key, value in fields.items() if value}
+        if self.availability is not None:
+            payload.update(self.availability.to_payload())
+            reachable = availability_text(self.availability)
+            if reachable:
+                payload["reachable"] = reachable
+        return payload
 
 
 @dataclass(frozen=True)

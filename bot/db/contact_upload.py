@@ -126,6 +126,9 @@ class UploadPreview:
     wijken_removed: tuple[str, ...] = ()
     wijken_renamed: tuple[str, ...] = ()
     version: int = 0
+    # Spreekuren the bot cannot fully read ("contacten.csv, regel 4: ..."): warnings only.
+    hours_warnings: tuple[str, ...] = ()
+    hours_read: int = 0
     digest: str = ""
 
     @property
@@ -405,6 +408,8 @@ def _run(session: Session, directory: Path, *, actor: str, batch: str) -> Upload
         wijken_removed=wijken[1],
         wijken_renamed=wijken[2],
         version=version,
+        hours_warnings=tuple(str(note) for note in plan.hours_warnings),
+        hours_read=len(plan.hours_read),
     )
     digest = hashlib.sha256(
         json.dumps(asdict(preview), sort_keys=True, default=str).encode("utf-8")

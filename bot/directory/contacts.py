@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from bot.core.cards import ContactCard, ContactInfo, GemeenteInfo, RoleInfo
 from bot.core.constants import DEFAULT_TOPIC_ROUTES, ROUTE_CODES
+from bot.core.opening_hours import availability, parse_opening_hours
 from bot.core.roles import ROLES_BY_CODE, normalize_role
 from bot.db.models import Gemeente
 from bot.db.repositories import AreaRepository, ContactRepository, RoleRepository, RouteRepository
@@ -15,9 +17,10 @@ from bot.directory.names import NameIndexCache
 
 
 def find_contacts(
-    session: Session, names: NameIndexCache, role: str, area_code: str
+    session: Session, names: NameIndexCache, role: str, area_code: str, now: datetime
 ) -> ContactCard | None:
-    """Active contacts of `role` for the area: its buurt, else its wijk, else its gemeente."""
+    """Active contacts of `role` for the area: its buurt, else its wijk, else its gemeente;
+    each says whether it is reachable at `now` when its spreekuur could be read."""
     role_code = role if role in ROLES_BY_CODE else (normalize_role(role) or role)
     areas = names.areas(session, [area_code.strip().upper()])
     if not areas:
@@ -42,6 +45,7 @@ def find_contacts(
                         phone=row.phone or "",
                         email=row.email or "",
                         hours=row.hours or "",
+                        availability=availability(parse_opening_hours(row.hours), now),
                     )
                     for row in found
                 ),

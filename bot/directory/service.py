@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from bot.core.cards import Area, ContactCard, GemeenteInfo, LocationResult, RoleInfo
 from bot.core.constants import LEVEL_GEMEENTE, STATUS_UNKNOWN
 from bot.core.location import MAX_PARSE_CHARS, parse_location
+from bot.core.opening_hours import amsterdam_now
 from bot.core.text import name_key
 from bot.directory import contacts, locate
 from bot.directory.locate import MAX_QUERY_CHARS
@@ -29,8 +31,11 @@ class ContactDirectory:
         *,
         name_index_ttl: float = NAME_INDEX_TTL_SECONDS,
         version_check_interval: float = VERSION_CHECK_SECONDS,
+        clock: Callable[[], datetime] = amsterdam_now,
     ) -> None:
         self._session_factory = session_factory
+        # Tells cards whether a contact is reachable now; tests pass a fixed moment.
+        self._clock = clock
         self._names = NameIndexCache(
             ttl=name_index_ttl, version_check_interval=version_check_interval
         )
@@ -166,7 +171,7 @@ class ContactDirectory:
         if not isinstance(role, str) or not isinstance(area_code, str) or not area_code:
             return None
         with self._session() as session:
-            return contacts.find_contacts(session, self._names, role, area_code)
+            return contacts.find_contacts(session, self._names, role, area_code, self._clock())
 
     def role_for_topic(self, topic: str, gemeente_code: str | None = None) -> str | None:
         """The route for a topic: the municipality's own rule, else the default rule."""

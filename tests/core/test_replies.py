@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import yaml
 
 from bot.core import replies
 from bot.core.cards import Area, ContactCard, ContactInfo, GemeenteInfo, LocationResult, RoleInfo
+from bot.core.opening_hours import AMSTERDAM, availability, availability_text, parse_opening_hours
 from bot.core.roles import DEFAULT_ROLES
 from bot.core.topics import TOPIC_LABELS
 from bot.rasa import outage
@@ -118,6 +120,15 @@ def other_texts() -> Iterator[str]:
         if name.isupper() and isinstance(value, str) and " " in value
     )
     yield from strings_js_texts()
+    yield from reachable_texts()
+
+
+def reachable_texts() -> Iterator[str]:
+    """The open-now line of a card at moments around a week of sessions."""
+    hours = parse_opening_hours("di 10-12 en do 14-16 in het wijkbureau Noord, za 9-12")
+    start = datetime(2026, 4, 20, 8, 0, tzinfo=AMSTERDAM)
+    for quarter in range(0, 14 * 24 * 4, 7):
+        yield availability_text(availability(hours, start + timedelta(minutes=15 * quarter)))
 
 
 # A word or a few words said twice in a row, also across a colon ("X: X ...").

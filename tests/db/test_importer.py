@@ -121,6 +121,31 @@ def test_imports_the_sample_municipality(
         assert samira.active
 
 
+def test_the_report_says_how_each_spreekuur_was_read_and_imports_what_it_cannot(
+    session_factory: sessionmaker, source: Path
+) -> None:
+    contacten = source / "contacten.csv"
+    ruben = lines(contacten)[LINE_RUBEN - 1].split(",")
+    ruben[5] = '"di 10-12, niet in de zomervakantie"'
+    set_line(contacten, LINE_RUBEN, ",".join(ruben))
+
+    report = import_directory(source, session_factory)
+
+    assert report.contacts == 13
+    assert [(note.line, note.message) for note in report.hours_read] == [
+        (2, "Spreekuur begrepen als: donderdag 13:00–15:00."),
+        (7, "Spreekuur begrepen als: maandag t/m vrijdag 9:00–17:00."),
+    ]
+    (warning,) = report.hours_warnings
+    assert warning.line == LINE_RUBEN
+    assert "niet begrepen: 'niet'" in warning.message
+    assert f"contacten.csv, regel {LINE_RUBEN}: Spreekuur niet helemaal begrepen" in str(report)
+    assert "Spreekuur: 2 begrepen, 1 niet helemaal begrepen" in str(report)
+    with session_factory() as session:
+        stored = session.scalar(select(Contact.hours).where(Contact.name == "Ruben Koster"))
+    assert stored == "di 10-12, niet in de zomervakantie"
+
+
 def test_imports_the_demo_municipality_with_its_general_details(
     session_factory: sessionmaker, demo_dir: Path
 ) -> None:

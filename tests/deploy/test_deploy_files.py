@@ -47,6 +47,7 @@ DISTRIBUTIONS = {
     "ijson": "ijson",
     "pyproj": "pyproj",
     "shapely": "shapely",
+    "holidays": "holidays",
 }
 # Imported only inside functions the action server never calls (training in the workspace).
 NOT_LOADED_BY_THE_ACTION_SERVER = {"spacy"}
@@ -302,6 +303,8 @@ def test_the_action_image_installs_every_package_the_actions_import() -> None:
         assert DISTRIBUTIONS[module] in packages, f"{DISTRIBUTIONS[module]} not installed"
     # Database and lock store drivers are chosen by URL at run time, not imported by name.
     assert {"psycopg2-binary", "redis"} <= set(packages)
+    # zoneinfo's Europe/Amsterdam (opening hours) where the image has no zone files.
+    assert "tzdata" in packages
     assert "pip install --no-deps -e ." in text
     assert {"bot", "actions", "pyproject.toml", "constraints.txt"} <= _copied(ACTIONS_DOCKERFILE)
     constraints = (ROOT / "constraints.txt").read_text(encoding="utf-8").lower()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import sessionmaker
 
 from bot.core.cards import Area, ContactCard, ContactInfo, LocationResult
+from bot.core.opening_hours import AMSTERDAM
 from bot.core.roles import find_role_mentions
 from bot.db.importer import import_directory
 from bot.db.models import Address, Buurt, Contact, ContactArea, Gemeente, Role
@@ -422,6 +424,67 @@ def test_contact_card_payload_leaves_out_empty_fields(
         ],
     }
     assert ContactInfo("Iemand").to_payload() == {"name": "Iemand"}
+
+
+@pytest.mark.parametrize(
+    ("now", "reachable"),
+    [
+        (
+            "2026-03-24 11:00",  # a Tuesday, during the spreekuur
+            {
+                "open_now": True,
+                "open_until": "2026-03-24T12:00:00+01:00",
+                "next_open": "2026-03-31T10:00:00+02:00",
+                "reachable": "Nu bereikbaar tot 12:00 in wijkcentrum De Haven",
+            },
+        ),
+        (
+            "2026-04-27 09:00",  # Koningsdag, a Monday
+            {
+                "open_now": False,
+                "next_open": "2026-04-28T10:00:00+02:00",
+                "reachable": "Volgende spreekuur: morgen 10:00–12:00 in wijkcentrum De Haven",
+            },
+        ),
+    ],
+)
+def test_a_card_says_whether_a_contact_is_reachable(
+    session_factory: sessionmaker, demo_dir: Path, now: str, reachable: dict[str, object]
+) -> None:
+    import_directory(demo_dir, session_factory)
+    moment = datetime.fromisoformat(now).replace(tzinfo=AMSTERDAM)
+    directory = ContactDirectory(session_factory, clock=lambda: moment)
+
+    card = directory.find_contacts("wijkagent", "BU92000101")
+
+    assert card is not None
+    sanne = card.to_payload()["contacts"][0]
+    assert sanne["hours"] == "dinsdag 10.00-12.00 uur in wijkcentrum De Haven"
+    assert {key: sanne[key] for key in sanne if key in reachable} == reachable
+
+
+def test_a_card_keeps_an_unread_spreekuur_as_written_without_reachable(
+    session_factory: sessionmaker, demo_dir: Path
+) -> None:
+    import_directory(demo_dir, session_factory)
+    with session_factory() as session, session.begin():
+        session.execute(
+            update(Contact)
+            .where(Contact.name == "Sanne de Vries")
+            .values(hours="dinsdag 10-12, niet in de zomervakantie")
+        )
+    directory = ContactDirectory(session_factory, clock=lambda: datetime.now(AMSTERDAM))
+
+    card = directory.find_contacts("wijkagent", "BU92000101")
+
+    assert card is not None
+    assert card.to_payload()["contacts"][0] == {
+        "name": "Sanne de Vries",
+        "organisation": "Politie basisteam Weidehaven",
+        "phone": "0900-8844",
+        "email": "sanne.devries@politie.example",
+        "hours": "dinsdag 10-12, niet in de zomervakantie",
+    }
 
 
 def test_several_contacts_in_import_order(demo_directory: ContactDirectory) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import socket
+from datetime import datetime
 
 import pytest
 
@@ -78,6 +79,11 @@ def test_a_widget_for_one_municipality_gets_the_card_of_the_neighbouring_one(bot
     assert card["gemeente"] == {"code": "GM9200", "name": "Weidehaven"}
     assert [contact["name"] for contact in card["contacts"]] == ["Sanne de Vries"]
     assert "Weidehaven" in text_of(second)
+    # Her spreekuur ("dinsdag 10.00-12.00 uur in ...") is read: reachable now, or when next.
+    [sanne] = card["contacts"]
+    assert isinstance(sanne["open_now"], bool)
+    assert datetime.fromisoformat(sanne["next_open"]).utcoffset() is not None
+    assert sanne["reachable"].startswith(("Nu bereikbaar tot", "Volgende spreekuur:"))
 
 
 def test_a_street_in_two_towns_goes_to_the_serving_municipality(bot):

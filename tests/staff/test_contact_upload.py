@@ -84,6 +84,29 @@ async def test_preview_shows_the_differences_and_changes_nothing(
     assert snapshot(session_factory) == before
 
 
+async def test_the_preview_warns_about_a_spreekuur_the_bot_cannot_read(
+    signed_in: TestClient, session_factory: sessionmaker
+) -> None:
+    unreadable = SANNE_NEW.replace("dinsdag 10.00-12.00 uur", "om de week op dinsdag 10-12")
+    response = await upload(
+        signed_in, {"contacten": contacts_csv(replace={"Sanne de Vries": unreadable})}
+    )
+
+    assert response.status == 200
+    page = await response.text()
+    assert "Spreekuren die de bot niet helemaal begrijpt" in page
+    assert "contacten.csv, regel 2: Spreekuur niet helemaal begrepen" in page
+    assert "niet begrepen: &#39;om&#39;" in page
+    assert "De bot begrijpt 6 andere spreekuren wel." in page
+    assert upload_token(page)  # a warning: it can still be applied
+
+
+async def test_a_preview_of_readable_spreekuren_has_no_warning(signed_in: TestClient) -> None:
+    response = await upload(signed_in, {"contacten": contacts_csv()})
+
+    assert "niet helemaal begrijpt" not in await response.text()
+
+
 async def test_apply_merges_contacts_and_records_each_change(
     signed_in: TestClient, session_factory: sessionmaker
 ) -> None:

@@ -324,6 +324,55 @@ async def test_edit_form_keeps_what_was_typed_after_an_error(
     assert contact_row(session_factory, sanne)["phone"] == "0900-8844"
 
 
+async def test_the_form_says_how_the_spreekuur_was_read(
+    signed_in: TestClient, session_factory: sessionmaker
+) -> None:
+    sanne = contact_id(session_factory, "Sanne de Vries")
+
+    page = await (await signed_in.get(f"/contacten/{sanne}")).text()
+
+    assert 'aria-describedby="uitleg-hours"' in page
+    assert 'data-read="ja"' in page
+    assert "Spreekuur begrepen als: dinsdag 10:00–12:00 in wijkcentrum De Haven." in page
+
+
+async def test_a_spreekuur_the_bot_cannot_read_is_saved_with_a_warning(
+    signed_in: TestClient, session_factory: sessionmaker
+) -> None:
+    sanne = contact_id(session_factory, "Sanne de Vries")
+    written = "dinsdag 10-12 <b>behalve</b> in de zomervakantie"
+    form = contact_form(
+        naam="Sanne de Vries",
+        rol="wijkagent",
+        organisatie="Politie basisteam Weidehaven",
+        telefoon="0900-8844",
+        email="sanne.devries@politie.example",
+        spreekuur=written,
+        gebied=[CENTRUM],
+    )
+    response = await post_form(signed_in, f"/contacten/{sanne}", form)
+    assert response.status == 303  # a warning, not a refusal
+    assert contact_row(session_factory, sanne)["hours"] == written
+
+    page = await (await signed_in.get(response.headers["Location"])).text()
+
+    assert "Let op: het spreekuur is niet helemaal begrepen" in page
+    assert 'data-read="nee"' in page
+    assert "Spreekuur niet helemaal begrepen" in page
+    assert "Wel begrepen: dinsdag 10:00–12:00." in page
+    assert "<b>behalve" not in page and "&lt;b&gt;" in page
+
+
+async def test_an_empty_spreekuur_has_no_note(
+    signed_in: TestClient, session_factory: sessionmaker
+) -> None:
+    mehmet = contact_id(session_factory, "Mehmet Yilmaz")
+
+    page = await (await signed_in.get(f"/contacten/{mehmet}")).text()
+
+    assert 'id="uitleg-hours"' not in page
+
+
 async def test_unknown_contact_is_a_dutch_404(signed_in: TestClient) -> None:
     response = await signed_in.get("/contacten/99999")
     assert response.status == 404

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,23 @@ def test_edit_a_contact(
     expect(page.locator(".audit__row")).to_contain_text("0900-8845")
     assert run_axe(page) == []
     assert page.csp_errors == []
+
+
+def test_the_spreekuur_note_belongs_to_its_field(
+    signed_in_page: Any, staff_url: str, session_factory: sessionmaker
+) -> None:
+    from playwright.sync_api import expect
+
+    page = signed_in_page
+    page.goto(f"{staff_url}/contacten/{contact_id(session_factory, 'Sanne de Vries')}")
+    hours = page.get_by_label("Spreekuur")
+    expect(hours).to_have_accessible_description(re.compile("begrepen als: dinsdag 10:00"))
+
+    hours.fill("dinsdag 10-12, niet in juli")
+    page.get_by_role("button", name="Wijzigingen opslaan").click()
+    expect(page.get_by_role("status")).to_contain_text("niet helemaal begrepen")
+    expect(hours).to_have_accessible_description(re.compile("^Let op: Spreekuur niet helemaal"))
+    assert run_axe(page) == []
 
 
 def test_upload_with_preview(

@@ -35,6 +35,10 @@ CONTACTS = {
             "phone": "0599 123 456",
             "email": "buurtbemiddeling@welzijnweidehaven.nl",
             "hours": "maandag tot en met donderdag, 9.00 tot 17.00 uur",
+            "open_now": True,
+            "open_until": "2026-03-24T17:00:00+01:00",
+            "next_open": "2026-03-25T09:00:00+01:00",
+            "reachable": "Nu bereikbaar tot 17:00",
         }
     ],
     "wijkagent": [
@@ -43,6 +47,9 @@ CONTACTS = {
             "organisation": "Politie Noord-Nederland",
             "phone": "0900-8844",
             "hours": "spreekuur dinsdag 10.00 tot 12.00 uur in het wijkcentrum",
+            "open_now": False,
+            "next_open": "2026-03-31T10:00:00+02:00",
+            "reachable": "Volgende spreekuur: dinsdag 10:00–12:00 in het wijkcentrum",
         }
     ],
 }

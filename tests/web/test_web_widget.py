@@ -61,6 +61,8 @@ def test_routed_question_and_postcode_give_a_contact_card(
     expect(card).to_contain_text("Fatima el Amrani")
     expect(card).to_contain_text("Welzijn Weidehaven")
     expect(card).to_contain_text("maandag tot en met donderdag, 9.00 tot 17.00 uur")
+    expect(card.locator(".ww-card__reachable")).to_have_text("Nu bereikbaar tot 17:00")
+    expect(card.locator(".ww-card__reachable")).to_have_attribute("data-open", "true")
     expect(card.locator("a.ww-card__phone")).to_have_attribute("href", "tel:0599123456")
     expect(card.locator("a.ww-card__email")).to_have_attribute(
         "href", "mailto:buurtbemiddeling@welzijnweidehaven.nl"
@@ -461,6 +463,10 @@ def test_a_routed_answer_for_a_known_place_appears_whole_at_once(
         reply = last_reply(page)
         expect(reply).to_have_attribute("data-route", "wijkagent")
         expect(reply.locator(".ww-card")).to_have_count(1)
+        # Not open now: the next spreekuur, in plain weight.
+        reachable = reply.locator(".ww-card__reachable")
+        expect(reachable).to_have_text("Volgende spreekuur: dinsdag 10:00–12:00 in het wijkcentrum")
+        expect(reachable).to_have_attribute("data-open", "false")
         # One line of why, the place it is for, the feedback question: no more bubbles.
         expect(reply.locator(".ww-bubble")).to_have_count(3)
         expect(reply.locator(".ww-route, .ww-note, .ww-explain")).to_have_count(0)

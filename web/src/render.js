@@ -129,11 +129,16 @@ function contactCard(payload, t, lang, settings) {
       row(t.email, address);
     }
     if (contact.hours) row(t.hours, contact.hours);
+    // The bot's own sentence for open_now / next_open ("Nu bereikbaar tot 12:00").
+    const reachable = typeof contact.reachable === "string" ? contact.reachable : "";
     return h(
       "li",
       { class: "ww-card__contact" },
       contact.name ? h("p", { class: "ww-card__name" }, contact.name) : null,
       rows.length ? h("dl", { class: "ww-card__details" }, rows) : null,
+      reachable
+        ? h("p", { class: "ww-card__reachable", "data-open": contact.open_now === true ? "true" : "false" }, reachable)
+        : null,
     );
   });
   return h(

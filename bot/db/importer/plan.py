@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.db.importer.formats import BUURTEN_FILE
+from bot.db.importer.problems import ImportProblem
 
 
 @dataclass
@@ -53,6 +54,9 @@ class Plan:
     # Valid CBS rows of the imported municipalities, also those adressen.csv already has.
     pc6hnr_matched: int = 0
     contacts: list[PlannedContact] = field(default_factory=list)
+    # How each spreekuur was read ("contacten.csv, regel 4: Spreekuur begrepen als: ...").
+    hours_warnings: list[ImportProblem] = field(default_factory=list)
+    hours_read: list[ImportProblem] = field(default_factory=list)
     geojson_file: Path | None = None
     # Where known area codes come from, for messages about unknown ones.
     area_source: str = BUURTEN_FILE

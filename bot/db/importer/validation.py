@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.core.constants import DEFAULT_TOPIC_ROUTES, LEVEL_BUURT, LEVEL_GEMEENTE, LEVEL_WIJK
 from bot.core.location import normalize_postcode, normalize_street, parse_house_number
+from bot.core.opening_hours import parse_opening_hours, understanding_note
 from bot.core.roles import normalize_role, role_key
 from bot.core.topics import TOPIC_LABELS
 from bot.db.contact_fields import email_problem, length_problems, phone_problem
@@ -32,7 +33,7 @@ from bot.db.importer.formats import (
     ROUTES_FILE,
 )
 from bot.db.importer.plan import Plan, PlannedArea, PlannedContact
-from bot.db.importer.problems import Problems
+from bot.db.importer.problems import ImportProblem, Problems
 from bot.db.importer.reading import pc6hnr_canonical, read_records, read_rows
 
 # CBS code shapes: BU + 8, WK + 6, GM + 4 characters; recent buurt/wijk codes hold letters.
@@ -537,6 +538,10 @@ def check_contacten(path: Path, plan: Plan, roles: dict[str, str], problems: Pro
             if first_level == LEVEL_GEMEENTE
             else {**plan.buurten, **plan.wijken}[first_code].gemeente_code
         )
+        hours = parse_opening_hours(row["spreekuur"])
+        if not hours.is_empty:
+            notes = plan.hours_read if hours.is_read else plan.hours_warnings
+            notes.append(ImportProblem(name, line, understanding_note(hours)))
         plan.contacts.append(
             PlannedContact(
                 name=row["naam"],

@@ -34,6 +34,8 @@ from bot.db.repositories import DataVersionRepository
 from bot.db.session import create_schema
 
 logger = logging.getLogger(__name__)
+# The import report lists every spreekuur it could not fully read, and this many it could.
+MAX_HOURS_READ_SHOWN = 20
 
 
 @dataclass(frozen=True)
@@ -46,15 +48,29 @@ class ImportReport:
     shapes: int = 0
     # Addresses with coordinates (the optional lat,lon columns of adressen.csv).
     located: int = 0
+    # How each spreekuur was read: warnings (not fully read, shown to residents as written)
+    # and the values that were read. They never refuse an import.
+    hours_warnings: tuple[ImportProblem, ...] = ()
+    hours_read: tuple[ImportProblem, ...] = ()
 
     def __str__(self) -> str:
         shapes = f", {self.shapes} buurtgrenzen" if self.shapes else ""
         located = f" ({self.located} met coördinaten)" if self.located else ""
-        return (
+        text = (
             f"Import gelukt voor {', '.join(self.gemeenten)}: {self.wijken} wijken, "
             f"{self.buurten} buurten, {self.addresses} adressen{located}, "
             f"{self.contacts} contacten{shapes}."
         )
+        if self.hours_warnings or self.hours_read:
+            text += (
+                f"\nSpreekuur: {len(self.hours_read)} begrepen, "
+                f"{len(self.hours_warnings)} niet helemaal begrepen (waarschuwing)."
+            )
+        shown = [*self.hours_warnings, *self.hours_read[:MAX_HOURS_READ_SHOWN]]
+        text += "".join(f"\n- {note}" for note in shown)
+        if len(self.hours_read) > MAX_HOURS_READ_SHOWN:
+            text += f"\n- en nog {len(self.hours_read) - MAX_HOURS_READ_SHOWN} begrepen spreekuren."
+        return text
 
 
 def _replace(session: Session, plan: Plan) -> tuple[int, int]:
@@ -279,4 +295,6 @@ def import_directory(path: Path | str, session_factory: Callable[[], Session]) -
         contacts=len(plan.contacts),
         shapes=shapes,
         located=sum(1 for address in plan.addresses if address["latitude"] is not None),
+        hours_warnings=tuple(plan.hours_warnings),
+        hours_read=tuple(plan.hours_read),
     )

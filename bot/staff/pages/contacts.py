@@ -12,6 +12,7 @@ from aiohttp import web
 from aiohttp.web_request import FileField
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.core.opening_hours import parse_opening_hours, understanding_note
 from bot.db.contact_admin import (
     STATUS_ACTIVE,
     STATUS_ALL,
@@ -173,6 +174,10 @@ def _form_page(
 ) -> web.Response:
     admin = _admin(request)
     catalogue = admin.catalogue()
+    # How the bot reads the spreekuur: a warning beside the field, never a refusal.
+    hours = parse_opening_hours(str(values.get("spreekuur") or ""))
+    if notice and hours.problems:
+        notice += " Let op: het spreekuur is niet helemaal begrepen (zie bij Spreekuur)."
     return render(
         request,
         "contact_form.html",
@@ -184,6 +189,8 @@ def _form_page(
         roles=admin.roles(),
         gemeenten=[(g, catalogue.tree(g.code)) for g in catalogue.gemeenten],
         notice=notice,
+        hours_note=understanding_note(hours),
+        hours_read=hours.is_read,
     )
 
 

@@ -417,6 +417,26 @@ def test_contact_card_becomes_readable_text() -> None:
     assert "None" not in text and "{" not in text
 
 
+def test_contact_card_says_plainly_whether_a_contact_is_reachable() -> None:
+    card = {
+        **CARD,
+        "contacts": [
+            {
+                **CARD["contacts"][0],  # type: ignore[index]
+                "open_now": True,
+                "open_until": "2026-03-24T12:00:00+01:00",
+                "reachable": "Nu bereikbaar tot 12:00",
+            },
+            {"name": "Ahmed Yilmaz", "open_now": False, "reachable": ["geen tekst"]},
+        ],
+    }
+
+    sanne, ahmed = format_contact_card(card).split("\n\n")[1:]
+
+    assert sanne.splitlines()[-2:] == ["Bereikbaar: di 10-12 uur", "Nu bereikbaar tot 12:00"]
+    assert ahmed == "Ahmed Yilmaz"
+
+
 def test_contact_card_without_contacts_or_shape_is_empty() -> None:
     assert format_contact_card({"role": "wijkagent", "contacts": []}) == ""
     assert format_contact_card("kaart") == ""

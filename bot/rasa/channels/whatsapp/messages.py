@@ -205,6 +205,9 @@ def format_contact_card(card: Any) -> str:
         lines += [
             f"{label}: {contact[key]}" for key, label in CARD_LABELS.items() if contact.get(key)
         ]
+        # "Nu bereikbaar tot 12:00" or the next spreekuur, as the bot worded it.
+        if isinstance(contact.get("reachable"), str) and contact["reachable"]:
+            lines.append(contact["reachable"])
         if lines:
             blocks.append("\n".join(lines))
     return "\n\n".join(blocks) if contacts else ""
