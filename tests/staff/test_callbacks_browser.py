@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 from sqlalchemy.orm import sessionmaker
-from test_browser import _axe, page, staff_url  # noqa: F401  (fixtures of the browser tests)
 
 from bot.core.callback import CONTACT_PHONE, ContactDetail
 from bot.core.sealing import Sealer
 from bot.handover.outbox import CallbackDraft, CallbackStore, Professional
+from tests.support.browser import run_axe
 from tests.support.staff import STAFF_NAME, STAFF_PASSWORD
 
 pytestmark = [
@@ -21,8 +21,8 @@ DATA_KEY = "browser-test-data-key-of-enough-length"
 
 
 def test_callback_requests_in_the_browser(
-    page: Any,  # noqa: F811
-    staff_url: str,  # noqa: F811
+    page: Any,
+    staff_url: str,
     session_factory: sessionmaker,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -52,17 +52,17 @@ def test_callback_requests_in_the_browser(
     page.get_by_role("link", name="Terugbelverzoeken").click()
     expect(page.get_by_role("heading", name="Terugbelverzoeken")).to_be_visible()
     expect(page.get_by_text("1 mail nog niet verstuurd")).to_be_visible()
-    assert _axe(page) == []
+    assert run_axe(page) == []
 
     page.get_by_label("Rol").select_option("wijkagent")
     page.get_by_role("button", name="Filteren").click()
     page.get_by_role("link", name=reference).click()
     expect(page.get_by_role("heading", name=f"Terugbelverzoek {reference}")).to_be_visible()
     expect(page.get_by_text("06 12345678")).to_be_visible()
-    assert _axe(page) == []
+    assert run_axe(page) == []
 
     page.get_by_role("button", name="Afgehandeld").click()
     expect(page.get_by_role("status").filter(has_text="afgehandeld")).to_be_visible()
     expect(page.get_by_role("button", name="Weer open zetten")).to_be_visible()
-    assert _axe(page) == []
+    assert run_axe(page) == []
     assert page.csp_errors == []
