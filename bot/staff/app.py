@@ -32,6 +32,7 @@ def create_app(settings: StaffSettings) -> web.Application:
             security.security_headers,
             security.sessions,
             security.require_sign_in,
+            security.require_permission,
             # After sign-in (nobody else gets the larger limit), before the CSRF check,
             # which reads the body.
             contacts.upload_limit,

@@ -22,7 +22,7 @@ from bot.db.models.directory import (
     Wijk,
 )
 from bot.db.models.geometry import BuurtShape
-from bot.db.models.staff import ReviewDecision, StaffUser
+from bot.db.models.staff import ReviewDecision, StaffAccountEvent, StaffUser
 from bot.db.models.training import TrainingRun
 from bot.db.models.whatsapp import ProcessedWhatsAppMessage
 
@@ -46,6 +46,7 @@ __all__ = [
     "Role",
     "RoleOverride",
     "RouteRule",
+    "StaffAccountEvent",
     "StaffUser",
     "TrainingRun",
     "Wijk",
