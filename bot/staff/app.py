@@ -9,7 +9,16 @@ from typing import Final
 from aiohttp import web
 
 from bot.staff.auth import SessionSigner
-from bot.staff.pages import account, audit, contacts, inbox, security, statistics, training
+from bot.staff.pages import (
+    account,
+    accounts,
+    audit,
+    contacts,
+    inbox,
+    security,
+    statistics,
+    training,
+)
 from bot.staff.pages.common import (
     SETTINGS,
     SIGNER,
@@ -43,7 +52,7 @@ def create_app(settings: StaffSettings) -> web.Application:
     app[SETTINGS] = settings
     app[SIGNER] = SessionSigner(settings.secret, settings.session_max_age)
     app[TEMPLATES] = templates()
-    for page in (account, inbox, training, contacts, audit, statistics):
+    for page in (account, inbox, training, contacts, audit, statistics, accounts):
         page.add_routes(app)
     app.router.add_static("/static/", STATIC_DIR, show_index=False)
     return app

@@ -40,6 +40,7 @@ START_PAGES: Final = (
     (Permission.CONTACTS, "/contacten"),
     (Permission.STATISTICS, "/statistieken"),
     (Permission.TRAINING, "/training"),
+    (Permission.ACCOUNTS, "/accounts"),
 )
 
 

@@ -56,6 +56,9 @@ ROUTES: dict[tuple[str, str], Permission | str] = {
     ("POST", "/contacten/upload/abc/annuleren"): Permission.CONTACTS,
     ("GET", "/wijzigingen"): Permission.CONTACTS,
     ("GET", "/statistieken"): Permission.STATISTICS,
+    ("GET", "/accounts"): Permission.ACCOUNTS,
+    ("POST", "/accounts/rol"): Permission.ACCOUNTS,
+    ("POST", "/accounts/status"): Permission.ACCOUNTS,
 }
 # Pages that need no outside server to answer, for the roles that may open them.
 PLAIN_PAGES = [
@@ -67,12 +70,14 @@ PLAIN_PAGES = [
     "/contacten/upload",
     "/wijzigingen",
     "/statistieken",
+    "/accounts",
 ]
 MENU = {
     Permission.INBOX: 'href="/inbox"',
     Permission.TRAINING: 'href="/training"',
     Permission.CONTACTS: 'href="/contacten"',
     Permission.STATISTICS: 'href="/statistieken"',
+    Permission.ACCOUNTS: 'href="/accounts"',
 }
 RESIDENT_WORDS = "Merelstraat"
 
@@ -171,6 +176,9 @@ async def test_a_role_without_the_permission_gets_a_dutch_403_and_nothing_change
             data = [
                 *contact_form(),
                 ("onderwerp", "ask_safety"),
+                ("naam", STAFF_NAME),
+                ("rol", "lezer"),
+                ("aan", "0"),
                 ("csrf_token", token),
             ]
             response = await client.post(path, data=data, allow_redirects=False)
@@ -179,7 +187,7 @@ async def test_a_role_without_the_permission_gets_a_dutch_403_and_nothing_change
         assert "hoort niet bij uw rol" in text, (method, path)
         assert RESIDENT_WORDS not in text
         refused += 1
-    assert refused == (22 if role == "lezer" else 5)
+    assert refused == (25 if role == "lezer" else 8)
     assert _everything(session_factory, staff_settings) == before
     # The session is still good: the refusals did not sign the member out.
     assert (await client.get("/statistieken")).status == 200
@@ -328,3 +336,63 @@ def test_staff_user_role_commands(
     assert "Er is geen account niemand" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         run("role", "dirk", "baas")
+
+
+async def test_static_files_are_open_and_unknown_paths_are_not_pages(
+    client: TestClient, signed_in_as: SignInAs
+) -> None:
+    assert (await client.get("/static/staff.css")).status == 200
+    response = await client.get("/geen-pagina", allow_redirects=False)
+    assert (response.status, response.headers["Location"]) == (303, "/aanmelden")
+    await signed_in_as(client, "lezer")
+    assert (await client.get("/geen-pagina")).status == 404
+    assert (await client.get("/static/staff.css")).status == 200
+
+
+async def test_a_beheerder_changes_roles_and_disables_accounts_on_the_accounts_page(
+    signed_in: TestClient, staff_settings: StaffSettings, session_factory: sessionmaker
+) -> None:
+    from bot.staff.users import add_or_update_user, list_accounts
+
+    add_or_update_user(session_factory, "bert", STAFF_PASSWORD, "redacteur")
+    async with TestClient(TestServer(create_app(staff_settings))) as bert:
+        assert (await sign_in(bert, "bert")).status == 303
+        assert (await bert.get("/inbox")).status == 200
+
+        token = await csrf_of(signed_in, "/accounts")
+        response = await signed_in.post(
+            "/accounts/rol",
+            data={"csrf_token": token, "naam": "bert", "rol": "lezer"},
+            allow_redirects=False,
+        )
+        assert (response.status, response.headers["Location"]) == (303, "/accounts?uitkomst=rol")
+        assert (await bert.get("/inbox")).status == 403
+
+        response = await signed_in.post(
+            "/accounts/status",
+            data={"csrf_token": token, "naam": "bert", "aan": "0"},
+            allow_redirects=False,
+        )
+        assert response.status == 303
+        response = await bert.get("/statistieken", allow_redirects=False)
+        assert response.headers["Location"] == "/aanmelden"
+
+    page = await (await signed_in.get("/accounts")).text()
+    assert "Andere rol" in page and "Account uitgezet" in page
+    assert ("role", "anna", "bert", "redacteur", "lezer") in _trail(session_factory)
+    assert ("disabled", "anna", "bert", "actief", "uit") in _trail(session_factory)
+
+    # Bad forms and the own account change nothing.
+    before = list_accounts(session_factory)
+    for data in (
+        {"naam": "bert", "rol": "baas"},
+        {"naam": "niemand", "rol": "lezer"},
+        {"naam": "", "rol": "lezer"},
+        {"naam": STAFF_NAME, "rol": "lezer"},
+    ):
+        response = await signed_in.post("/accounts/rol", data={"csrf_token": token, **data})
+        assert response.status == 400, data
+    for data in ({"naam": "bert", "aan": "ja"}, {"naam": STAFF_NAME, "aan": "0"}):
+        response = await signed_in.post("/accounts/status", data={"csrf_token": token, **data})
+        assert response.status == 400, data
+    assert list_accounts(session_factory) == before

@@ -20,7 +20,6 @@ from bot.staff.roles import permissions
 from bot.staff.users import active_role
 
 COOKIE_NAME: Final = "wijkwijzer_staff"
-PUBLIC_PATHS: Final = frozenset({"/aanmelden"})
 CSP: Final = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
@@ -72,9 +71,17 @@ async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse
     return response
 
 
+def _public(request: web.Request) -> bool:
+    """The sign-in page (marked with common.public) and the static files."""
+    match = request.match_info
+    if isinstance(match.route.resource, web.StaticResource):
+        return True
+    return bool(getattr(match.handler, PUBLIC_ATTRIBUTE, False))
+
+
 @web.middleware
 async def require_sign_in(request: web.Request, handler: Handler) -> web.StreamResponse:
-    if request.path in PUBLIC_PATHS or request.path.startswith("/static/"):
+    if _public(request):
         return await handler(request)
     session: StaffSession = request["session"]
     settings = request.app[SETTINGS]
@@ -94,12 +101,9 @@ async def require_permission(request: web.Request, handler: Handler) -> web.Stre
     """Every route names what it needs (common.requires); a route that names nothing is
     refused, so a page added without a mark is closed rather than open to every role."""
     match = request.match_info
-    if match.http_exception is not None or request.path.startswith("/static/"):
+    if match.http_exception is not None or _public(request):
         return await handler(request)
-    route_handler = match.handler
-    if getattr(route_handler, PUBLIC_ATTRIBUTE, False):
-        return await handler(request)
-    needed = getattr(route_handler, PERMISSION_ATTRIBUTE, None)
+    needed = getattr(match.handler, PERMISSION_ATTRIBUTE, None)
     if needed == SIGNED_IN or (needed is not None and needed in permissions(request.get("role"))):
         return await handler(request)
     return error_page(request, 403, (
