@@ -15,6 +15,7 @@ from aiohttp import web
 from staff_support import PROJECT_ROOT, STAFF_NAME, STAFF_PASSWORD
 
 from bot.staff.app import StaffSettings, create_app
+from bot.staff.users import add_or_update_user
 
 pytestmark = [
     pytest.mark.browser,
@@ -157,7 +158,14 @@ def test_error_page_has_no_violations(page: Any, staff_url: str) -> None:
     assert _axe(page) == []
 
 
-MENU = ["Te beoordelen", "Opnieuw trainen", "Contacten", "Wijzigingen", "Statistieken"]
+MENU = [
+    "Te beoordelen",
+    "Opnieuw trainen",
+    "Contacten",
+    "Wijzigingen",
+    "Statistieken",
+    "Accounts",
+]
 NARROW_PAGES = [
     ("/inbox", "Te beoordelen"),
     ("/training", "Opnieuw trainen"),
@@ -166,6 +174,7 @@ NARROW_PAGES = [
     ("/contacten/upload", None),
     ("/wijzigingen", "Wijzigingen"),
     ("/statistieken", "Statistieken"),
+    ("/accounts", "Accounts"),
 ]
 
 
@@ -195,6 +204,8 @@ def test_the_menu_fits_a_phone_and_marks_the_current_page(
     from bot.db.importer import import_directory
 
     import_directory(PROJECT_ROOT / "demo", session_factory)  # a full contacts table
+    # A colleague, so the accounts page shows its forms.
+    add_or_update_user(session_factory, "bert", STAFF_PASSWORD, "redacteur")
     page.set_viewport_size({"width": 375, "height": 740})
     _sign_in(page, staff_url)
     expect(page).to_have_url(f"{staff_url}/inbox")
