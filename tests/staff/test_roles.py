@@ -320,6 +320,8 @@ def test_staff_user_role_commands(
     assert run("add", "dirk", "--password-stdin", stdin="dirk-zijn-wachtwoord\n") == 0
     assert run("role", "dirk", "beheerder") == 0
     assert run("disable", "carla") == 0
+    # A new password does not switch a disabled account back on.
+    assert run("add", "carla", "--password-stdin", stdin="carla-nieuw-wachtwoord\n") == 0
     capsys.readouterr()
     assert run("list") == 0
     listing = capsys.readouterr().out
