@@ -209,10 +209,6 @@ def active_role(session_factory: Callable[[], Session], name: str) -> str | None
         return user.role if user is not None and user.active else None
 
 
-def is_active(session_factory: Callable[[], Session], name: str) -> bool:
-    return active_role(session_factory, name) is not None
-
-
 def account_events(
     session_factory: Callable[[], Session], limit: int = 50
 ) -> list[StaffAccountEvent]:
