@@ -56,8 +56,8 @@ train: $(VENV)/.installed ## Train a model into models/ (skipped when nothing ch
 run: install db train widget ## Set up everything and serve the bot, the action server and the demo page
 	$(WW) serve --port $(PORT) --actions-port $(ACTIONS_PORT) --web-port $(WEB_PORT) --staff-port $(STAFF_PORT)
 
-staff-user: $(VENV)/.installed ## Add a staff account for the workspace: make staff-user NAME=...
-	$(WW) staff-user add $(NAME)
+staff-user: $(VENV)/.installed ## Add a staff account (or a new password): make staff-user NAME=... ROLE=beheerder|redacteur|lezer
+	$(WW) staff-user add $(NAME) $(if $(ROLE),--role $(ROLE))
 
 interactive: install db ## Write a longer conversation test by talking to the bot (rasa interactive)
 	scripts/interactive.sh

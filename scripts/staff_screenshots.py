@@ -133,7 +133,7 @@ def main() -> int:
     engine = make_engine(f"sqlite:///{work / 'staff.db'}")
     create_schema(engine)
     session_factory = make_session_factory(engine)
-    add_or_update_user(session_factory, NAME, PASSWORD)
+    add_or_update_user(session_factory, NAME, PASSWORD, "beheerder")
     from bot.db.importer import import_directory
 
     import_directory(ROOT / "demo", session_factory)

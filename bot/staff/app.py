@@ -10,6 +10,7 @@ from bot.settings import settings
 from bot.staff.auth import SessionSigner
 from bot.staff.pages import (
     account,
+    accounts,
     audit,
     callbacks,
     contacts,
@@ -37,6 +38,7 @@ def create_app(settings: StaffSettings) -> web.Application:
             security.security_headers,
             security.sessions,
             security.require_sign_in,
+            security.require_permission,
             # After sign-in (nobody else gets the larger limit), before the CSRF check,
             # which reads the body.
             contacts.upload_limit,
@@ -47,7 +49,7 @@ def create_app(settings: StaffSettings) -> web.Application:
     app[SETTINGS] = settings
     app[SIGNER] = SessionSigner(settings.secret, settings.session_max_age)
     app[TEMPLATES] = templates()
-    for page in (account, inbox, training, contacts, audit, statistics, callbacks):
+    for page in (account, inbox, training, contacts, audit, statistics, callbacks, accounts):
         page.add_routes(app)
     app.router.add_static("/static/", STATIC_DIR, show_index=False)
     return app

@@ -147,6 +147,25 @@ def test_every_revision_downgrades_and_upgrades_again(engine: Engine) -> None:
     assert table_names(engine) <= {"alembic_version"}
 
 
+def test_accounts_from_before_roles_become_beheerder(engine: Engine) -> None:
+    migrate.upgrade(engine, "0007")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO staff_user (name, password_hash, active, created_at) "
+                "VALUES ('anna', 'scrypt$x', :yes, '2026-01-01 00:00:00')"
+            ),
+            {"yes": True},
+        )
+    migrate.upgrade(engine)
+    with make_session_factory(engine)() as session:
+        assert session.scalars(select(StaffUser.role)).all() == ["beheerder"]
+        # New rows name their role: the column has no default of its own left.
+        session.add(StaffUser(name="bert", password_hash="scrypt$y", role="lezer"))
+        session.commit()
+    assert schema_differences(engine) == []
+
+
 def test_two_processes_migrating_an_empty_database_at_once(db_url: str) -> None:
     code = (
         "import sys\n"

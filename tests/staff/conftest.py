@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +60,7 @@ def nlu_dir(tmp_path: Path) -> Path:
 def staff_settings(
     session_factory: sessionmaker, tracker_engine: Engine, nlu_dir: Path, tmp_path: Path
 ) -> StaffSettings:
-    add_or_update_user(session_factory, STAFF_NAME, STAFF_PASSWORD)
+    add_or_update_user(session_factory, STAFF_NAME, STAFF_PASSWORD, "beheerder")
     return StaffSettings(
         session_factory=session_factory,
         tracker_engine=tracker_engine,
@@ -82,6 +82,21 @@ async def signed_in(client: TestClient) -> TestClient:
     response = await sign_in(client)
     assert response.status == 303
     return client
+
+
+@pytest.fixture
+def signed_in_as(
+    staff_settings: StaffSettings,
+) -> Callable[[TestClient, str], Awaitable[TestClient]]:
+    """Signs a client in with a new account of the given role (named after the role)."""
+
+    async def sign_in_with_role(test_client: TestClient, role: str) -> TestClient:
+        add_or_update_user(staff_settings.session_factory, role, STAFF_PASSWORD, role)
+        response = await sign_in(test_client, role)
+        assert response.status == 303
+        return test_client
+
+    return sign_in_with_role
 
 
 # -- the workspace on a real port, in Chromium ------------------------------------------------

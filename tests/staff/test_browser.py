@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.staff.users import add_or_update_user
 from tests.support.browser import run_axe
 from tests.support.servers import DEMO_DIR
 from tests.support.staff import STAFF_NAME, STAFF_PASSWORD
@@ -94,6 +95,7 @@ MENU = [
     "Contacten",
     "Wijzigingen",
     "Statistieken",
+    "Accounts",
 ]
 NARROW_PAGES = [
     ("/inbox", "Te beoordelen"),
@@ -104,6 +106,7 @@ NARROW_PAGES = [
     ("/contacten/upload", None),
     ("/wijzigingen", "Wijzigingen"),
     ("/statistieken", "Statistieken"),
+    ("/accounts", "Accounts"),
 ]
 
 
@@ -126,6 +129,8 @@ def test_the_menu_fits_a_phone_and_marks_the_current_page(
     from bot.db.importer import import_directory
 
     import_directory(DEMO_DIR, session_factory)  # a full contacts table
+    # A colleague, so the accounts page shows its forms.
+    add_or_update_user(session_factory, "bert", STAFF_PASSWORD, "redacteur")
     page = signed_in_page
     page.set_viewport_size({"width": 375, "height": 740})
     page.reload()

@@ -143,7 +143,7 @@ async def test_a_decided_item_says_who_decided_and_when(
     assert "collega" not in again_page.lower()
 
     # A colleague is told, by name on the page.
-    add_or_update_user(session_factory, "bert", STAFF_PASSWORD)
+    add_or_update_user(session_factory, "bert", STAFF_PASSWORD, "redacteur")
     signed_in.session.cookie_jar.clear()
     assert (await sign_in(signed_in, "bert")).status == 303
     token = await csrf_of(signed_in, f"/inbox/{event_id}")

@@ -165,8 +165,8 @@ def workspace(workdir: Path, rasa: Server) -> Iterator[Workspace]:
     engine = make_engine(f"sqlite:///{workdir / 'staff.db'}")
     create_schema(engine)
     session_factory = make_session_factory(engine)
-    add_or_update_user(session_factory, STAFF_NAME, STAFF_PASSWORD)
-    add_or_update_user(session_factory, "bert", STAFF_PASSWORD)
+    add_or_update_user(session_factory, STAFF_NAME, STAFF_PASSWORD, "beheerder")
+    add_or_update_user(session_factory, "bert", STAFF_PASSWORD, "beheerder")
     settings = StaffSettings(
         session_factory=session_factory,
         tracker_engine=create_engine(f"sqlite:///{workdir / 'review-trackers.db'}", future=True),

@@ -23,7 +23,7 @@ from bot.db.models.directory import (
 )
 from bot.db.models.callbacks import CallbackEvent, CallbackRequest
 from bot.db.models.geometry import BuurtShape
-from bot.db.models.staff import ReviewDecision, StaffUser
+from bot.db.models.staff import ReviewDecision, StaffAccountEvent, StaffUser
 from bot.db.models.training import TrainingRun
 from bot.db.models.whatsapp import ProcessedWhatsAppMessage
 
@@ -49,6 +49,7 @@ __all__ = [
     "Role",
     "RoleOverride",
     "RouteRule",
+    "StaffAccountEvent",
     "StaffUser",
     "TrainingRun",
     "Wijk",

@@ -11,7 +11,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.db.audit import ACTION_LABELS, AuditFilter, actors, find_changes
 from bot.db.contact_fields import FIELD_LABELS
-from bot.staff.pages.common import Period, database_busy, notice, render, settings
+from bot.staff.pages.common import Period, database_busy, notice, render, requires, settings
+from bot.staff.roles import Permission
 
 PAGE_SIZE: Final = 100
 # An upload, once applied, leads here to the changes it made.
@@ -59,6 +60,7 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+@requires(Permission.CONTACTS)
 async def audit_page(request: web.Request) -> web.StreamResponse:
     query = request.query
     action = query.get("actie", "")

@@ -24,7 +24,8 @@ from bot.db.models.callbacks import (
 from bot.handover.outbox import EVENT_LABELS, CallbackStore, CallbackView
 from bot.handover.settings import data_key
 from bot.staff.labels import route_label
-from bot.staff.pages.common import SETTINGS, render
+from bot.staff.pages.common import SETTINGS, render, requires
+from bot.staff.roles import Permission
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ def store_of(request: web.Request) -> CallbackStore:
     return app[STORE]
 
 
+@requires(Permission.CALLBACKS)
 async def callbacks_page(request: web.Request) -> web.StreamResponse:
     store = store_of(request)
     status = request.query.get("status", STATUS_OPEN)
@@ -92,7 +94,7 @@ async def callbacks_page(request: web.Request) -> web.StreamResponse:
         counts=store.counts(),
         wanted_status=status,
         statuses=STATUS_LABELS,
-        role=role,
+        wanted_role=role,
         roles=[(code, route_label(code)) for code in roles],
         area=area,
         areas=areas,
@@ -102,6 +104,7 @@ async def callbacks_page(request: web.Request) -> web.StreamResponse:
     )
 
 
+@requires(Permission.CALLBACKS)
 async def callback_page(request: web.Request) -> web.StreamResponse:
     reference = find_reference(request.match_info["reference"])
     item = store_of(request).get(reference) if reference else None
@@ -120,6 +123,7 @@ async def callback_page(request: web.Request) -> web.StreamResponse:
     )
 
 
+@requires(Permission.CALLBACKS)
 async def set_handled(request: web.Request) -> web.StreamResponse:
     reference = find_reference(request.match_info["reference"])
     if reference is None:

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Final, TypedDict
+from typing import Any, Final, TypedDict, TypeVar
 from urllib.parse import urlencode
 
 import jinja2
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.staff.auth import RateLimiter, SessionSigner, StaffSession, staff_secret
 from bot.staff.nlu_files import NluData
 from bot.staff.review import DEFAULT_THRESHOLD
+from bot.staff.roles import Permission, permissions
 from bot.staff.stories import STORIES_DIR
 from bot.staff.training import TrainingSettings
 
@@ -53,6 +54,29 @@ SIGNER: Final = web.AppKey("signer", SessionSigner)
 TEMPLATES: Final = web.AppKey("templates", jinja2.Environment)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+AnyHandler = TypeVar("AnyHandler", bound=Handler)
+# The attribute `requires` puts on a handler; security.require_permission reads it.
+PERMISSION_ATTRIBUTE: Final = "staff_permission"
+# The attribute `public` puts on a handler that needs no sign-in at all.
+PUBLIC_ATTRIBUTE: Final = "staff_public"
+SIGNED_IN: Final = "signed_in"
+
+
+def requires(permission: Permission | str) -> Callable[[AnyHandler], AnyHandler]:
+    """Marks the permission a route needs: a Permission, or SIGNED_IN for any account.
+    A route without a mark is refused to everyone (security.require_permission)."""
+
+    def mark(handler: AnyHandler) -> AnyHandler:
+        setattr(handler, PERMISSION_ATTRIBUTE, permission)
+        return handler
+
+    return mark
+
+
+def public(handler: AnyHandler) -> AnyHandler:
+    """Marks a route that anyone may use without signing in (the sign-in page)."""
+    setattr(handler, PUBLIC_ATTRIBUTE, True)
+    return handler
 
 
 def settings(request: web.Request) -> StaffSettings:
@@ -82,6 +106,9 @@ def render(request: web.Request, template: str, status: int = 200, **context: An
         .get_template(template)
         .render(
             user=session.user,
+            role=request.get("role"),
+            # The menu shows only what the role may use (the permissions' values).
+            allowed={p.value for p in permissions(request.get("role"))} if session.user else set(),
             csrf_token=request.app[SIGNER].csrf_token(session),
             current_path=request.path,
             **context,

@@ -42,10 +42,12 @@ from bot.staff.pages.common import (
     form_text,
     notice,
     render,
+    requires,
     see_other,
     settings,
     user,
 )
+from bot.staff.roles import Permission
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +129,7 @@ def _contact_id(request: web.Request) -> int:
 # --- list and search -----------------------------------------------------------------------
 
 
+@requires(Permission.CONTACTS)
 async def contacts_page(request: web.Request) -> web.StreamResponse:
     admin = _admin(request)
     query = request.query
@@ -215,6 +218,7 @@ def _submitted(form: Any) -> dict[str, Any]:
     return shown
 
 
+@requires(Permission.CONTACTS)
 async def new_contact_page(request: web.Request) -> web.StreamResponse:
     try:
         gemeenten = _admin(request).catalogue().gemeenten
@@ -226,6 +230,7 @@ async def new_contact_page(request: web.Request) -> web.StreamResponse:
         return database_busy(request)
 
 
+@requires(Permission.CONTACTS)
 async def add_contact(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     admin = _admin(request)
@@ -242,6 +247,7 @@ async def add_contact(request: web.Request) -> web.StreamResponse:
     raise see_other(f"/contacten/{contact_id}", uitkomst="toegevoegd")
 
 
+@requires(Permission.CONTACTS)
 async def contact_page(request: web.Request) -> web.StreamResponse:
     try:
         view = _admin(request).get(_contact_id(request))
@@ -262,6 +268,7 @@ def _not_found(request: web.Request) -> web.Response:
     return error_page(request, 404, "Dit contact bestaat niet.")
 
 
+@requires(Permission.CONTACTS)
 async def edit_contact(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     admin = _admin(request)
@@ -306,10 +313,12 @@ async def _set_active(request: web.Request, active: bool) -> web.StreamResponse:
     raise see_other(f"/contacten/{contact_id}", uitkomst=outcome)
 
 
+@requires(Permission.CONTACTS)
 async def retire_contact(request: web.Request) -> web.StreamResponse:
     return await _set_active(request, False)
 
 
+@requires(Permission.CONTACTS)
 async def restore_contact(request: web.Request) -> web.StreamResponse:
     return await _set_active(request, True)
 
@@ -332,10 +341,12 @@ def _upload_form(
     )
 
 
+@requires(Permission.CONTACTS)
 async def upload_page(request: web.Request) -> web.StreamResponse:
     return _upload_form(request)
 
 
+@requires(Permission.CONTACTS)
 async def upload_files(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     chosen = {
@@ -412,6 +423,7 @@ def _expired(request: web.Request) -> web.Response:
     ))  # fmt: skip
 
 
+@requires(Permission.CONTACTS)
 async def apply_files(request: web.Request) -> web.StreamResponse:
     staged = _staged(request)
     if staged is None:
@@ -434,6 +446,7 @@ async def apply_files(request: web.Request) -> web.StreamResponse:
     raise see_other("/wijzigingen", uitkomst="ingelezen", batch=staged.token[:40])
 
 
+@requires(Permission.CONTACTS)
 async def preview_again(request: web.Request) -> web.StreamResponse:
     staged = _staged(request)
     if staged is None:
@@ -441,6 +454,7 @@ async def preview_again(request: web.Request) -> web.StreamResponse:
     return await _preview(request, staged)
 
 
+@requires(Permission.CONTACTS)
 async def cancel_upload(request: web.Request) -> web.StreamResponse:
     request.app[UPLOADS].discard(request.match_info["token"])
     raise see_other("/contacten", uitkomst="geannuleerd")

@@ -15,12 +15,14 @@ from bot.staff.pages.common import (
     form_text,
     notice,
     render,
+    requires,
     see_other,
     settings,
     user,
     when_label,
 )
 from bot.staff.review import AlreadyDecided, InboxFilter, NotResidentText, ReviewInbox, decide
+from bot.staff.roles import Permission
 from bot.staff.stories import StoryRefused, write_test_story
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,7 @@ def _event_id(request: web.Request) -> int:
     return int(request.match_info["event_id"])
 
 
+@requires(Permission.INBOX)
 async def inbox_page(request: web.Request) -> web.StreamResponse:
     route = request.query.get("route", "")
     route = route if route in ROUTE_CODES else ""
@@ -80,6 +83,7 @@ async def inbox_page(request: web.Request) -> web.StreamResponse:
     )
 
 
+@requires(Permission.INBOX)
 async def item_page(request: web.Request) -> web.StreamResponse:
     staff = settings(request)
     inbox = _inbox(request)
@@ -103,6 +107,7 @@ async def item_page(request: web.Request) -> web.StreamResponse:
     )
 
 
+@requires(Permission.INBOX)
 async def annotate(request: web.Request) -> web.StreamResponse:
     staff = settings(request)
     choice = form_text(await request.post(), "onderwerp")
@@ -128,6 +133,7 @@ async def annotate(request: web.Request) -> web.StreamResponse:
     raise see_other("/inbox", uitkomst=decision.outcome)
 
 
+@requires(Permission.INBOX)
 async def save_test_story(request: web.Request) -> web.StreamResponse:
     try:
         path = write_test_story(_inbox(request), _event_id(request), settings(request).stories_dir)

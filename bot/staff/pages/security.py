@@ -1,4 +1,4 @@
-"""The workspace's middlewares: security headers, signed sessions, sign-in and CSRF checks."""
+"""The workspace's middlewares: security headers, signed sessions, sign-in, roles and CSRF."""
 
 from __future__ import annotations
 
@@ -7,11 +7,19 @@ from typing import Final
 from aiohttp import web
 
 from bot.staff.auth import StaffSession
-from bot.staff.pages.common import SETTINGS, SIGNER, Handler, error_page
-from bot.staff.users import is_active
+from bot.staff.pages.common import (
+    PERMISSION_ATTRIBUTE,
+    PUBLIC_ATTRIBUTE,
+    SETTINGS,
+    SIGNED_IN,
+    SIGNER,
+    Handler,
+    error_page,
+)
+from bot.staff.roles import permissions
+from bot.staff.users import active_role
 
 COOKIE_NAME: Final = "wijkwijzer_staff"
-PUBLIC_PATHS: Final = frozenset({"/aanmelden"})
 CSP: Final = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
@@ -63,17 +71,45 @@ async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse
     return response
 
 
+def _public(request: web.Request) -> bool:
+    """The sign-in page (marked with common.public) and the static files."""
+    match = request.match_info
+    if isinstance(match.route.resource, web.StaticResource):
+        return True
+    return bool(getattr(match.handler, PUBLIC_ATTRIBUTE, False))
+
+
 @web.middleware
 async def require_sign_in(request: web.Request, handler: Handler) -> web.StreamResponse:
-    if request.path in PUBLIC_PATHS or request.path.startswith("/static/"):
+    if _public(request):
         return await handler(request)
     session: StaffSession = request["session"]
     settings = request.app[SETTINGS]
-    if session.user is None or not is_active(settings.session_factory, session.user):
+    role = active_role(settings.session_factory, session.user) if session.user else None
+    if role is None:
         if session.user is not None:
+            # The account was disabled or removed: its session ends here.
             request["session"] = request.app[SIGNER].new()
         raise web.HTTPSeeOther("/aanmelden")
+    # Read again on every request, so a new role counts at once.
+    request["role"] = role
     return await handler(request)
+
+
+@web.middleware
+async def require_permission(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every route names what it needs (common.requires); a route that names nothing is
+    refused, so a page added without a mark is closed rather than open to every role."""
+    match = request.match_info
+    if match.http_exception is not None or _public(request):
+        return await handler(request)
+    needed = getattr(match.handler, PERMISSION_ATTRIBUTE, None)
+    if needed == SIGNED_IN or (needed is not None and needed in permissions(request.get("role"))):
+        return await handler(request)
+    return error_page(request, 403, (
+        "Dit deel van de werkplek hoort niet bij uw rol. Er is niets veranderd. "
+        "Heeft u het wel nodig voor uw werk? Vraag het dan aan een beheerder."
+    ))  # fmt: skip
 
 
 @web.middleware

@@ -8,7 +8,8 @@ from aiohttp import web
 
 from bot.staff.labels import route_label
 from bot.staff.pages.charts import columns, horizontal_bars, share_bar
-from bot.staff.pages.common import Period, render, settings
+from bot.staff.pages.common import Period, render, requires, settings
+from bot.staff.roles import Permission
 from bot.staff.statistics import Bar, area_bars, compute, route_bars, week_bars
 
 
@@ -20,6 +21,7 @@ def _percent(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.0f}%".replace(".", ",")
 
 
+@requires(Permission.STATISTICS)
 async def statistics_page(request: web.Request) -> web.StreamResponse:
     period = Period.from_query(request.query)
     error = None

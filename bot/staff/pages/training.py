@@ -15,11 +15,13 @@ from bot.staff.pages.common import (
     error_page,
     notice,
     render,
+    requires,
     see_other,
     settings,
     user,
 )
 from bot.staff.rasa_servers import LoadResult, no_token_problem, problems_for_staff
+from bot.staff.roles import Permission
 from bot.staff.training import (
     KIND_MEASURE,
     KIND_TRAIN,
@@ -109,6 +111,7 @@ def _when(moment: datetime | None) -> str:
     return moment.strftime("%d-%m-%Y %H:%M") + " (UTC)" if moment else ""
 
 
+@requires(Permission.TRAINING)
 async def training_page(
     request: web.Request, status: int = 200, error: str | None = None
 ) -> web.StreamResponse:
@@ -152,6 +155,7 @@ async def training_page(
     )
 
 
+@requires(Permission.TRAINING)
 async def run_state(request: web.Request) -> web.StreamResponse:
     """The stage of one run, for static/training.js."""
     reap_children()
@@ -164,6 +168,7 @@ async def run_state(request: web.Request) -> web.StreamResponse:
     )
 
 
+@requires(Permission.TRAINING)
 async def start_training(request: web.Request) -> web.StreamResponse:
     staff, training, runs = _settings(request)
     try:
@@ -176,6 +181,7 @@ async def start_training(request: web.Request) -> web.StreamResponse:
     raise see_other("/training", run=run.id, uitkomst="started")
 
 
+@requires(Permission.TRAINING)
 async def measure_running_model(request: web.Request) -> web.StreamResponse:
     staff, training, runs = _settings(request)
     model, _ = await running_model(training)
@@ -195,6 +201,7 @@ async def measure_running_model(request: web.Request) -> web.StreamResponse:
     raise see_other("/training", run=run.id, uitkomst="measuring")
 
 
+@requires(Permission.TRAINING)
 async def accept_candidate(request: web.Request) -> web.StreamResponse:
     _, training, runs = _settings(request)
     form = await request.post()
