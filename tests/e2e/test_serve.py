@@ -37,7 +37,7 @@ def text_of(messages: list[dict]) -> str:
 
 
 def new_sender() -> str:
-    return f"test-{uuid.uuid4().hex[:10]}"
+    return f"test-{uuid.uuid4().hex}"
 
 
 def test_route_then_postcode_gives_the_local_contact(bot):
