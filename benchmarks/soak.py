@@ -102,6 +102,10 @@ def run(bot: Bot, conversations: int, turns: int, workers: int, block: int) -> b
             while count >= next_mark:
                 window = soak.latencies[next_mark - block : next_mark]
                 samples.append((next_mark, percentile(window, 0.5), *memory(bot)))
+                # As it goes, so a run stopped early still shows its figures.
+                mark, p50, rasa, actions = samples[-1]
+                print(f"{mark:>9} {p50:>8.0f} {percentile(window, 0.95):>8.0f} "
+                      f"{rasa:>8.0f} {actions:>10.0f}", flush=True)  # fmt: skip
                 next_mark += block
             if finished:
                 return
@@ -109,6 +113,7 @@ def run(bot: Bot, conversations: int, turns: int, workers: int, block: int) -> b
     print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f} (1 min)")
     print(f"{total} messages in {conversations} conversations, {workers} at a time")
     print(f"memory before: Rasa {memory(bot)[0]:.0f} MB, actions {memory(bot)[1]:.0f} MB")
+    print(f"{'messages':>9} {'p50 ms':>8} {'p95 ms':>8} {'Rasa MB':>8} {'actions MB':>10}")
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     started = time.monotonic()
@@ -117,10 +122,6 @@ def run(bot: Bot, conversations: int, turns: int, workers: int, block: int) -> b
     elapsed = time.monotonic() - started
     done.set()
     sampler.join()
-    print(f"{'messages':>9} {'p50 ms':>8} {'p95 ms':>8} {'Rasa MB':>8} {'actions MB':>10}")
-    for mark, p50, rasa, actions in samples:
-        p95 = percentile(soak.latencies[mark - block : mark], 0.95)
-        print(f"{mark:>9} {p50:>8.0f} {p95:>8.0f} {rasa:>8.0f} {actions:>10.0f}")
     print(f"errors: {len(soak.errors)} (target 0)")
     for error in soak.errors[:10]:
         print(f"  {error}")
