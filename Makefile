@@ -13,7 +13,7 @@ STAFF_PORT ?= 8090
 export WIJKWIJZER_DATABASE_URL ?= sqlite:///$(CURDIR)/wijkwijzer.db
 
 .PHONY: help install run serve train db test test-fast test-unit test-stories validate lint bench eval understanding clean \
-	bench-national bench-load deploy-lint-deps \
+	bench-national bench-load bench-soak deploy-lint-deps \
 	widget web-deps screenshots staff-user interactive
 
 help: ## List the targets
@@ -101,6 +101,9 @@ bench: install train ## Benchmarks that print numbers: REST latency, national-si
 
 bench-national: install ## National-size data: 8 million addresses on SQLite and PostgreSQL (long)
 	$(PY) -m benchmarks.national --addresses 8000000
+
+bench-soak: install train ## Soak: 10,000 messages in 500 conversations on one server; errors, latency, RSS
+	$(PY) -m benchmarks.soak
 
 bench-load: install train ## Load: 10/50/100/150 residents against two Rasa and two action servers
 	$(PY) -m benchmarks.load

@@ -186,7 +186,7 @@ class Driver:
         # Residents do not all start in the same second.
         await asyncio.sleep(self.rng.uniform(0, self.think[1]))
         while time.monotonic() < deadline:
-            sender = f"load-{uuid.uuid4().hex[:12]}"
+            sender = f"load-{uuid.uuid4().hex}"
             for step in scripts(self.rng):
                 if time.monotonic() >= deadline:
                     return

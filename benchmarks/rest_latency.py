@@ -181,7 +181,7 @@ def answered(bot: Bot, kind: Kind) -> Kind:
     """The kind with only the texts whose answer carries its payload; names the others."""
     kept = []
     for text in kind.texts:
-        messages = send_message(bot.url, f"warmup-{uuid.uuid4().hex[:8]}", text)
+        messages = send_message(bot.url, f"warmup-{uuid.uuid4().hex}", text)
         if kind.expects is None or any(kind.expects in (m.get("custom") or {}) for m in messages):
             kept.append(text)
     if len(kept) < len(kind.texts):
@@ -199,7 +199,7 @@ def measure_kind(bot: Bot, kind: Kind, runs: int, rng: random.Random) -> Figures
     for index in range(runs):
         text = rng.choice(kind.texts)
         started = time.perf_counter()
-        messages = send_message(bot.url, f"bench-{uuid.uuid4().hex[:8]}-{index}", text)
+        messages = send_message(bot.url, f"bench-{uuid.uuid4().hex}-{index}", text)
         latencies.append((time.perf_counter() - started) * 1000)
         if kind.expects and not any(kind.expects in (m.get("custom") or {}) for m in messages):
             print(f"warning: no {kind.expects} payload for {text!r}")
@@ -213,7 +213,7 @@ def measure_kind(bot: Bot, kind: Kind, runs: int, rng: random.Random) -> Figures
 
 def measure_conversation(bot: Bot, rounds: int, postcode: str) -> list[Figures]:
     """One conversation of `rounds` rounds of CONVERSATION: latency and Rasa CPU per round."""
-    sender = f"bench-long-{uuid.uuid4().hex[:8]}"
+    sender = f"bench-long-{uuid.uuid4().hex}"
     figures = []
     for number in range(1, rounds + 1):
         latencies = []

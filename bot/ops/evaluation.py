@@ -103,7 +103,7 @@ def evaluate_file(path: Path, base_url: str) -> EvalReport:
     report = EvalReport()
     for case in cases:
         started = time.perf_counter()
-        messages = send_message(base_url, f"eval-{uuid.uuid4().hex[:12]}", case["text"])
+        messages = send_message(base_url, f"eval-{uuid.uuid4().hex}", case["text"])
         report.latencies.append(time.perf_counter() - started)
         roles = routed_roles(messages)
         expected = case["expect"][0] if case.get("kind") != "explain" else "explain"

@@ -20,5 +20,5 @@ def test_the_api_is_off_without_a_token(bot) -> None:
         assert status_of(bot.url + path) == 404, path
     events = json.dumps([{"event": "slot", "name": "role", "value": "wijkagent"}]).encode()
     assert status_of(bot.url + "/conversations/iemand/tracker/events", events) == 404
-    message = json.dumps({"sender": "iemand", "message": "hallo"}).encode()
+    message = json.dumps({"sender": "iemand-0123456789abcdef", "message": "hallo"}).encode()
     assert status_of(bot.url + "/webhooks/rest/webhook", message) == 200

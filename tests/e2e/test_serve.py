@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import socket
+import urllib.error
+import urllib.request
 from datetime import datetime
 
 import pytest
@@ -136,3 +139,41 @@ def test_sigterm_stops_rasa_and_the_action_server(tmp_path, launch_bot):
     assert process.wait(timeout=30) == 0
     assert not port_open(running.port)
     assert not port_open(running.actions_port)
+
+
+def post_raw(bot, body: object) -> tuple[int, dict]:
+    request = urllib.request.Request(
+        bot.url + "/webhooks/rest/webhook",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_no_resident_reads_another_conversation_through_a_missing_sender(bot):
+    """Issue 15: two clients without a sender shared Rasa's id "default"."""
+    sender = new_sender()
+    say(bot, sender, "Wie is de wijkagent in mijn buurt?")
+    assert custom(say(bot, sender, "8102BA"), "contact_card")
+    for body, code in [
+        ({"message": "ik woon op Merelstraat 5"}, "sender_missing"),
+        ({"message": "wie is de wijkagent"}, "sender_missing"),
+        ({"sender": 123, "message": 456}, "sender_not_string"),
+        ({"sender": "a", "message": ["x"]}, "sender_too_short"),
+        ({"sender": "a" * 5000, "message": "hallo"}, "sender_too_long"),
+        ({"sender": sender, "message": ["x"]}, "message_not_string"),
+        ({}, "sender_missing"),
+        ("default", "body_not_object"),
+    ]:
+        status, answer = post_raw(bot, body)
+        assert (status, answer["error"]) == (400, code), body
+        assert answer["message"]
+    # Nobody's buurt was filed under "default": a guessed short id is refused outright.
+    status, answer = post_raw(bot, {"sender": "default", "message": "wie is de wijkagent"})
+    assert (status, answer["error"]) == (400, "sender_too_short")
+    # The resident's own conversation still goes on.
+    assert text_of(say(bot, sender, "Wie is de wijkagent in mijn buurt?"))

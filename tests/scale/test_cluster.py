@@ -180,9 +180,9 @@ def test_oversized_requests_are_refused(cluster: Cluster) -> None:
     one = cluster.rasa[0]
     json_headers = {"Content-Type": "application/json"}
     webhook = one.url + "/webhooks/rest/webhook"
-    message = json.dumps({"sender": "groot", "message": "a" * 20_000}).encode()
+    message = json.dumps({"sender": "groot-0123456789abcdef", "message": "a" * 20_000}).encode()
     assert status_of(webhook, json_headers, message) == 413  # the channel's own limit
-    huge = json.dumps({"sender": "groot", "message": "a" * 2_000_000}).encode()
+    huge = json.dumps({"sender": "groot-0123456789abcdef", "message": "a" * 2_000_000}).encode()
     assert status_of(webhook, json_headers, huge) == 413  # the server's limit
     api = f"{one.url}/conversations/groot/messages?token={cluster.deployment.token}"
     assert status_of(api, json_headers, huge) == 413

@@ -51,7 +51,7 @@ def text_of(messages: list[dict[str, Any]]) -> str:
 
 def new_sender(prefix: str = "test") -> str:
     """A conversation of its own."""
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+    return f"{prefix}-{uuid.uuid4().hex}"
 
 
 def tracker(server: str | HasUrl, sender: str, token: str) -> dict[str, Any]:

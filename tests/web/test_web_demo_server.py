@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 
 from bot.ops.demo_server import (
+    DEMO_DIR,
     BackgroundSite,
     SiteConfig,
     content_security_policy,
     origin_of,
+    security_headers,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -161,3 +163,34 @@ def test_demo_pages_give_the_general_number_the_bot_gives(demo_directory) -> Non
         numbers = re.findall(r"Bel (?:<a [^>]*>)?(14 ?\d+)", html)
         assert numbers == [gemeente.phone], page.name
         assert f'href="tel:{digits}"' in html, page.name
+
+
+def test_every_page_and_file_of_the_real_demo_site_carries_the_headers() -> None:
+    """Every file under bot/ops/demo (the one catch-all route serves them all), a missing
+    page and a refused method: the same strict headers, and no cookie is ever set."""
+    config = SiteConfig(bot_url=BOT_URL)
+    demo = DEMO_DIR.resolve()
+    paths = [
+        "/" + file.relative_to(demo).as_posix()
+        for file in sorted(demo.rglob("*"))
+        if file.is_file()
+    ]
+    assert "/index.html" in paths and len(paths) >= 4
+    server = BackgroundSite(config).start()
+    try:
+        site = ("127.0.0.1", server.port)
+        for path, method in [
+            *((path, "GET") for path in ["/", *paths, "/bestaat-niet", "/widget/x.js"]),
+            ("/", "POST"),
+            ("/", "DELETE"),
+        ]:
+            response = fetch(site, path, method)
+            assert response.status in (200, 404, 405), (method, path)
+            headers = security_headers(BOT_URL)
+            for name in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"):
+                assert response.getheader(name) == headers[name], (name, method, path)
+            assert "frame-ancestors 'none'" in response.getheader("Content-Security-Policy")
+            assert response.getheader("X-Frame-Options") == "DENY"
+            assert response.getheader("Set-Cookie") is None, path
+    finally:
+        server.stop()

@@ -3,6 +3,7 @@ fake REST bot that answers with the payloads of CONTRACT.md section 2."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,8 @@ def test_routed_question_and_postcode_give_a_contact_card(
 
     assert len(fake_bot.requests) == 2
     assert len(set(fake_bot.senders)) == 1
+    # 128 random bits (issue 15): the REST channel refuses shorter, guessable ids.
+    assert re.fullmatch(r"[0-9a-f]{32}", fake_bot.senders[0])
     assert_clean(page_log)
 
 

@@ -5,11 +5,18 @@
 const VERSION = 1;
 const MAX_ENTRIES = 300;
 
+// 128 random bits as 32 hex characters: unguessable, and within what the REST channel
+// accepts (16..128 of [A-Za-z0-9_.:-]). randomUUID would give only 122 random bits.
 function newSenderId() {
-  if (window.crypto && typeof crypto.randomUUID === "function") return crypto.randomUUID();
   const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// An id kept from an older widget (or edited by hand) that the server would refuse starts
+// a new conversation instead of failing every message.
+function validSender(sender) {
+  return typeof sender === "string" && /^[A-Za-z0-9_.:-]{16,128}$/.test(sender);
 }
 
 function storage() {
@@ -40,7 +47,7 @@ export class ConversationStore {
     if (!this.storage) return null;
     try {
       const state = JSON.parse(this.storage.getItem(this.key) || "null");
-      if (state && typeof state.sender === "string" && Array.isArray(state.entries)) {
+      if (state && validSender(state.sender) && Array.isArray(state.entries)) {
         // A message still on its way when the page unloaded never got its answer.
         for (const entry of state.entries) {
           if (entry.t === "user" && entry.status === "pending") entry.status = "failed";

@@ -4,13 +4,21 @@ silent or broken answer.
 Rasa's RestInput logs an exception while handling a message and answers `[]`, and a Rasa
 server without a loaded model answers `[]` too: the widget would show nothing. Here the
 resident gets a calm Dutch message with the `unavailable` payload (bot/rasa/outage.py) instead.
+
+Rasa files a message without a sender under the shared id "default", so two clients that
+leave it out read each other's conversation (issue 15). Here every message needs its own
+sender id of bounded length and character set, long enough to be unguessable (the widget
+sends 128 random bits as 32 hex characters); anything else is refused with 400 before Rasa
+sees it.
 credentials.yml names this class; it keeps Rasa's name `rest`, so the URL stays
 /webhooks/rest/webhook (CONTRACT.md section 2).
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
@@ -27,6 +35,65 @@ logger = logging.getLogger(__name__)
 
 # A resident's message with its JSON envelope; the widget sends far less.
 MAX_BODY_BYTES: Final = 16 * 1024
+
+
+# 16 characters of [A-Za-z0-9_.:-] hold about 96 bits when random; the widget sends 32 hex
+# characters (128 bits). The upper bound keeps ids out of logs and keys at a sane size.
+MIN_SENDER_LENGTH: Final = 16
+MAX_SENDER_LENGTH: Final = 128
+SENDER_PATTERN: Final = re.compile(r"[A-Za-z0-9_.:-]+")
+
+# English codes for clients and logs, with a short Dutch message for whoever reads it.
+INVALID_JSON: Final = ("invalid_json", "Het bericht is geen geldige JSON.")
+BODY_NOT_OBJECT: Final = ("body_not_object", "Het bericht moet een JSON-object zijn.")
+SENDER_MISSING: Final = ("sender_missing", "Het bericht mist een afzender (sender).")
+SENDER_NOT_STRING: Final = ("sender_not_string", "De afzender (sender) moet tekst zijn.")
+SENDER_TOO_SHORT: Final = (
+    "sender_too_short",
+    f"De afzender (sender) moet minstens {MIN_SENDER_LENGTH} tekens lang zijn.",
+)
+SENDER_TOO_LONG: Final = (
+    "sender_too_long",
+    f"De afzender (sender) mag hoogstens {MAX_SENDER_LENGTH} tekens lang zijn.",
+)
+SENDER_CHARACTERS: Final = (
+    "sender_characters",
+    "De afzender (sender) mag alleen letters, cijfers en _ . : - bevatten.",
+)
+MESSAGE_MISSING: Final = ("message_missing", "Het bericht mist de tekst (message).")
+MESSAGE_NOT_STRING: Final = ("message_not_string", "De tekst (message) moet tekst zijn.")
+METADATA_NOT_OBJECT: Final = (
+    "metadata_not_object",
+    "De metadata moet een JSON-object zijn.",
+)
+
+
+def refusal(body: bytes | None) -> tuple[str, str] | None:
+    """Why a webhook body must be refused (code, Dutch message), or None when it is valid."""
+    try:
+        data = json.loads(body or b"")
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return INVALID_JSON
+    if not isinstance(data, dict):
+        return BODY_NOT_OBJECT
+    sender = data.get("sender")
+    if sender is None:
+        return SENDER_MISSING
+    if not isinstance(sender, str):
+        return SENDER_NOT_STRING
+    if len(sender) < MIN_SENDER_LENGTH:
+        return SENDER_TOO_SHORT
+    if len(sender) > MAX_SENDER_LENGTH:
+        return SENDER_TOO_LONG
+    if not SENDER_PATTERN.fullmatch(sender):
+        return SENDER_CHARACTERS
+    if "message" not in data or data["message"] is None:
+        return MESSAGE_MISSING
+    if not isinstance(data["message"], str):
+        return MESSAGE_NOT_STRING
+    if "metadata" in data and not isinstance(data["metadata"], dict):
+        return METADATA_NOT_OBJECT
+    return None
 
 
 def too_large(request: Request, limit: int) -> HTTPResponse | None:
@@ -62,7 +129,15 @@ class RestInput(RasaRestInput):
 
         @blueprint.middleware("request")
         async def limit_size(request: Request) -> HTTPResponse | None:
-            return too_large(request, MAX_BODY_BYTES)
+            oversized = too_large(request, MAX_BODY_BYTES)
+            if oversized is not None or request.method != "POST":
+                return oversized
+            reason = refusal(request.body)
+            if reason is None:
+                return None
+            code, text = reason
+            logger.info("Refused a REST message: %s.", code)
+            return response.json({"error": code, "message": text}, status=400)
 
         return blueprint
 

@@ -155,8 +155,9 @@ class WhatsAppInput(InputChannel):
             messages = parse_webhook(
                 json.loads(body), self.settings.phone_number_id, self.settings.phone_number_ids
             )
-        except (ValueError, UnicodeDecodeError):
-            # json.JSONDecodeError and MalformedPayload are both ValueErrors.
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            # json.JSONDecodeError and MalformedPayload are both ValueErrors; a deeply nested
+            # body (found by tests/rasa/channels/test_hostile_input.py) is a RecursionError.
             logger.warning("WhatsApp webhook refused: the body is not a WhatsApp notification.")
             return response.text("Bad request", status=400)
         if messages:
