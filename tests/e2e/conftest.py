@@ -55,11 +55,12 @@ def start_bot(
     workdir: Path,
     imports: Sequence[Path] = (VOORBEELD_DIR, DEMO_DIR),
     serve_args: tuple[str, ...] = (),
+    env_extra: dict[str, str] | None = None,
 ) -> RunningBot:
     """Import the municipalities (default: the sample and the demo) into a fresh SQLite file
-    and serve."""
+    and serve (with `env_extra` on top of the test environment)."""
     require_model()
-    env = bot_env(workdir)
+    env = bot_env(workdir, **(env_extra or {}))
     import_municipalities(env, imports)
     return RunningBot(serve(workdir, env, *serve_args).start(), workdir, env)
 

@@ -11,14 +11,15 @@ from collections.abc import Iterator
 import pytest
 import requests
 from aiohttp import web
-from contacts_support import DEMO_DIR, demo_file, snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import sessionmaker
-from staff_support import CSRF, STAFF_NAME, STAFF_PASSWORD
 
 from bot.db.importer import import_directory
 from bot.staff.app import StaffSettings, create_app
+from tests.support.contacts import demo_file, snapshot
+from tests.support.servers import DEMO_DIR
+from tests.support.staff import CSRF, STAFF_NAME, STAFF_PASSWORD
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200f\u200e"
 cell = st.one_of(
