@@ -344,7 +344,12 @@ def test_compose_file_is_valid_for_docker_compose() -> None:
     binary = shutil.which("docker-compose")
     if binary is None:
         pytest.skip("docker-compose is not installed (apt-get install docker-compose)")
-    env = {"POSTGRES_PASSWORD": "x", "WIJKWIJZER_STAFF_SECRET": "y" * 32, "PATH": "/usr/bin:/bin"}
+    env = {
+        "POSTGRES_PASSWORD": "x",
+        "WIJKWIJZER_STAFF_SECRET": "y" * 32,
+        "WIJKWIJZER_DATA_KEY": "z" * 32,
+        "PATH": "/usr/bin:/bin",
+    }
     result = subprocess.run(
         [binary, "-f", str(COMPOSE), "config", "--quiet"],
         capture_output=True,

@@ -68,8 +68,38 @@ METADATA_NOT_OBJECT: Final = (
 )
 
 
+# A resident's message is an object with strings and one metadata object: deeper nesting is
+# no message of ours. Checked before parsing, so the answer never depends on how much stack
+# the parser has left (a RecursionError comes at different depths in different threads).
+MAX_NESTING: Final = 32
+
+
+def _too_deep(body: bytes) -> bool:
+    depth = 0
+    in_string = escaped = False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > MAX_NESTING:
+                return True
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return False
+
+
 def refusal(body: bytes | None) -> tuple[str, str] | None:
     """Why a webhook body must be refused (code, Dutch message), or None when it is valid."""
+    if body and _too_deep(body):
+        return INVALID_JSON
     try:
         data = json.loads(body or b"")
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
