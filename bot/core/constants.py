@@ -104,6 +104,16 @@ ENV_DATABASE_URL: Final = "WIJKWIJZER_DATABASE_URL"
 METADATA_GEMEENTE: Final = "gemeente"
 # Rasa fills this slot with the metadata of the message that started the session.
 SLOT_SESSION_STARTED_METADATA: Final = "session_started_metadata"
+
+# The conversation's language (issue 14, CONTRACT.md section 7): a slot, the REST metadata
+# key that sets it at the start, and the `lang` of every message the REST channel returns.
+LANGUAGE_NL: Final = "nl"
+LANGUAGE_EN: Final = "en"
+CONVERSATION_LANGUAGES: Final = (LANGUAGE_NL, LANGUAGE_EN)
+DEFAULT_LANGUAGE: Final = LANGUAGE_NL
+SLOT_LANGUAGE: Final = "language"
+METADATA_LANGUAGE: Final = "language"
+MESSAGE_LANG: Final = "lang"
 # Extra key of the contact_card payload in deployments for several municipalities.
 CARD_GEMEENTE: Final = "gemeente"
 # Extra key of route and contact_card payloads when a municipality renamed the role.

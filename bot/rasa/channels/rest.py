@@ -10,6 +10,10 @@ leave it out read each other's conversation (issue 15). Here every message needs
 sender id of bounded length and character set, long enough to be unguessable (the widget
 sends 128 random bits as 32 hex characters); anything else is refused with 400 before Rasa
 sees it.
+Every bot message returned carries `"lang": "nl"|"en"`, the conversation's language after the
+message was handled (the tracker's `language` slot, CONTRACT.md section 7), so the widget can
+mark each message for screen readers and speak the resident's language itself.
+
 credentials.yml names this class; it keeps Rasa's name `rest`, so the URL stays
 /webhooks/rest/webhook (CONTRACT.md section 2).
 """
@@ -27,8 +31,14 @@ from rasa.core.channels.rest import QueueOutputChannel
 from rasa.core.channels.rest import RestInput as RasaRestInput
 from sanic import Blueprint, response
 from sanic.request import Request
-from sanic.response import HTTPResponse
+from sanic.response import BaseHTTPResponse, HTTPResponse
 
+from bot.core.constants import (
+    CONVERSATION_LANGUAGES,
+    DEFAULT_LANGUAGE,
+    MESSAGE_LANG,
+    SLOT_LANGUAGE,
+)
 from bot.rasa.outage import REASON_PROCESSING, outage_message
 
 logger = logging.getLogger(__name__)
@@ -135,6 +145,36 @@ def too_large(request: Request, limit: int) -> HTTPResponse | None:
     return None
 
 
+async def conversation_language(tracker_store: Any, sender_id: str) -> str:
+    """The `language` slot of the conversation ("nl" or "en"); Dutch when it is unset, the domain
+    has no such slot, there is no tracker store, or reading it fails."""
+    if tracker_store is None:
+        return DEFAULT_LANGUAGE
+    try:
+        tracker = await tracker_store.retrieve(sender_id)
+    except Exception as exc:  # noqa: BLE001 - the answer matters more than its language tag
+        logger.warning("Language of %s not read: %s.", sender_id, type(exc).__name__)
+        return DEFAULT_LANGUAGE
+    # dict.get, not get_slot: a domain without the slot is no reason to log at every message.
+    slot = tracker.slots.get(SLOT_LANGUAGE) if tracker is not None else None
+    value = getattr(slot, "value", None)
+    return value if value in CONVERSATION_LANGUAGES else DEFAULT_LANGUAGE
+
+
+def tag_language(body: bytes, language: str) -> bytes | None:
+    """The answer's JSON with `lang` on every message, or None when it is no list of messages."""
+    try:
+        messages = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(messages, list):
+        return None
+    for message in messages:
+        if isinstance(message, dict):
+            message[MESSAGE_LANG] = language
+    return json.dumps(messages, separators=(",", ":")).encode("utf-8")
+
+
 class RestInput(RasaRestInput):
     """Rasa's REST channel that always answers something a resident can read."""
 
@@ -168,6 +208,25 @@ class RestInput(RasaRestInput):
             code, text = reason
             logger.info("Refused a REST message: %s.", code)
             return response.json({"error": code, "message": text}, status=400)
+
+        @blueprint.middleware("response")
+        async def add_language(request: Request, answer: BaseHTTPResponse) -> None:
+            # Changed in place: a new response would skip the CORS headers added before this.
+            if (
+                request.method != "POST"
+                or answer.status != 200
+                or not isinstance(answer, HTTPResponse)
+                or not answer.body
+                or answer.content_type != "application/json"
+            ):
+                return
+            agent = getattr(request.app.ctx, "agent", None)
+            language = await conversation_language(
+                getattr(agent, "tracker_store", None), request.json["sender"]
+            )
+            body = tag_language(answer.body, language)
+            if body is not None:
+                answer.body = body
 
         return blueprint
 

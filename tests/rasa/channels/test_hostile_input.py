@@ -154,7 +154,7 @@ def test_any_sender_message_and_metadata(
         assert status == 413
     elif valid:
         assert status == 200
-        assert json.loads(answer) == [{"recipient_id": sender, "text": "Hallo"}]
+        assert json.loads(answer) == [{"recipient_id": sender, "text": "Hallo", "lang": "nl"}]
         assert seen[-1].sender_id == sender and seen[-1].text == message.strip()
     else:
         assert status == 400

@@ -1,17 +1,24 @@
 """The widget's REST channel (bot/rasa/channels/rest.py) on a real Sanic server: never silence,
-never an error text, and oversized bodies refused."""
+never an error text, oversized bodies refused, and every message tagged with its language."""
 
 from __future__ import annotations
 
 import contextlib
 import itertools
+import json
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
+from types import SimpleNamespace
 from typing import Any
 
 import aiohttp
 import pytest
 from rasa.core.channels.channel import UserMessage
+from rasa.core.tracker_store import InMemoryTrackerStore
+from rasa.server import configure_cors
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Sanic
 
 from bot.rasa.channels.rest import MAX_BODY_BYTES, MAX_SENDER_LENGTH, MIN_SENDER_LENGTH, RestInput
@@ -23,9 +30,15 @@ _app_ids = itertools.count()
 @contextlib.asynccontextmanager
 async def rest_server(
     bot: Callable[[UserMessage], Awaitable[None]],
+    agent: Any = None,
+    cors_origins: list[str] | None = None,
 ) -> AsyncIterator[str]:
     Sanic.test_mode = True  # several apps in one process (see tests/rasa/channels/conftest.py)
     app = Sanic(f"rest_test_{next(_app_ids)}", configure_logging=False)
+    # Rasa's server keeps its agent here; the channel reads the conversation's language from it.
+    app.ctx.agent = agent
+    if cors_origins is not None:
+        configure_cors(app, cors_origins)  # as rasa's server does, before the channels
     app.blueprint(RestInput().blueprint(bot), url_prefix="/webhooks/rest")
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
@@ -65,7 +78,7 @@ async def test_answers_pass_through_unchanged() -> None:
     async with rest_server(bot) as url:
         status, messages = await post(url, MESSAGE)
     assert status == 200
-    assert messages == [{"recipient_id": SENDER, "text": "Hallo"}]
+    assert messages == [{"recipient_id": SENDER, "text": "Hallo", "lang": "nl"}]
 
 
 async def test_a_failure_gets_a_calm_answer_instead_of_nothing() -> None:
@@ -192,7 +205,7 @@ async def test_valid_sender_ids_get_their_answer(sender: str) -> None:
     async with rest_server(bot) as url:
         status, messages = await post(url, {"sender": sender, "message": "hoi"})
     assert status == 200
-    assert messages == [{"recipient_id": sender, "text": "Hallo"}]
+    assert messages == [{"recipient_id": sender, "text": "Hallo", "lang": "nl"}]
 
 
 async def test_the_health_route_needs_no_body() -> None:
@@ -205,3 +218,191 @@ async def test_the_health_route_needs_no_body() -> None:
         session.get(url.removesuffix("/webhook") + "/") as response,
     ):
         assert response.status == 200
+
+
+# -- issue 14: each message says the conversation's language -----------------------------------
+
+LANGUAGE_DOMAIN = Domain.from_dict(
+    {
+        "entities": ["language"],
+        "slots": {
+            "language": {
+                "type": "categorical",
+                "values": ["nl", "en"],
+                "initial_value": "nl",
+                "influence_conversation": False,
+                "mappings": [{"type": "from_entity", "entity": "language"}],
+            }
+        },
+    }
+)
+
+
+class CountingTrackerStore(InMemoryTrackerStore):
+    """Rasa's in-memory store that counts how often a conversation is read outside the bot."""
+
+    def __init__(self, domain: Domain) -> None:
+        super().__init__(domain)
+        self.reads = 0
+        self.in_bot = False
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        self.reads += not self.in_bot
+        return await super().retrieve(sender_id)
+
+
+def language_bot(store: InMemoryTrackerStore) -> Callable[[UserMessage], Awaitable[None]]:
+    """What Rasa does, in short: the message may set the slot, the tracker is saved, then the
+    answer goes out. "english ..." and "nederlands ..." switch; "raw X" sets X as it is."""
+
+    async def bot(message: UserMessage) -> None:
+        if isinstance(store, CountingTrackerStore):
+            store.in_bot = True
+        tracker = await store.get_or_create_tracker(message.sender_id)
+        text = message.text or ""
+        if text.startswith("english"):
+            tracker.update(SlotSet("language", "en"))
+        elif text.startswith("nederlands"):
+            tracker.update(SlotSet("language", "nl"))
+        elif text.startswith("raw "):
+            tracker.update(SlotSet("language", json.loads(text.removeprefix("raw "))))
+        await store.save(tracker)
+        if isinstance(store, CountingTrackerStore):
+            store.in_bot = False
+        await message.output_channel.send_text_message(message.sender_id, "Antwoord")
+        await message.output_channel.send_custom_json(
+            message.sender_id, {"route": {"role": "wijkagent"}}
+        )
+
+    return bot
+
+
+def langs(messages: list[dict[str, Any]]) -> list[str]:
+    return [message.get("lang", "") for message in messages]
+
+
+async def test_every_message_carries_the_language_of_the_conversation_after_it() -> None:
+    store = CountingTrackerStore(LANGUAGE_DOMAIN)
+    async with rest_server(language_bot(store), SimpleNamespace(tracker_store=store)) as url:
+        answers = []
+        for text in ("hallo", "english please", "who is my wijkagent", "nederlands graag"):
+            status, messages = await post(url, {"sender": SENDER, "message": text})
+            assert status == 200
+            answers.append(langs(messages))
+    # The message that switches is already answered in the new language.
+    assert answers == [["nl", "nl"], ["en", "en"], ["en", "en"], ["nl", "nl"]]
+    assert store.reads == 4  # one read per request, after the bot saved
+
+
+async def test_the_language_is_per_conversation() -> None:
+    store = InMemoryTrackerStore(LANGUAGE_DOMAIN)
+    other = "inwoner-fedcba9876543210"
+    async with rest_server(language_bot(store), SimpleNamespace(tracker_store=store)) as url:
+        _, english = await post(url, {"sender": SENDER, "message": "english"})
+        _, dutch = await post(url, {"sender": other, "message": "hallo"})
+    assert (langs(english), langs(dutch)) == (["en", "en"], ["nl", "nl"])
+
+
+@pytest.mark.parametrize("value", [None, "fr", "EN", 3, ["en"]], ids=repr)
+async def test_an_unset_or_unknown_slot_value_is_dutch(value: Any) -> None:
+    store = InMemoryTrackerStore(LANGUAGE_DOMAIN)
+    async with rest_server(language_bot(store), SimpleNamespace(tracker_store=store)) as url:
+        status, messages = await post(
+            url, {"sender": SENDER, "message": f"raw {json.dumps(value)}"}
+        )
+    assert status == 200
+    assert langs(messages) == ["nl", "nl"]
+
+
+async def test_a_domain_without_the_slot_is_dutch() -> None:
+    store = InMemoryTrackerStore(Domain.empty())
+    async with rest_server(language_bot(store), SimpleNamespace(tracker_store=store)) as url:
+        _, messages = await post(url, {"sender": SENDER, "message": "english"})
+    assert langs(messages) == ["nl", "nl"]
+
+
+async def test_without_an_agent_or_a_readable_tracker_the_answer_still_comes_in_dutch() -> None:
+    class BrokenStore(InMemoryTrackerStore):
+        async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+            raise ConnectionError("tracker store down")
+
+    async def bot(message: UserMessage) -> None:
+        await message.output_channel.send_text_message(message.sender_id, "Hallo")
+
+    async with rest_server(bot) as url:
+        _, without_agent = await post(url, MESSAGE)
+    broken = SimpleNamespace(tracker_store=BrokenStore(LANGUAGE_DOMAIN))
+    async with rest_server(bot, broken) as url:
+        status, with_broken_store = await post(url, MESSAGE)
+    assert status == 200
+    assert (
+        without_agent
+        == with_broken_store
+        == [{"recipient_id": SENDER, "text": "Hallo", "lang": "nl"}]
+    )
+
+
+async def test_the_apology_after_a_failure_is_tagged_too() -> None:
+    store = InMemoryTrackerStore(LANGUAGE_DOMAIN)
+    tracker = await store.get_or_create_tracker(SENDER)
+    tracker.update(SlotSet("language", "en"))
+    await store.save(tracker)
+
+    async def failing(message: UserMessage) -> None:
+        raise RuntimeError("action server down")
+
+    async with rest_server(failing, SimpleNamespace(tracker_store=store)) as url:
+        status, messages = await post(url, MESSAGE)
+    assert status == 200
+    assert messages[-1]["custom"] == {PAYLOAD_UNAVAILABLE: {"reason": REASON_PROCESSING}}
+    assert set(langs(messages)) == {"en"}
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        {"language": "en"},
+        {"language": "nl", "gemeente": "GM9200"},
+        {"language": "fr"},
+        {"language": 7},
+    ],
+    ids=repr,
+)
+async def test_the_language_metadata_reaches_rasa_unchanged(metadata: dict[str, Any]) -> None:
+    seen: list[UserMessage] = []
+
+    async def bot(message: UserMessage) -> None:
+        seen.append(message)
+        await message.output_channel.send_text_message(message.sender_id, "Hallo")
+
+    async with rest_server(bot) as url:
+        status, _ = await post(url, {**MESSAGE, "metadata": metadata})
+    assert status == 200  # an unknown language is no reason to refuse: the session start ignores it
+    assert [message.metadata for message in seen] == [metadata]
+
+
+async def test_tagging_keeps_the_cors_headers() -> None:
+    store = InMemoryTrackerStore(LANGUAGE_DOMAIN)
+    origin = "http://127.0.0.1:8080"
+    agent = SimpleNamespace(tracker_store=store)
+    async with (
+        rest_server(language_bot(store), agent, cors_origins=[origin]) as url,
+        aiohttp.ClientSession() as session,
+        session.post(
+            url, json={"sender": SENDER, "message": "english"}, headers={"Origin": origin}
+        ) as response,
+    ):
+        assert response.headers.get("Access-Control-Allow-Origin") == origin
+        body = await response.read()
+        assert int(response.headers["Content-Length"]) == len(body)
+    assert langs(json.loads(body)) == ["en", "en"]
+
+
+async def test_streamed_answers_are_left_alone() -> None:
+    async def bot(message: UserMessage) -> None:
+        await message.output_channel.send_text_message(message.sender_id, "Hallo")
+
+    async with rest_server(bot) as url:
+        status, answer = await post(url + "?stream=true", MESSAGE)
+    assert status == 200
+    assert json.loads(str(answer).strip()) == {"recipient_id": SENDER, "text": "Hallo"}
