@@ -3,6 +3,10 @@
 It speaks CORS like the real server started with ``--cors ORIGIN``: only the allowed
 origins get an Access-Control-Allow-Origin header. Used by the widget tests and by
 scripts/screenshots.py while no trained model is around.
+
+Like the real REST channel it puts the conversation's language on every message (`lang`,
+CONTRACT.md section 7): the metadata `language` of a conversation's first message starts it,
+a message that is clearly English or Dutch (a few words, see `_language`) switches it.
 """
 
 from __future__ import annotations
@@ -22,6 +26,10 @@ from bot.core.roles import ROLES_BY_CODE, find_role_mentions
 
 WEBHOOK = "/webhooks/rest/webhook"
 POSTCODE = re.compile(r"\b(\d{4})\s?([A-Za-z]{2})\b")
+ENGLISH = re.compile(
+    r"\b(english|my|the|who|what|hello|hi|neighbours?|noise|please|burglary|fire)\b"
+)
+DUTCH = re.compile(r"\b(nederlands|mijn|de|het|wie|wat|buren|lawaai|hallo|hoi|ik|een|er)\b")
 OUTSIDE_POSTCODES = {"1012"}  # Amsterdam: a real postcode outside Weidehaven
 DOMAIN = yaml.safe_load((Path(__file__).parents[2] / "domain.yml").read_text(encoding="utf-8"))
 
@@ -55,6 +63,22 @@ CONTACTS = {
 }
 
 
+# The bot's `reachable` line in English conversations.
+REACHABLE_EN = {
+    "Nu bereikbaar tot 17:00": "Available now until 17:00",
+    "Volgende spreekuur: dinsdag 10:00–12:00 in het wijkcentrum": (
+        "Next office hours: Tuesday 10:00–12:00 in het wijkcentrum"
+    ),
+}
+
+
+def _contacts(code: str, language: str) -> list[dict]:
+    contacts = CONTACTS.get(code, CONTACTS["wijkagent"])
+    if language != "en":
+        return contacts
+    return [{**contact, "reachable": REACHABLE_EN[contact["reachable"]]} for contact in contacts]
+
+
 def _text(text: str, buttons: list[dict] | None = None) -> dict:
     message: dict = {"text": text}
     if buttons:
@@ -73,9 +97,55 @@ def _said(text: str | None, buttons: list[dict] | None, custom: dict | None) -> 
     return messages + ([{"custom": custom}] if custom else [])
 
 
-def _response(name: str) -> list[dict]:
-    variant = DOMAIN["responses"][name][0]
+# English for the few responses the fake says, until domain.yml has English variations.
+ENGLISH_RESPONSES = {
+    "utter_ask_location": {
+        "text": "Which neighbourhood do you live in? Type your postcode (for example 1234 AB), "
+        "your street and house number, or the name of your neighbourhood.",
+        "custom": {"ask_location": {}},
+    },
+    "utter_ask_feedback": {
+        "text": "Did this help you?",
+        "buttons": [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
+    },
+    "utter_emergency": {
+        "text": "Call 112 now. Make sure you are safe yourself.",
+        "custom": {"route": {"role": "noodgeval", "topic": "emergency"}},
+    },
+}
+
+
+def _variant(name: str, language: str) -> dict:
+    """The response as the real bot picks it: the variation for the `language` slot (Rasa's
+    conditional response variations), else the one without a condition."""
+    variants = DOMAIN["responses"][name]
+    for variant in variants:
+        for condition in variant.get("condition") or []:
+            if condition.get("name") == "language" and condition.get("value") == language:
+                return variant
+    if language == "en" and name in ENGLISH_RESPONSES:
+        return ENGLISH_RESPONSES[name]
+    return next((variant for variant in variants if not variant.get("condition")), variants[0])
+
+
+def _response(name: str, language: str = "nl") -> list[dict]:
+    variant = _variant(name, language)
     return _said(variant.get("text"), variant.get("buttons"), variant.get("custom"))
+
+
+def _language(message: str) -> str | None:
+    """ "en" or "nl" when a message clearly is; None for payloads, postcodes and the like."""
+    lowered = message.lower()
+    if lowered.startswith("/"):
+        return None
+    if "english" in lowered:
+        return "en"
+    if "nederlands" in lowered:
+        return "nl"
+    english, dutch = len(ENGLISH.findall(lowered)), len(DUTCH.findall(lowered))
+    if english != dutch:
+        return "en" if english > dutch else "nl"
+    return None
 
 
 def _role(code: str) -> RoleInfo:
@@ -90,15 +160,91 @@ class FakeBrain:
     def __init__(self) -> None:
         self.role_by_sender: dict[str, str] = {}
         self.area_by_sender: dict[str, dict] = {}
+        self.language_by_sender: dict[str, str] = {}
 
-    def _card(self, sender: str, role: RoleInfo, metadata: dict | None, text: str | None):
-        contacts = CONTACTS.get(role.code, CONTACTS["wijkagent"])
-        card = {"role": role.code, "area": AREA, "contacts": contacts}
+    def answer(self, sender: str, message: str, metadata: dict | None = None) -> list[dict]:
+        """The answer, each message with the conversation's language after this message."""
+        if sender not in self.language_by_sender:
+            # The session start: the metadata's language when it is one we speak.
+            start = (metadata or {}).get("language")
+            self.language_by_sender[sender] = start if start in ("nl", "en") else "nl"
+        language = _language(message) or self.language_by_sender[sender]
+        self.language_by_sender[sender] = language
+        if language == "en":
+            messages = self.answer_english(sender, message, metadata)
+        else:
+            messages = self.answer_dutch(sender, message, metadata)
+        return [{**reply, "lang": language} for reply in messages]
+
+    def answer_english(self, sender: str, message: str, metadata: dict | None) -> list[dict]:
+        """A few English answers; the texts are the fake's own (the real bot's English texts
+        live in bot/core/texts), the payloads the same as in Dutch."""
+        lowered = message.lower()
+        if "english" in lowered:
+            return [
+                _text("Of course. From now on I answer in English. What is your question about?")
+            ]
+        if lowered in ("hello", "hi"):
+            return [
+                _text(
+                    "Hello! What is your question about?",
+                    buttons=[
+                        {"title": "Trouble with the neighbours", "payload": "/neighbour_conflict"},
+                        {"title": "Safety in the neighbourhood", "payload": "/ask_safety"},
+                    ],
+                )
+            ]
+        if "fire" in lowered or "danger" in lowered:
+            return _response("utter_emergency", "en")
+        topic = None
+        if lowered == "/neighbour_conflict" or "noise" in lowered:
+            topic = ("buurtbemiddeling", "neighbour_conflict", "neighbour mediation")
+        elif lowered == "/ask_safety" or "burglary" in lowered:
+            topic = ("wijkagent", "ask_safety", "neighbourhood police officer")
+        if topic is not None:
+            code, intent, gloss = topic
+            self.role_by_sender[sender] = code
+            name = ROLES_BY_CODE[code].name
+            messages = _said(
+                f"For this question, {name} ({gloss}) is the best place to go.",
+                [
+                    {
+                        "title": f"What does {name} do?",
+                        "payload": f'/explain_role{{"role":"{code}"}}',
+                    }
+                ],
+                {"route": {"role": code, "topic": intent}},
+            )
+            if sender not in self.area_by_sender:
+                return messages + _response("utter_ask_location", "en")
+            return messages + self._card(sender, _role(code), metadata, None, "en")
+        match = POSTCODE.search(message)
+        if match and match.group(1) not in OUTSIDE_POSTCODES:
+            query = f"{match.group(1)} {match.group(2).upper()}"
+            self.area_by_sender[sender] = AREA
+            found = [_custom("location", {"status": "found", "query": query, "area": AREA})]
+            asked = self.role_by_sender.get(sender)
+            if asked is None:
+                return [*found, _text(f"Thank you. I will remember {AREA['name']}.")]
+            return found + self._card(sender, _role(asked), metadata, None, "en")
+        return [_text("I do not understand that yet. Could you say it differently?")]
+
+    def _card(
+        self,
+        sender: str,
+        role: RoleInfo,
+        metadata: dict | None,
+        text: str | None,
+        language: str = "nl",
+    ) -> list[dict]:
+        card = {"role": role.code, "area": AREA, "contacts": _contacts(role.code, language)}
         if metadata and metadata.get("gemeente"):
             # Like the real bot in a deployment for several municipalities.
             card["gemeente"] = GEMEENTE
         buttons = replies.other_address_buttons() if text else None
-        return _said(text, buttons, {"contact_card": card}) + _response("utter_ask_feedback")
+        return _said(text, buttons, {"contact_card": card}) + _response(
+            "utter_ask_feedback", language
+        )
 
     def _route(self, sender: str, code: str, topic: str, metadata: dict | None) -> list[dict]:
         self.role_by_sender[sender] = code
@@ -116,8 +262,10 @@ class FakeBrain:
         text = replies.contact_text(role, card, None, remembered)
         return messages + self._card(sender, role, metadata, text)
 
-    def answer(self, sender: str, message: str, metadata: dict | None = None) -> list[dict]:
+    def answer_dutch(self, sender: str, message: str, metadata: dict | None) -> list[dict]:
         lowered = message.lower()
+        if "nederlands" in lowered:
+            return [_text("Goed, vanaf nu praat ik Nederlands. Waar gaat uw vraag over?")]
         if lowered in ("/greet", "hallo", "hoi", "goedendag"):
             return [
                 _text(

@@ -338,6 +338,7 @@ def test_widget_leaks_no_globals_and_keeps_host_styles_out(
 def test_settings_object_and_english_interface(
     page: Page, fake_bot: FakeBot, widget_bundle: Path, tmp_path: Path
 ) -> None:
+    """The settings object wins over the page: an English widget on a Dutch page."""
     (tmp_path / "settings-en.js").write_text(
         'window.WijkwijzerSettings = { lang: "en", title: "Neighbourhood guide", '
         'openingText: "Hi there! Ask me anything about your neighbourhood." };'
@@ -347,7 +348,7 @@ def test_settings_object_and_english_interface(
         '<script src="/widget/wijkwijzer-widget.js" data-bot-url="{{ bot_url }}" defer></script>'
     )
     (tmp_path / "index.html").write_text(
-        '<!doctype html><html lang="en"><head><title>Test</title></head><body>'
+        '<!doctype html><html lang="nl"><head><title>Test</title></head><body>'
         f"<main><h1>Test</h1></main>{snippet}{snippet}</body></html>"
     )
     server = BackgroundSite(
@@ -365,8 +366,9 @@ def test_settings_object_and_english_interface(
         expect(page.locator(".ww-root")).to_have_attribute("lang", "en")
         expect(page.locator(".ww-msg--bot").first).to_contain_text("Hi there!")
         expect(page.get_by_role("button", name="Start over")).to_be_visible()
-        ask(page, "Er wordt vaak ingebroken, ik wil de inbraak melden")
-        expect(page.locator(".ww-route")).to_contain_text("neighbourhood police officer")
+        ask(page, "There was a burglary in my street")
+        expect(page.locator(".ww-msg--bot[data-route]")).to_have_attribute("lang", "en")
+        assert fake_bot.requests[0]["metadata"] == {"language": "en"}
     finally:
         server.stop()
 
@@ -415,8 +417,8 @@ def test_widget_serves_a_municipality_and_sends_it_with_every_message(
 
         expected = attributes.split('"')[1]
         assert [request.get("metadata") for request in fake_bot.requests] == [
-            {"gemeente": expected},
-            {"gemeente": expected},
+            {"gemeente": expected, "language": "nl"},
+            {"gemeente": expected, "language": "nl"},
         ]
         line = page.locator(".ww-card__gemeente")
         if card_gemeente:
@@ -427,7 +429,7 @@ def test_widget_serves_a_municipality_and_sends_it_with_every_message(
         server.stop()
 
 
-def test_widget_without_a_municipality_sends_no_metadata(
+def test_widget_without_a_municipality_sends_only_its_language(
     page: Page, demo_url: str, fake_bot: FakeBot
 ) -> None:
     page.goto(demo_url)
@@ -435,7 +437,8 @@ def test_widget_without_a_municipality_sends_no_metadata(
     expect(page.locator(".ww-gemeente")).to_have_count(0)
     ask(page, "Er wordt vaak ingebroken in mijn straat")
     wait_until_idle(page)
-    assert fake_bot.requests and all("metadata" not in request for request in fake_bot.requests)
+    assert fake_bot.requests
+    assert all(request["metadata"] == {"language": "nl"} for request in fake_bot.requests)
 
 
 # -- issue 16: one reply at once, remembered places, links and scrolling -------------------
@@ -619,3 +622,195 @@ def test_the_unreachable_box_leaves_the_unsent_message_in_sight(
             assert fully_above(box, alert.bounding_box()["y"])
     finally:
         page.context.close()
+
+
+# -- issue 14: the widget speaks the conversation's language ---------------------------------
+
+# The widget's own strings outside the log, and the language it marks them with.
+CHROME = """() => {
+  const root = document.querySelector('[data-wijkwijzer]').shadowRoot;
+  const text = (selector) => root.querySelector(selector).textContent.trim();
+  return {
+    lang: root.querySelector('.ww-root').lang,
+    launcher: text('.ww-launcher'),
+    log: root.querySelector('.ww-log').getAttribute('aria-label'),
+    label: text('.ww-label'),
+    send: text('.ww-send'),
+    restart: text('.ww-restart'),
+    close: text('.ww-close'),
+    privacy: text('.ww-privacy'),
+  };
+}"""
+DUTCH_CHROME = {
+    "lang": "nl",
+    "launcher": "Stel uw vraag",
+    "log": "Gesprek",
+    "label": "Uw vraag",
+    "send": "Versturen",
+    "restart": "Opnieuw beginnen",
+    "close": "Sluiten",
+    "privacy": "Geef geen persoonlijke gegevens, zoals uw BSN. "
+    "Lees hoe wij met uw gegevens omgaan.",
+}
+ENGLISH_CHROME = {
+    "lang": "en",
+    "launcher": "Ask your question",
+    "log": "Conversation",
+    "label": "Your question",
+    "send": "Send",
+    "restart": "Start over",
+    "close": "Close",
+    "privacy": "Do not share personal details, such as your citizen service number (BSN). "
+    "Read how we handle your data.",
+}
+
+
+def chrome(page: Page) -> dict[str, str]:
+    return page.evaluate(CHROME)
+
+
+def message_langs(page: Page) -> list[str]:
+    return page.locator(".ww-log > .ww-msg").evaluate_all("els => els.map((el) => el.lang)")
+
+
+def test_an_english_conversation_gets_english_widget_strings_and_lang_attributes(
+    page: Page, demo_url: str, fake_bot: FakeBot, axe_source: str, page_log: PageLog
+) -> None:
+    page.goto(demo_url)
+    open_by_keyboard(page)
+    assert chrome(page) == DUTCH_CHROME
+
+    ask(page, "Who can help with noise from my neighbours?")
+    wait_until_idle(page)
+    # The opening is Dutch; the question was sent in a Dutch conversation, and the bot read its
+    # text as English; its answer is English.
+    assert message_langs(page) == ["nl", "nl", "en"]
+    question = page.locator(".ww-msg--user").first
+    expect(question.locator(".ww-sr")).to_have_text("U:")
+    expect(question.locator(".ww-bubble")).to_have_attribute("lang", "en")
+    reply = last_reply(page)
+    expect(reply.locator(".ww-sr")).to_have_text("Wijkwijzer:")
+    expect(reply.locator(".ww-choices")).to_have_attribute("aria-label", "Choose an answer")
+    assert chrome(page) == ENGLISH_CHROME
+    expect(page.locator(".ww-hint")).to_have_text(
+        "Type your postcode, for example 1234 AB. Or your street and house number."
+    )
+
+    ask(page, "9401 AB")
+    expect(page.locator(".ww-typing__text")).to_have_text("Wijkwijzer is writing an answer…")
+    card = page.locator(".ww-card")
+    expect(card).to_be_visible()
+    wait_until_idle(page)
+    assert message_langs(page) == ["nl", "nl", "en", "en", "en"]
+    answer = page.locator(".ww-msg--user").last
+    expect(answer.locator(".ww-sr")).to_have_text("You:")
+    expect(answer.locator(".ww-bubble")).not_to_have_attribute("lang", re.compile(".*"))
+    # Card labels in English; the Dutch role name and the municipality's Dutch hours marked Dutch.
+    expect(card.locator(".ww-card__title")).to_have_text("Buurtbemiddeling (neighbour mediation)")
+    expect(card.locator(".ww-card__title [lang=nl]")).to_have_text("Buurtbemiddeling")
+    expect(card.locator(".ww-card__area")).to_have_text("For the neighbourhood Vogelbuurt")
+    expect(card.locator("dt")).to_have_text(["Organisation", "Phone", "Email", "Available"])
+    expect(card.locator("dd [lang=nl]")).to_have_text(
+        "maandag tot en met donderdag, 9.00 tot 17.00 uur"
+    )
+    expect(last_reply(page).locator(".ww-choices")).to_have_attribute(
+        "aria-label", "Choose an answer"
+    )
+    assert_clean(page_log)
+    assert run_axe(page, axe_source) == []
+
+    # A reload keeps the conversation's language (and leaves axe's blocked inline styles behind).
+    page.reload()
+    page_log.console.clear()
+    expect(page.locator(".ww-card")).to_be_visible()
+    assert chrome(page) == ENGLISH_CHROME
+    assert message_langs(page) == ["nl", "nl", "en", "en", "en"]
+    expect(page.locator(".ww-msg--user .ww-bubble").first).to_have_attribute("lang", "en")
+
+    # Back to Dutch: the answer and the widget follow; what was said keeps its language.
+    ask(page, "Nederlands graag")
+    expect(last_reply(page)).to_have_attribute("lang", "nl")
+    wait_until_idle(page)
+    assert chrome(page) == DUTCH_CHROME
+    assert message_langs(page) == ["nl", "nl", "en", "en", "en", "en", "nl"]
+    expect(page.locator(".ww-msg--user .ww-bubble").last).to_have_attribute("lang", "nl")
+    # The metadata says the conversation's language when each message was sent.
+    assert [request["metadata"] for request in fake_bot.requests] == [
+        {"language": "nl"},
+        {"language": "en"},
+        {"language": "en"},
+    ]
+    assert_clean(page_log)
+
+
+def test_an_english_page_starts_the_conversation_in_english(
+    page: Page, fake_bot: FakeBot, widget_bundle: Path, tmp_path: Path
+) -> None:
+    snippet = (
+        '<script src="/widget/wijkwijzer-widget.js" data-bot-url="{{ bot_url }}" defer></script>'
+    )
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><html lang="en-GB"><head><title>Test</title></head><body>'
+        f"<main><h1>Test</h1></main>{snippet}</body></html>"
+    )
+    server = BackgroundSite(
+        SiteConfig(bot_url=fake_bot.url, demo_dir=tmp_path, widget_dir=widget_bundle)
+    ).start()
+    fake_bot.allowed_origins.add(server.origin)
+    try:
+        page.goto(server.origin + "/")
+        expect(page.locator(".ww-launcher")).to_have_text("Ask your question")
+        page.locator(".ww-launcher").click()
+        expect(page.locator(".ww-root")).to_have_attribute("lang", "en")
+        opening = page.locator(".ww-msg--bot").first
+        expect(opening).to_have_attribute("lang", "en")
+        expect(opening).to_contain_text("Hello! I am Wijkwijzer.")
+
+        # A postcode says nothing about its language: the page's language started the session.
+        ask(page, "9401 AB")
+        expect(page.locator(".ww-msg--bot")).to_have_count(2)
+        wait_until_idle(page)
+        expect(last_reply(page)).to_have_attribute("lang", "en")
+        assert fake_bot.requests[0]["metadata"] == {"language": "en"}
+
+        ask(page, "Nederlands graag")
+        expect(last_reply(page)).to_have_attribute("lang", "nl")
+        expect(page.locator(".ww-root")).to_have_attribute("lang", "nl")
+        # Starting over starts in the page's language again.
+        page.get_by_role("button", name="Opnieuw beginnen").click()
+        expect(page.locator(".ww-root")).to_have_attribute("lang", "en")
+        expect(page.locator(".ww-dialog [role=status]").last).to_have_text(
+            "You started a new conversation."
+        )
+        assert chrome(page)["label"] == "Your question"
+    finally:
+        server.stop()
+
+
+def test_unreachable_and_retry_texts_follow_the_conversation(
+    page: Page, demo_url: str, fake_bot: FakeBot, axe_source: str
+) -> None:
+    page.goto(demo_url)
+    open_by_keyboard(page)
+    ask(page, "Can we speak English please?")
+    expect(last_reply(page)).to_have_attribute("lang", "en")
+    wait_until_idle(page)
+
+    fake_bot.stop()
+    ask(page, "My neighbours make noise every night")
+    alert = page.locator("[role=alert] .ww-alert")
+    expect(alert).to_contain_text("Wijkwijzer cannot be reached right now.")
+    expect(alert).to_contain_text("Is there danger right now? Call 112 at once.")
+    unsent = page.locator(".ww-msg--user").last
+    expect(unsent).to_have_attribute("lang", "en")
+    expect(unsent.locator(".ww-msg__status")).to_have_text("Not sent")
+
+    page.reload()
+    expect(alert).to_be_visible()
+    assert run_axe(page, axe_source) == []
+
+    fake_bot.start()
+    page.get_by_role("button", name="Try again").click()
+    expect(last_reply(page)).to_have_attribute("data-route", "buurtbemiddeling")
+    expect(alert).to_have_count(0)
+    expect(unsent.locator(".ww-msg__status")).to_have_count(0)

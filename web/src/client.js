@@ -1,4 +1,5 @@
 // The Rasa REST channel: POST {sender, message} and get the list of bot messages back.
+import { LANGUAGES } from "./strings.js";
 
 export class BotUnreachable extends Error {}
 
@@ -48,5 +49,9 @@ export function cleanMessage(message) {
   if (message.custom && typeof message.custom === "object" && !Array.isArray(message.custom)) {
     clean.custom = message.custom;
   }
-  return Object.keys(clean).length ? clean : null;
+  if (!Object.keys(clean).length) return null;
+  // The conversation's language after the resident's message ("nl" or "en"); the REST channel
+  // puts it on every message. Absent from an older server: the widget keeps its language.
+  if (LANGUAGES.includes(message.lang)) clean.lang = message.lang;
+  return clean;
 }

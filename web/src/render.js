@@ -1,7 +1,7 @@
 // Turns transcript entries into DOM: bot text, buttons and the custom payloads of
 // CONTRACT.md section 2 (route, contact_card, location, explain).
 import { h } from "./dom.js";
-import { capitalize, roleDescription, roleName } from "./strings.js";
+import { capitalize, roleDescription, roleParts } from "./strings.js";
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)]/g;
 const EMAIL_PATTERN = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/;
@@ -60,10 +60,19 @@ function link(href, text, extraClass = "") {
   return h("a", { class: `utrecht-link utrecht-link--html-a ${extraClass}`.trim(), href }, text);
 }
 
-// The municipality's own name of the role when the bot sends one, else the usual name.
-function shownRoleName(payload, lang) {
-  const own = payload && typeof payload.role_name === "string" ? payload.role_name.trim() : "";
-  return own || roleName(payload.role, lang);
+// A role's Dutch name (the municipality's own when the bot sends one) and, in English, its
+// gloss. In an English answer the Dutch name is marked Dutch, so a screen reader says it right.
+function roleLabel(code, lang, { ownName = "", capital = false } = {}) {
+  const [usual, gloss] = roleParts(code, lang);
+  const own = typeof ownName === "string" ? ownName.trim() : "";
+  const name = capital ? capitalize(own || usual) : own || usual;
+  if (lang !== "en") return [name];
+  const dutch = h("span", { lang: "nl" }, name);
+  return gloss ? [dutch, ` (${gloss})`] : [dutch];
+}
+
+function shownRole(payload, lang, capital = false) {
+  return roleLabel(payload.role, lang, { ownName: payload.role_name, capital });
 }
 
 // Whether a card's municipality is another one than the widget serves (code or name).
@@ -87,19 +96,19 @@ function emergency(text, t) {
   );
 }
 
-// "Hier helpt: ..." only where the bot's own text does not already say it (or where the
-// interface is in another language than the bot, which the gloss helps).
+// "Hier helpt: ..." only where the bot's own text does not already say it: the bot answers in
+// the language the widget speaks, and names the professional itself.
 function route(payload, t, lang, settings, context) {
   const code = payload && payload.role;
   if (!code) return null;
   if (code === "noodgeval") return emergency(context.emergencyText, t);
-  if (context.replyHasText && lang === "nl") return null;
+  if (context.replyHasText) return null;
   return h(
     "p",
     { class: "ww-route", "data-role": code },
     h("span", { class: "ww-route__label" }, t.routeIntro),
     " ",
-    h("strong", { class: "ww-route__role" }, shownRoleName(payload, lang)),
+    h("strong", { class: "ww-route__role" }, shownRole(payload, lang)),
   );
 }
 
@@ -115,7 +124,6 @@ function contactCard(payload, t, lang, settings) {
   if (!payload || !payload.role) return null;
   const headingId = `ww-card-${++cardCounter}`;
   const contacts = Array.isArray(payload.contacts) ? payload.contacts : [];
-  const role = shownRoleName(payload, lang);
   const area = areaLine(t.cardFor, payload.area);
   const gemeente = otherGemeente(payload.gemeente, settings) ? t.serves(payload.gemeente.name) : null;
   const items = contacts.map((contact) => {
@@ -128,7 +136,8 @@ function contactCard(payload, t, lang, settings) {
       const address = href ? h("a", { class: "utrecht-link utrecht-link--html-a ww-card__email", href }, emailText(contact.email)) : contact.email;
       row(t.email, address);
     }
-    if (contact.hours) row(t.hours, contact.hours);
+    // The municipality's own (Dutch) words for when they can be reached.
+    if (contact.hours) row(t.hours, lang === "nl" ? contact.hours : h("span", { lang: "nl" }, contact.hours));
     // The bot's own sentence for open_now / next_open ("Nu bereikbaar tot 12:00").
     const reachable = typeof contact.reachable === "string" ? contact.reachable : "";
     return h(
@@ -144,7 +153,7 @@ function contactCard(payload, t, lang, settings) {
   return h(
     "article",
     { class: "ww-card", "data-role": payload.role, "aria-labelledby": headingId },
-    h("h3", { class: "ww-card__title", id: headingId }, capitalize(role)),
+    h("h3", { class: "ww-card__title", id: headingId }, shownRole(payload, lang, true)),
     area ? h("p", { class: "ww-card__area" }, area) : null,
     gemeente ? h("p", { class: "ww-card__gemeente" }, gemeente) : null,
     items.length
@@ -172,7 +181,7 @@ function explain(payload, t, lang, settings, context) {
       "dl",
       { class: "ww-explain__list" },
       roles.flatMap((code) => [
-        h("dt", { "data-role": code }, capitalize(roleName(code, lang))),
+        h("dt", { "data-role": code }, roleLabel(code, lang, { capital: true })),
         h("dd", { text: roleDescription(code, lang) }),
       ]),
     ),

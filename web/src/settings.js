@@ -1,4 +1,5 @@
 // Widget settings: defaults, the script tag's data-* attributes, then window.WijkwijzerSettings.
+import { conversationLanguage } from "./strings.js";
 
 export const DEFAULTS = Object.freeze({
   // Base URL of the Rasa server; "" means the page's own origin (a reverse proxy).
@@ -9,7 +10,9 @@ export const DEFAULTS = Object.freeze({
   gemeente: "",
   // Shown in the header and the opening text; defaults to `gemeente` when that is a name.
   gemeenteName: "",
-  lang: "nl",
+  // The language the conversation starts in, "nl" or "en"; "" means the page's own
+  // (<html lang>), Dutch when that is neither. Sent to the bot, which answers in it.
+  lang: "",
   // null: the interface language's default opening text.
   openingText: null,
   launcherText: null,
@@ -74,7 +77,8 @@ export function readSettings(script, override) {
     }
   }
 
-  settings.lang = settings.lang === "en" ? "en" : "nl";
+  settings.lang =
+    conversationLanguage(settings.lang) || conversationLanguage(document.documentElement.lang) || "nl";
   settings.position = settings.position === "left" ? "left" : "right";
   settings.botUrl = settings.botUrl.replace(/\/+$/, "");
   settings.gemeente = settings.gemeente.slice(0, 100);

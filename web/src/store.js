@@ -1,6 +1,8 @@
-// The conversation kept in sessionStorage: the sender id and the transcript.
+// The conversation kept in sessionStorage: the sender id, the transcript and its language.
 // sessionStorage lives as long as the browser tab, survives reloads and navigation
 // within the site, and is never sent to a server (unlike a cookie).
+
+import { LANGUAGES } from "./strings.js";
 
 const VERSION = 1;
 const MAX_ENTRIES = 300;
@@ -33,14 +35,16 @@ function storage() {
 }
 
 export class ConversationStore {
-  constructor(botUrl) {
+  // `startLang`: the language a new conversation starts in (the page's).
+  constructor(botUrl, startLang = "nl") {
     this.key = `wijkwijzer:v${VERSION}:${botUrl || location.origin}`;
+    this.startLang = startLang;
     this.storage = storage();
     this.state = this.load() || this.fresh();
   }
 
   fresh() {
-    return { sender: newSenderId(), entries: [], open: false };
+    return { sender: newSenderId(), entries: [], open: false, lang: this.startLang };
   }
 
   load() {
@@ -48,6 +52,8 @@ export class ConversationStore {
     try {
       const state = JSON.parse(this.storage.getItem(this.key) || "null");
       if (state && validSender(state.sender) && Array.isArray(state.entries)) {
+        // A transcript of an older widget: the conversation is in the page's language.
+        if (!LANGUAGES.includes(state.lang)) state.lang = this.startLang;
         // A message still on its way when the page unloaded never got its answer.
         for (const entry of state.entries) {
           if (entry.t === "user" && entry.status === "pending") entry.status = "failed";
@@ -95,6 +101,16 @@ export class ConversationStore {
   nextReply() {
     this.state.replies = (this.state.replies || 0) + 1;
     return this.state.replies;
+  }
+
+  // The conversation's language: the bot's latest answer says it.
+  get lang() {
+    return this.state.lang;
+  }
+
+  setLang(lang) {
+    this.state.lang = lang;
+    this.save();
   }
 
   setOpen(open) {

@@ -1,4 +1,14 @@
-// Interface texts (Dutch B1 with "u", and English) and the Dutch names of the route codes.
+// Interface texts (Dutch B1 with "u", and plain English) and the Dutch names of the route codes.
+// The interface speaks the conversation's language: the page's at the start, then the language
+// of the bot's latest answer (its `lang`, issue 14).
+
+export const LANGUAGES = ["nl", "en"];
+
+// "nl" or "en" from a language tag ("en-GB", "NL"), or "" for anything else.
+export function conversationLanguage(tag) {
+  const primary = String(tag || "").trim().toLowerCase().split(/[-_]/)[0];
+  return LANGUAGES.includes(primary) ? primary : "";
+}
 
 export const STRINGS = {
   nl: {
@@ -42,9 +52,9 @@ export const STRINGS = {
   en: {
     launcher: "Ask your question",
     opening:
-      "Hello! I am Wijkwijzer. I find out who in your neighbourhood can help you. What is your question about? The answers are in Dutch.",
+      "Hello! I am Wijkwijzer. I find out who in your neighbourhood can help you. What is your question about?",
     openingFor: (name) =>
-      `Hello! I am Wijkwijzer of the municipality of ${name}. I find out who in your neighbourhood can help you. What is your question about? The answers are in Dutch.`,
+      `Hello! I am Wijkwijzer of the municipality of ${name}. I find out who in your neighbourhood can help you. What is your question about?`,
     serves: (name) => `Municipality of ${name}`,
     restart: "Start over",
     close: "Close",
@@ -80,75 +90,83 @@ export const STRINGS = {
 };
 
 // Route codes of CONTRACT.md section 1. Residents see the Dutch names; the English
-// interface adds a short gloss. Descriptions are B1 summaries of the contract's table.
+// interface adds a short gloss (nl: [name, description], en: [gloss, description]).
+// Descriptions are B1 summaries of the contract's table.
 export const ROLES = {
   wijkagent: {
     nl: ["de wijkagent", "De politie in uw wijk. Voor veiligheid, criminaliteit en overlast door personen."],
-    en: ["de wijkagent (neighbourhood police officer)", "The police officer for your area: safety and crime."],
+    en: ["neighbourhood police officer", "The police officer for your area: safety and crime."],
   },
   wijkregisseur: {
     nl: ["de wijkregisseur", "Werkt bij de gemeente. Weet welke plannen er zijn voor uw wijk en hoe u kunt meepraten."],
-    en: ["de wijkregisseur (area manager)", "Works for the municipality: plans for your area and how to have a say."],
+    en: ["area manager", "Works for the municipality: plans for your area and how to have a say."],
   },
   buurtcoordinator: {
     nl: ["de buurtcoördinator", "Werkt bij de gemeente. Voor een prettige buurt: rommel, verwaarloosde plekken, leegstand."],
-    en: ["de buurtcoördinator (neighbourhood coordinator)", "Works for the municipality: liveability of your neighbourhood."],
+    en: ["neighbourhood coordinator", "Works for the municipality: liveability of your neighbourhood."],
   },
   sociaal_makelaar: {
     nl: ["de sociaal makelaar", "Brengt bewoners met elkaar in contact. Voor activiteiten, vrijwilligerswerk en nieuwe contacten."],
-    en: ["de sociaal makelaar (community connector)", "Connects residents: activities, volunteering, meeting people."],
+    en: ["community connector", "Connects residents: activities, volunteering, meeting people."],
   },
   opbouwwerker: {
     nl: ["de opbouwwerker", "Helpt bewoners om samen iets aan te pakken, bijvoorbeeld met een bewonersgroep."],
-    en: ["de opbouwwerker (community worker)", "Helps residents tackle a shared problem together."],
+    en: ["community worker", "Helps residents tackle a shared problem together."],
   },
   ideeenmakelaar: {
     nl: ["de ideeënmakelaar", "Helpt u van een idee voor de buurt een plan te maken. Ook voor geld uit het buurtbudget."],
-    en: ["de ideeënmakelaar (ideas broker)", "Helps turn your idea for the neighbourhood into a plan, and find money for it."],
+    en: ["ideas broker", "Helps turn your idea for the neighbourhood into a plan, and find money for it."],
   },
   scharrelambtenaar: {
     nl: ["de scharrelambtenaar", "Helpt als u vastloopt tussen afdelingen van de gemeente."],
-    en: ["de scharrelambtenaar (go-between official)", "Helps when you are stuck between municipal departments."],
+    en: ["go-between official", "Helps when you are stuck between municipal departments."],
   },
   buurtbemiddeling: {
     nl: ["buurtbemiddeling", "Helpt bij ruzie of problemen met de buren, zoals geluid, een heg of een schutting."],
-    en: ["buurtbemiddeling (neighbour mediation)", "Helps with conflicts between neighbours, such as noise."],
+    en: ["neighbour mediation", "Helps with conflicts between neighbours, such as noise."],
   },
   wijkteam: {
     nl: ["het wijkteam", "Persoonlijke hulp: bij geldzorgen, zorg, mantelzorg, opvoeden en formulieren."],
-    en: ["het wijkteam (social team)", "Personal help: debts, care, parenting, forms and allowances."],
+    en: ["social team", "Personal help: debts, care, parenting, forms and allowances."],
   },
   jongerenwerker: {
     nl: ["de jongerenwerker", "Voor jongeren: activiteiten, een plek om af te spreken, en zorgen over een tiener."],
-    en: ["de jongerenwerker (youth worker)", "For young people: activities, a place to meet, worries about a teenager."],
+    en: ["youth worker", "For young people: activities, a place to meet, worries about a teenager."],
   },
   handhaving: {
     nl: ["handhaving (de boa)", "Let op de regels op straat: fout parkeren, afval naast de container, honden."],
-    en: ["handhaving (municipal enforcement officer)", "Rules in public space: parking, dumped waste, dogs."],
+    // The Dutch name in English answers, when it is not the Dutch interface's.
+    en: ["municipal enforcement officer", "Rules in public space: parking, dumped waste, dogs.", "handhaving"],
   },
   noodgeval: {
     nl: ["112", "Bij direct gevaar: bel meteen 112."],
-    en: ["112", "In acute danger: call 112 at once."],
+    en: ["", "In acute danger: call 112 at once."],
   },
   melding: {
     nl: ["melding openbare ruimte", "Is er iets kapot op straat? Doe een melding bij de gemeente."],
-    en: ["melding openbare ruimte (report a defect)", "Something broken in the street? Report it to the municipality."],
+    en: ["report a defect", "Something broken in the street? Report it to the municipality."],
   },
   gemeente: {
     nl: ["de gemeente", "Voor paspoort, verhuizen, afval, vergunningen en belastingen."],
-    en: ["de gemeente (municipality)", "For passports, moving house, waste, permits and taxes."],
+    en: ["municipality", "For passports, moving house, waste, permits and taxes."],
   },
   medewerker: {
     nl: ["een medewerker", "Wilt u iemand spreken? Een medewerker helpt u verder."],
-    en: ["een medewerker (a staff member)", "Want to talk to a person? A staff member will help you."],
+    en: ["a staff member", "Want to talk to a person? A staff member will help you."],
   },
 };
 
-export function roleName(code, lang) {
+// The Dutch name of a role and, in English, its gloss: [name, gloss or ""]. Roles are data: a
+// municipality may add its own codes, shown as words.
+export function roleParts(code, lang) {
   const role = ROLES[code];
-  if (role) return role[lang][0];
-  // Roles are data: a municipality may add its own codes. Show them as words.
-  return String(code || "").replace(/_/g, " ");
+  if (!role) return [String(code || "").replace(/_/g, " "), ""];
+  return lang === "en" ? [role.en[2] || role.nl[0], role.en[0]] : [role.nl[0], ""];
+}
+
+export function roleName(code, lang) {
+  const [name, gloss] = roleParts(code, lang);
+  return gloss ? `${name} (${gloss})` : name;
 }
 
 export function roleDescription(code, lang) {

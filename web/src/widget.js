@@ -4,7 +4,7 @@ import { sendToBot } from "./client.js";
 import { h, icon, ICONS } from "./dom.js";
 import { asksLocation, replyContext, richText, utteranceParts, utterances } from "./render.js";
 import { ConversationStore } from "./store.js";
-import { STRINGS } from "./strings.js";
+import { LANGUAGES, STRINGS } from "./strings.js";
 
 const HOST_ATTRIBUTE = "data-wijkwijzer";
 const OPEN_EVENT = "wijkwijzer:open";
@@ -24,8 +24,13 @@ class ChatWidget {
   constructor(root, settings) {
     this.root = root;
     this.settings = settings;
-    this.t = STRINGS[settings.lang];
-    this.store = new ConversationStore(settings.botUrl);
+    // settings.lang: the page's language, which a conversation starts in. The widget's own
+    // strings follow the conversation (this.lang); each message keeps the language it is in.
+    this.store = new ConversationStore(settings.botUrl, settings.lang);
+    this.lang = this.store.lang;
+    this.t = STRINGS[this.lang];
+    // Setters of the widget's own strings outside the log, run again on a language change.
+    this.labels = [];
     // Entry -> its DOM: a user message's node, or a bot message's group of buttons.
     this.nodes = new WeakMap();
     this.queue = Promise.resolve();
@@ -39,8 +44,20 @@ class ChatWidget {
 
   // ---- construction -------------------------------------------------------------
 
+  // An element whose text (or attribute) is one of the widget's strings in the current language.
+  label(element, text, attribute = null) {
+    const apply = () => {
+      const value = text(this.t);
+      if (attribute) element.setAttribute(attribute, value);
+      else element.textContent = value;
+    };
+    apply();
+    this.labels.push(apply);
+    return element;
+  }
+
   build() {
-    const { t, settings } = this;
+    const { settings } = this;
     const stylesheet = h("link", { rel: "stylesheet", href: settings.cssUrl });
 
     this.launcher = h(
@@ -54,22 +71,27 @@ class ChatWidget {
         onclick: () => this.open(),
       },
       icon(ICONS.chat),
-      h("span", { text: settings.launcherText || t.launcher }),
+      settings.launcherText
+        ? h("span", { lang: settings.lang, text: settings.launcherText })
+        : this.label(h("span"), (t) => t.launcher),
     );
 
-    this.log = h("div", {
-      class: "ww-log",
-      role: "log",
-      "aria-live": "polite",
-      "aria-label": t.logLabel,
-      // Scrollable, so keyboard users must be able to reach it to scroll.
-      tabindex: "0",
-    });
+    this.log = this.label(
+      h("div", {
+        class: "ww-log",
+        role: "log",
+        "aria-live": "polite",
+        // Scrollable, so keyboard users must be able to reach it to scroll.
+        tabindex: "0",
+      }),
+      (t) => t.logLabel,
+      "aria-label",
+    );
     this.typing = h("div", { class: "ww-typing", role: "status" });
     this.alert = h("div", { class: "ww-alert-region", role: "alert" });
     this.status = h("div", { class: "ww-sr", role: "status" });
 
-    this.hint = h("p", { id: "ww-hint", class: "ww-hint", text: t.hintDefault });
+    this.hint = h("p", { id: "ww-hint", class: "ww-hint" });
     this.input = h("input", {
       id: "ww-input",
       class: "utrecht-textbox utrecht-textbox--html-input ww-input",
@@ -90,7 +112,7 @@ class ChatWidget {
           this.submitText();
         },
       },
-      h("label", { class: "utrecht-form-label ww-label", for: "ww-input", text: t.inputLabel }),
+      this.label(h("label", { class: "utrecht-form-label ww-label", for: "ww-input" }), (t) => t.inputLabel),
       this.hint,
       h(
         "div",
@@ -100,7 +122,7 @@ class ChatWidget {
           "button",
           { type: "submit", class: "utrecht-button utrecht-button--primary-action ww-send" },
           icon(ICONS.send),
-          h("span", { text: t.send }),
+          this.label(h("span"), (t) => t.send),
         ),
       ),
     );
@@ -108,9 +130,13 @@ class ChatWidget {
     const privacy = h(
       "p",
       { class: "ww-privacy" },
-      t.privacy,
+      this.label(h("span"), (t) => t.privacy),
       settings.privacyUrl
-        ? [" ", h("a", { class: "utrecht-link utrecht-link--html-a", href: settings.privacyUrl }, t.privacyLink), "."]
+        ? [
+            " ",
+            this.label(h("a", { class: "utrecht-link utrecht-link--html-a", href: settings.privacyUrl }), (t) => t.privacyLink),
+            ".",
+          ]
         : null,
     );
 
@@ -120,9 +146,10 @@ class ChatWidget {
       h(
         "div",
         { class: "ww-header__titles" },
-        h("h2", { id: "ww-title", class: "ww-title", text: settings.title }),
+        // The host's own title, in its page's language whatever the conversation speaks.
+        h("h2", { id: "ww-title", class: "ww-title", lang: settings.lang, text: settings.title }),
         settings.gemeenteName
-          ? h("p", { class: "ww-gemeente", text: t.serves(settings.gemeenteName) })
+          ? this.label(h("p", { class: "ww-gemeente" }), (t) => t.serves(settings.gemeenteName))
           : null,
       ),
       h(
@@ -132,13 +159,13 @@ class ChatWidget {
           "button",
           { type: "button", class: "utrecht-button utrecht-button--subtle ww-restart", onclick: () => this.restart() },
           icon(ICONS.restart),
-          h("span", { text: t.restart }),
+          this.label(h("span"), (t) => t.restart),
         ),
         h(
           "button",
           { type: "button", class: "utrecht-button utrecht-button--subtle ww-close", onclick: () => this.close() },
           icon(ICONS.close),
-          h("span", { class: "ww-close__text", text: t.close }),
+          this.label(h("span", { class: "ww-close__text" }), (t) => t.close),
         ),
       ),
     );
@@ -169,7 +196,7 @@ class ChatWidget {
 
     this.container = h(
       "div",
-      { class: `wijkwijzer-theme ww-root ww-root--${settings.position}`, lang: settings.lang, hidden: true },
+      { class: `wijkwijzer-theme ww-root ww-root--${settings.position}`, lang: this.lang, hidden: true },
       this.launcher,
       this.dialog,
     );
@@ -209,11 +236,13 @@ class ChatWidget {
   // ---- rendering ------------------------------------------------------------------
 
   renderTranscript() {
+    // The widget's own first message, in the language the conversation started in.
+    const lang = this.settings.lang;
     const opening = h(
       "div",
-      { class: "ww-msg ww-msg--bot" },
-      h("span", { class: "ww-sr", text: this.t.bot }),
-      h("div", { class: "ww-bubble" }, richText(this.openingText())),
+      { class: "ww-msg ww-msg--bot", lang },
+      h("span", { class: "ww-sr", text: STRINGS[lang].bot }),
+      h("div", { class: "ww-bubble" }, richText(this.openingText(STRINGS[lang]))),
     );
     this.log.replaceChildren(opening);
     for (const group of replyGroups(this.store.entries)) {
@@ -226,35 +255,43 @@ class ChatWidget {
     this.showNewest();
   }
 
-  openingText() {
-    const { settings, t } = this;
+  openingText(t) {
+    const { settings } = this;
     if (settings.openingText) return settings.openingText;
     return settings.gemeenteName ? t.openingFor(settings.gemeenteName) : t.opening;
   }
 
+  // The resident's message, in the conversation's language when it was sent; its text in the
+  // language of the bot's answer to it (`said`), which is the language the bot read it in.
   userNode(entry) {
+    const lang = entryLanguage(entry, this.settings.lang);
+    const t = STRINGS[lang];
+    const said = entry.said && entry.said !== lang ? entry.said : null;
     const node = h(
       "div",
-      { class: "ww-msg ww-msg--user", "data-status": entry.status },
-      h("span", { class: "ww-sr", text: this.t.you }),
-      h("div", { class: "ww-bubble" }, h("p", { class: "ww-text", text: entry.text })),
-      entry.status === "failed" ? h("p", { class: "ww-msg__status", text: this.t.notSent }) : null,
+      { class: "ww-msg ww-msg--user", lang, "data-status": entry.status },
+      h("span", { class: "ww-sr", text: t.you }),
+      h("div", { class: "ww-bubble", lang: said }, h("p", { class: "ww-text", text: entry.text })),
+      entry.status === "failed" ? h("p", { class: "ww-msg__status", text: t.notSent }) : null,
     );
     this.nodes.set(entry, node);
     return node;
   }
 
-  // One reply of the bot as one message: its utterances in order, each with its buttons.
+  // One reply of the bot as one message: its utterances in order, each with its buttons, and
+  // the widget's own words in it in the reply's language.
   replyNode(entries) {
-    const { t, settings } = this;
+    const { settings } = this;
+    const lang = entryLanguage(entries[entries.length - 1], settings.lang);
+    const t = STRINGS[lang];
     const reply = replyContext(entries.map((entry) => entry.msg));
     const body = [];
     for (const group of utterances(entries.map((entry) => entry.msg))) {
-      body.push(...utteranceParts(group, t, settings.lang, settings, reply));
+      body.push(...utteranceParts(group, t, lang, settings, reply));
       for (const message of group) {
         const entry = entries.find((candidate) => candidate.msg === message);
         if (!message.buttons || entry.answered) continue;
-        const choices = this.choicesNode(message.buttons);
+        const choices = this.choicesNode(message.buttons, t);
         this.nodes.set(entry, choices);
         body.push(choices);
       }
@@ -263,16 +300,16 @@ class ChatWidget {
     const route = entries.map((entry) => entry.msg.custom && entry.msg.custom.route).find(Boolean);
     return h(
       "div",
-      { class: "ww-msg ww-msg--bot", "data-route": route && route.role },
+      { class: "ww-msg ww-msg--bot", lang, "data-route": route && route.role },
       h("span", { class: "ww-sr", text: t.bot }),
       body,
     );
   }
 
-  choicesNode(buttons) {
+  choicesNode(buttons, t) {
     return h(
       "div",
-      { class: "ww-choices", role: "group", "aria-label": this.t.choices },
+      { class: "ww-choices", role: "group", "aria-label": t.choices },
       buttons.map((button) =>
         h(
           "button",
@@ -371,7 +408,8 @@ class ChatWidget {
     if (!node) return;
     node.dataset.status = status;
     const label = node.querySelector(".ww-msg__status");
-    if (status === "failed" && !label) node.append(h("p", { class: "ww-msg__status", text: this.t.notSent }));
+    const notSent = STRINGS[entryLanguage(entry, this.settings.lang)].notSent;
+    if (status === "failed" && !label) node.append(h("p", { class: "ww-msg__status", text: notSent }));
     if (status !== "failed" && label) label.remove();
   }
 
@@ -418,7 +456,7 @@ class ChatWidget {
     this.retireChoices();
     // Earlier messages that failed go first, so the bot hears everything in order.
     if (this.failedEntries().length) this.retry();
-    const entry = this.store.add({ t: "user", text: shown, message, status: "pending" });
+    const entry = this.store.add({ t: "user", text: shown, message, status: "pending", lang: this.lang });
     this.append(this.userNode(entry));
     this.updateHint();
     this.enqueue(entry);
@@ -445,7 +483,7 @@ class ChatWidget {
       try {
         messages = await sendToBot(this.settings.botUrl, this.store.sender, entry.message, {
           timeout: this.settings.requestTimeout,
-          metadata: this.settings.gemeente ? { gemeente: this.settings.gemeente } : null,
+          metadata: this.metadata(),
         });
       } catch (error) {
         if (generation !== this.generation) return;
@@ -457,14 +495,48 @@ class ChatWidget {
       }
       if (generation !== this.generation) return;
       this.setUserStatus(entry, "sent");
+      // The conversation's language after this message; a server that does not say keeps it.
+      const tagged = messages.filter((msg) => msg.lang);
+      const lang = tagged.length ? tagged[tagged.length - 1].lang : this.lang;
+      this.markSaid(entry, lang);
       // The whole reply at once: a card with its line of why, not a drip of bubbles.
       const reply = this.store.nextReply();
-      const entries = messages.map((msg) => this.store.add({ t: "bot", r: reply, msg }));
+      const entries = messages.map((msg) => this.store.add({ t: "bot", r: reply, msg, lang: msg.lang || lang }));
       if (entries.length) this.append(this.replyNode(entries));
-      this.updateHint();
+      this.setLanguage(lang);
     } finally {
       if (generation === this.generation) this.setBusy(-1);
     }
+  }
+
+  // REST metadata: the municipality, and the conversation's language, which starts a new Rasa
+  // session (the first message, or one after the session expired) in the language spoken.
+  metadata() {
+    const metadata = { language: this.lang };
+    if (this.settings.gemeente) metadata.gemeente = this.settings.gemeente;
+    return metadata;
+  }
+
+  // The language the bot read the resident's message in: on its text, for screen readers.
+  markSaid(entry, lang) {
+    if (entry.said === lang) return;
+    entry.said = lang;
+    this.store.save();
+    const bubble = this.nodes.get(entry)?.querySelector(".ww-bubble");
+    if (!bubble) return;
+    // lang="" would mean "unknown": without its own, the text is in its message's language.
+    if (lang === entryLanguage(entry, this.settings.lang)) bubble.removeAttribute("lang");
+    else bubble.lang = lang;
+  }
+
+  // The widget's own strings in the conversation's language.
+  setLanguage(lang) {
+    if (lang !== this.store.lang) this.store.setLang(lang);
+    this.lang = lang;
+    this.t = STRINGS[lang];
+    this.container.lang = lang;
+    for (const apply of this.labels) apply();
+    this.updateHint();
   }
 
   restart() {
@@ -473,6 +545,7 @@ class ChatWidget {
     this.busy = 0;
     this.setTyping(false);
     this.store.reset();
+    this.setLanguage(this.store.lang);
     this.renderTranscript();
     this.input.value = "";
     this.status.textContent = this.t.restarted;
@@ -500,6 +573,11 @@ class ChatWidget {
     this.store.setOpen(false);
     this.launcher.focus();
   }
+}
+
+// The language a transcript entry is in; entries of older transcripts are in the page's.
+function entryLanguage(entry, fallback) {
+  return entry && LANGUAGES.includes(entry.lang) ? entry.lang : fallback;
 }
 
 // The transcript as the log shows it: each user message alone, the bot's messages grouped
