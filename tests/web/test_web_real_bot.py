@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 pytest.importorskip("playwright", reason="needs playwright: run scripts/install-web-deps.sh")
 
@@ -20,6 +21,7 @@ from tests.support.browser import PageLog, run_axe  # noqa: E402
 from tests.support.requirements import require_model  # noqa: E402
 from tests.support.servers import (  # noqa: E402
     DEMO_DIR,
+    PROJECT_ROOT,
     bot_env,
     demo_site,
     free_port,
@@ -73,6 +75,8 @@ def test_real_bot_routes_a_question_and_gives_the_contact_card(
     ask(page, QUESTION)
     route = page.locator(".ww-msg--bot[data-route]")
     expect(route).to_have_attribute("data-route", "buurtbemiddeling", timeout=30_000)
+    # The REST channel says the conversation's language on every message (issue 14).
+    expect(route).to_have_attribute("lang", "nl")
     expect(page.locator(".ww-hint")).to_contain_text("postcode", timeout=30_000)
     wait_until_idle(page)
 
@@ -111,3 +115,22 @@ def test_real_bot_emergency_shows_112(page: Page, real_site: str) -> None:
     ask(page, "Help, er is brand in mijn flat!")
     expect(page.locator(".ww-log")).to_contain_text("112", timeout=30_000)
     expect(page.locator(".ww-card")).to_have_count(0)
+
+
+def test_real_bot_starts_in_the_widgets_language(page: Page, real_site: str) -> None:
+    """An English widget: its metadata starts the session in English (the custom
+    action_session_start), a postcode does not flip it, and the REST channel says `en`."""
+    # Before the page's scripts, like a settings file of the host (a page fulfilled by the test
+    # itself may not reach loopback: Chromium's Private Network Access).
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    if "language" not in (domain.get("slots") or {}):
+        pytest.skip("domain.yml has no `language` slot yet (issue 14)")
+    page.add_init_script('window.WijkwijzerSettings = { lang: "en" };')
+    page.goto(real_site)
+    open_by_keyboard(page)
+    expect(page.locator(".ww-root")).to_have_attribute("lang", "en")
+    ask(page, first_demo_address()["postcode"])
+    expect(page.locator(".ww-log > .ww-msg--bot")).to_have_count(2, timeout=30_000)
+    wait_until_idle(page)
+    expect(page.locator(".ww-log > .ww-msg--bot").last).to_have_attribute("lang", "en")
+    expect(page.locator(".ww-label")).to_have_text("Your question")

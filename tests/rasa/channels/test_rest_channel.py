@@ -13,8 +13,9 @@ from typing import Any
 
 import aiohttp
 import pytest
+from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
-from rasa.core.tracker_store import InMemoryTrackerStore
+from rasa.core.tracker_store import InMemoryTrackerStore, TrackerStore
 from rasa.server import configure_cors
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SlotSet
@@ -251,7 +252,7 @@ class CountingTrackerStore(InMemoryTrackerStore):
         return await super().retrieve(sender_id)
 
 
-def language_bot(store: InMemoryTrackerStore) -> Callable[[UserMessage], Awaitable[None]]:
+def language_bot(store: TrackerStore) -> Callable[[UserMessage], Awaitable[None]]:
     """What Rasa does, in short: the message may set the slot, the tracker is saved, then the
     answer goes out. "english ..." and "nederlands ..." switch; "raw X" sets X as it is."""
 
@@ -292,6 +293,15 @@ async def test_every_message_carries_the_language_of_the_conversation_after_it()
     # The message that switches is already answered in the new language.
     assert answers == [["nl", "nl"], ["en", "en"], ["en", "en"], ["nl", "nl"]]
     assert store.reads == 4  # one read per request, after the bot saved
+
+
+async def test_the_language_comes_from_rasas_own_agent() -> None:
+    """Rasa's Agent wraps the tracker store (FailSafeTrackerStore); the channel reads through it."""
+    agent = Agent(domain=LANGUAGE_DOMAIN, tracker_store=InMemoryTrackerStore(LANGUAGE_DOMAIN))
+    async with rest_server(language_bot(agent.tracker_store), agent) as url:
+        _, dutch = await post(url, {"sender": SENDER, "message": "hallo"})
+        _, english = await post(url, {"sender": SENDER, "message": "english"})
+    assert (langs(dutch), langs(english)) == (["nl", "nl"], ["en", "en"])
 
 
 async def test_the_language_is_per_conversation() -> None:
