@@ -3,7 +3,8 @@ silent or broken answer.
 
 Rasa's RestInput logs an exception while handling a message and answers `[]`, and a Rasa
 server without a loaded model answers `[]` too: the widget would show nothing. Here the
-resident gets a calm Dutch message with the `unavailable` payload (bot/rasa/outage.py) instead.
+resident gets a calm message (in the conversation's language where bot/core/texts has it) with
+the `unavailable` payload (bot/rasa/outage.py) instead.
 
 Rasa files a message without a sender under the shared id "default", so two clients that
 leave it out read each other's conversation (issue 15). Here every message needs its own
@@ -24,6 +25,7 @@ import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any, Final
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -161,6 +163,18 @@ async def conversation_language(tracker_store: Any, sender_id: str) -> str:
     return value if value in CONVERSATION_LANGUAGES else DEFAULT_LANGUAGE
 
 
+# The Rasa server (Sanic app) of the request being handled: Rasa calls the message handler
+# without the request, and an apology must be said in the conversation's language. Sanic runs
+# a request's middleware and handler in one task, so the value set by the one is the other's.
+_request_app: ContextVar[Any] = ContextVar("rest_request_app", default=None)
+
+
+def _tracker_store(app: Any) -> Any:
+    """The tracker store of Rasa's agent on the Sanic app (`app.ctx.agent`), if any."""
+    agent = getattr(getattr(app, "ctx", None), "agent", None)
+    return getattr(agent, "tracker_store", None)
+
+
 def tag_language(body: bytes, language: str) -> bytes | None:
     """The answer's JSON with `lang` on every message, or None when it is no list of messages."""
     try:
@@ -202,6 +216,7 @@ class RestInput(RasaRestInput):
             oversized = too_large(request, MAX_BODY_BYTES)
             if oversized is not None or request.method != "POST":
                 return oversized
+            _request_app.set(request.app)
             reason = refusal(request.body)
             if reason is None:
                 return None
@@ -220,9 +235,8 @@ class RestInput(RasaRestInput):
                 or answer.content_type != "application/json"
             ):
                 return
-            agent = getattr(request.app.ctx, "agent", None)
             language = await conversation_language(
-                getattr(agent, "tracker_store", None), request.json["sender"]
+                _tracker_store(request.app), request.json["sender"]
             )
             body = tag_language(answer.body, language)
             if body is not None:
@@ -232,9 +246,10 @@ class RestInput(RasaRestInput):
 
 
 async def _apologise(message: UserMessage) -> None:
+    language = await conversation_language(_tracker_store(_request_app.get()), message.sender_id)
     try:
         await message.output_channel.send_response(
-            message.sender_id, outage_message(REASON_PROCESSING)
+            message.sender_id, outage_message(REASON_PROCESSING, language)
         )
     except Exception:  # noqa: BLE001 - nothing more to try
         logger.exception("Could not even send the apology to %s.", message.sender_id)

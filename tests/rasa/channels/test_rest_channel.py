@@ -352,7 +352,7 @@ async def test_without_an_agent_or_a_readable_tracker_the_answer_still_comes_in_
     )
 
 
-async def test_the_apology_after_a_failure_is_tagged_too() -> None:
+async def test_the_apology_after_a_failure_is_in_the_conversations_language() -> None:
     store = InMemoryTrackerStore(LANGUAGE_DOMAIN)
     tracker = await store.get_or_create_tracker(SENDER)
     tracker.update(SlotSet("language", "en"))
@@ -365,7 +365,14 @@ async def test_the_apology_after_a_failure_is_tagged_too() -> None:
         status, messages = await post(url, MESSAGE)
     assert status == 200
     assert messages[-1]["custom"] == {PAYLOAD_UNAVAILABLE: {"reason": REASON_PROCESSING}}
+    # In the conversation's language (Dutch while bot/core/texts has no English).
+    assert messages[0]["text"] == outage_text(REASON_PROCESSING, "en")
     assert set(langs(messages)) == {"en"}
+
+
+def test_an_outage_in_a_language_without_texts_is_dutch() -> None:
+    assert outage_text(REASON_PROCESSING, "fr") == outage_text(REASON_PROCESSING)
+    assert outage_text("no such reason", "nl") == outage_text(REASON_PROCESSING)
 
 
 @pytest.mark.parametrize(
