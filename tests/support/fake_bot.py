@@ -332,6 +332,8 @@ class FakeBot:
         self.port = port
         self.allowed_origins = set(allowed_origins)
         self.delay = delay
+        # False: answer like a server from before issue 14, without `lang`.
+        self.tag_language = True
         self.brain = FakeBrain()
         self.requests: list[dict] = []
         self._server: ThreadingHTTPServer | None = None
@@ -379,6 +381,8 @@ class FakeBot:
                     {"recipient_id": sender, **reply}
                     for reply in bot.brain.answer(sender, message, request.get("metadata"))
                 ]
+                if not bot.tag_language:
+                    replies = [{k: v for k, v in reply.items() if k != "lang"} for reply in replies]
                 body = json.dumps(replies).encode()
                 self.send_response(200)
                 self._cors()

@@ -814,3 +814,19 @@ def test_unreachable_and_retry_texts_follow_the_conversation(
     expect(last_reply(page)).to_have_attribute("data-route", "buurtbemiddeling")
     expect(alert).to_have_count(0)
     expect(unsent.locator(".ww-msg__status")).to_have_count(0)
+
+
+def test_an_answer_without_lang_keeps_the_widgets_language(
+    page: Page, demo_url: str, fake_bot: FakeBot
+) -> None:
+    """A server from before issue 14 says no language: the widget keeps its own."""
+    fake_bot.tag_language = False
+    page.add_init_script('window.WijkwijzerSettings = { lang: "en" };')
+    page.goto(demo_url)
+    open_by_keyboard(page)
+    ask(page, "Mijn buren maken elke nacht lawaai")
+    expect(page.locator("[data-route]")).to_be_visible()
+    wait_until_idle(page)
+    assert chrome(page) == ENGLISH_CHROME
+    assert message_langs(page) == ["en", "en", "en"]
+    expect(page.locator(".ww-msg--user .ww-bubble")).not_to_have_attribute("lang", re.compile(".*"))
