@@ -16,6 +16,8 @@ from bot.core.constants import (
     INTENT_ASK_ROLE_CONTACT,
     INTENT_EMERGENCY,
     INTENT_EXPLAIN_ALL_ROLES,
+    INTENT_OTHER_LANGUAGE,
+    INTENT_SWITCH_LANGUAGE,
     METADATA_GEMEENTE,
     QUESTION_INTENTS,
     STATUS_AMBIGUOUS,
@@ -185,7 +187,10 @@ def is_new_question(
     pin: tuple[float, float] | None,
 ) -> bool:
     """While the form asks where the resident lives: a confident new question (or an
-    emergency) rather than an answer, so the form steps aside and the rules answer it."""
+    emergency, or something about the language) rather than an answer, so the form steps
+    aside and the rules answer it."""
+    if intent in (INTENT_SWITCH_LANGUAGE, INTENT_OTHER_LANGUAGE) and pin is None:
+        return True
     if intent not in QUESTION_INTENTS or pin is not None:
         return False
     looks_like_place = directory.resolve_location(text)

@@ -15,7 +15,8 @@ from bot.core import replies
 from bot.core.cards import Area, ContactCard, ContactInfo, GemeenteInfo, LocationResult, RoleInfo
 from bot.core.opening_hours import AMSTERDAM, availability, availability_text, parse_opening_hours
 from bot.core.roles import DEFAULT_ROLES
-from bot.core.topics import TOPIC_LABELS
+from bot.core.texts import LANGUAGES, OTHER_LANGUAGES
+from bot.core.topics import TOPIC_LABELS, topic_labels
 from bot.rasa import outage
 from bot.rasa.channels import whatsapp
 
@@ -55,44 +56,63 @@ LOCATIONS = [
 
 def every_reply() -> Iterator[tuple[str, str]]:
     """(function name, text) for every public reply function with every kind of input."""
+    for language in LANGUAGES:
+        yield from _every_reply(language)
+    for language in (*OTHER_LANGUAGES, *LANGUAGES):
+        for phone in ("", "14 0599"):
+            yield "other_language_text", replies.other_language_text(language, phone)
+
+
+def _every_reply(language: str) -> Iterator[tuple[str, str]]:
     for role in ROLES:
-        yield "route_text", replies.route_text(role)
-        for button in replies.explain_buttons(role) + replies.contact_buttons([role]):
+        yield "route_text", replies.route_text(role, language)
+        yield "route_text", replies.route_text(role, language, gloss=True)
+        yield "role_name", replies.role_name(role, language, gloss=True)
+        yield "has_gloss", str(replies.has_gloss(role, language))
+        yield "role_description", replies.role_description(role, language)
+        for button in replies.explain_buttons(role, language) + replies.contact_buttons(
+            [role], language
+        ):
             yield "explain_buttons", button["title"]
-        yield "contact_buttons", " ".join(b["title"] for b in replies.contact_buttons([role]))
-        for button in replies.callback_buttons(role):
+        titles = " ".join(b["title"] for b in replies.contact_buttons([role], language))
+        yield "contact_buttons", titles
+        for button in replies.callback_buttons(role, language):
             yield "callback_buttons", button["title"]
         for area in AREAS:
             card = ContactCard(role.code, area, (CONTACT,))
             for gemeente_name in (None, "Rivierstad"):
                 for remembered in (None, *AREAS):
-                    text = replies.contact_text(role, card, gemeente_name, remembered)
+                    text = replies.contact_text(role, card, gemeente_name, remembered, language)
                     yield "contact_text", text
             for gemeente in GEMEENTEN:
                 yield (
                     "no_contact_text",
-                    replies.no_contact_text(role, area.name, gemeente, area.level),
+                    replies.no_contact_text(role, area.name, gemeente, area.level, language),
                 )
         for gemeente in GEMEENTEN:
-            yield "general_route_text", replies.general_route_text(role.code, gemeente)
+            yield "general_route_text", replies.general_route_text(role.code, gemeente, language)
     for gemeente in GEMEENTEN:
-        yield "general_contact_text", replies.general_contact_text(gemeente)
-        yield "location_given_up_text", replies.location_given_up_text(gemeente)
+        yield "general_contact_text", replies.general_contact_text(gemeente, language)
+        yield "location_given_up_text", replies.location_given_up_text(gemeente, language)
     for result in LOCATIONS:
         for names in ([], ["Weidehaven"], ["Weidehaven", "Rivierstad"]):
             for asked_again in (False, True):
-                yield (
-                    "location_problem_text",
-                    replies.location_problem_text(result, names, asked_again=asked_again),
+                text = replies.location_problem_text(
+                    result, names, asked_again=asked_again, language=language
                 )
+                yield "location_problem_text", text
     for area in AREAS:
-        yield "location_saved_text", replies.location_saved_text(LocationResult("found", "", area))
-        yield "area_phrase", replies.area_phrase(area.name, area.level)
+        found = LocationResult("found", "", area)
+        yield "location_saved_text", replies.location_saved_text(found, language)
+        yield "area_phrase", replies.area_phrase(area.name, area.level, language)
     for count in (1, 2, len(ROLES)):
-        yield "explain_text", replies.explain_text(ROLES[:count])
-    yield "other_address_buttons", replies.other_address_buttons()[0]["title"]
-    yield "choose_buurt_text", replies.choose_buurt_text()
-    yield "unsure_text", replies.unsure_text()
+        yield "explain_text", replies.explain_text(ROLES[:count], language)
+    yield "other_address_buttons", replies.other_address_buttons(language)[0]["title"]
+    yield "choose_buurt_text", replies.choose_buurt_text(language)
+    yield "unsure_text", replies.unsure_text(language)
+    labels = topic_labels(language)
+    for button in replies.topic_buttons(list(labels)[:3], labels, language):
+        yield "topic_buttons", button["title"]
     yield "capitalise", replies.capitalise("de wijkagent")
 
 
@@ -114,6 +134,8 @@ def other_texts() -> Iterator[str]:
     yield from (role.description for role in DEFAULT_ROLES)
     yield from outage.TEXTS.values()
     yield from TOPIC_LABELS.values()
+    yield from topic_labels("en").values()
+    yield from (replies.role_description(role, "en") for role in ROLES)
     yield from (
         value
         for name, value in vars(whatsapp).items()
@@ -287,7 +309,10 @@ def test_a_missing_postcode_is_named_and_the_resident_asked_to_check_it() -> Non
 
 
 def test_the_emergency_answer_leads_with_112_once_and_keeps_its_route() -> None:
-    [variant] = DOMAIN["responses"]["utter_emergency"]
-    assert variant["text"].startswith("Bel nu 112.")
-    assert variant["text"].count("112") == 1
-    assert variant["custom"] == {"route": {"role": "noodgeval", "topic": "emergency"}}
+    dutch, english = DOMAIN["responses"]["utter_emergency"]
+    assert dutch["text"].startswith("Bel nu 112.")
+    assert english["text"].startswith("Call 112 now.")
+    assert english["condition"] == [{"type": "slot", "name": "language", "value": "en"}]
+    for variant in (dutch, english):
+        assert variant["text"].count("112") == 1
+        assert variant["custom"] == {"route": {"role": "noodgeval", "topic": "emergency"}}
