@@ -26,6 +26,19 @@ def _carries_over(domain: DomainDict) -> bool:
     return bool(config.get("carry_over_slots_to_new_session", True))
 
 
+def _slot_events_of_last_session(tracker: Tracker) -> list[EventType]:
+    """As rasa.core.actions.action.ActionSessionStart: the slot events applied since the last
+    session start (which carried over the ones before), in order, so later values win.
+    rasa-sdk's applied_events() does not start again at a session start; Rasa's does."""
+    found: list[EventType] = []
+    for event in tracker.applied_events():
+        if event.get("event") == "session_started":
+            found = []
+        elif event.get("event") == "slot":
+            found.append(SlotSet(event["name"], event.get("value")))
+    return found
+
+
 class ActionSessionStart(Action):
     """Rasa's own session start (the slots carried over as domain.yml's session_config
     says), and the starting language from the channel's metadata (`{"language": "en"}`:
@@ -43,13 +56,7 @@ class ActionSessionStart(Action):
     ) -> list[EventType]:
         events: list[EventType] = [SessionStarted()]
         if _carries_over(domain):
-            # As rasa.core.actions.action.ActionSessionStart: every slot event applied so
-            # far, so later values win.
-            events += [
-                SlotSet(event["name"], event.get("value"))
-                for event in tracker.applied_events()
-                if event.get("event") == "slot"
-            ]
+            events += _slot_events_of_last_session(tracker)
         metadata = tracker.get_slot(SLOT_SESSION_STARTED_METADATA)
         if metadata:
             events.append(SlotSet(SLOT_SESSION_STARTED_METADATA, metadata))

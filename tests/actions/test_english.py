@@ -304,6 +304,8 @@ async def test_a_starting_language_we_do_not_serve_is_ignored(
 
 async def test_slots_carry_over_to_the_new_session_as_configured(dispatcher, domain, make_tracker):
     earlier = [
+        {"event": "slot", "name": "area_code", "value": "BU00000000"},
+        {"event": "session_started"},
         {"event": "slot", "name": "area_code", "value": "BU91000201"},
         {"event": "slot", "name": "language", "value": "en"},
         {"event": "slot", "name": "language", "value": "nl"},

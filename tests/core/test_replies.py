@@ -316,3 +316,74 @@ def test_the_emergency_answer_leads_with_112_once_and_keeps_its_route() -> None:
     for variant in (dutch, english):
         assert variant["text"].count("112") == 1
         assert variant["custom"] == {"route": {"role": "noodgeval", "topic": "emergency"}}
+
+
+# --- English (issue 14) --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "level", "phrase"),
+    [
+        ("Vogelbuurt", "buurt", "Vogelbuurt"),
+        ("Marktkwartier", "buurt", "Marktkwartier"),
+        ("De Gaarden", "buurt", "De Gaarden"),
+        ("Weidehaven-Noord", "wijk", "the Weidehaven-Noord district"),
+        ("Weidehaven", "gemeente", "the municipality of Weidehaven"),
+    ],
+)
+def test_english_areas_take_no_dutch_article(name: str, level: str, phrase: str) -> None:
+    assert replies.area_phrase(name, level, "en") == phrase
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[role.code for role in ROLES])
+@pytest.mark.parametrize("gloss", [False, True])
+def test_the_english_route_line_is_one_sentence_with_the_dutch_name(
+    role: RoleInfo, gloss: bool
+) -> None:
+    text = replies.route_text(role, "en", gloss=gloss)
+    assert len(re.findall(r"[.?!]", text)) == 1
+    if role.code not in ("melding", "medewerker", "gemeente"):
+        # The Dutch word stays: it is what the resident will hear and see on the card.
+        assert role.name.split()[-1] in text
+    glossed = replies.role_name(role, "en", gloss=True)
+    assert (glossed in text and glossed != replies.role_name(role, "en")) == (
+        gloss and replies.has_gloss(role, "en")
+    )
+
+
+def test_the_gloss_explains_the_dutch_name_once_in_english_only() -> None:
+    wijkagent = ROLE["wijkagent"]
+    assert replies.role_name(wijkagent, "en", gloss=True) == (
+        "the wijkagent, your neighbourhood police officer"
+    )
+    assert replies.role_name(wijkagent, "en") == "the wijkagent"
+    assert replies.role_name(wijkagent, "nl", gloss=True) == "de wijkagent"
+    assert not replies.has_gloss(wijkagent, "nl")
+    assert not replies.has_gloss(ROLE["medewerker"], "en")
+
+
+def test_a_renamed_role_keeps_its_own_dutch_word_in_english() -> None:
+    own = RoleInfo(
+        "wijkregisseur", "de gebiedsregisseur", "Werkt bij de gemeente.", "gemeente", True
+    )
+    assert replies.role_name(own, "en", gloss=True).startswith("the gebiedsregisseur, ")
+    # Its own description is Dutch: the English one of its route code is told instead.
+    assert replies.explain_text([own], "en").startswith("The gebiedsregisseur: The wijkregisseur")
+    added = RoleInfo("buurtconcierge", "de buurtconciërge", "Houdt de buurt schoon.", "", True)
+    assert replies.role_name(added, "en") == "the buurtconciërge"
+    assert replies.explain_text([added], "en") == "The buurtconciërge: Houdt de buurt schoon."
+
+
+def test_an_english_card_names_the_remembered_place() -> None:
+    card = ContactCard("wijkagent", VOGELBUURT, (CONTACT,))
+    text = replies.contact_text(ROLE["wijkagent"], card, None, VOGELBUURT, "en")
+    assert text == "For Vogelbuurt, which you mentioned earlier."
+
+
+@pytest.mark.parametrize("language", ["ar", "tr", "pl", "uk", "en"])
+def test_the_other_language_answer_gives_the_number_or_14(language: str) -> None:
+    with_phone = replies.other_language_text(language, "14 0599")
+    assert "14 0599" in with_phone
+    without = replies.other_language_text(language, "")
+    assert "14" in without and "{" not in without
+    assert with_phone.split(".")[0] == without.split(".")[0]
