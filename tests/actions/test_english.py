@@ -351,3 +351,27 @@ async def test_the_fixed_answer_gives_the_municipality_s_number(
     assert texts(dispatcher) == [
         f"{say('other_language.help', 'tr')} {say('other_language.call', 'tr', phone='14 0599')}"
     ]
+
+
+@pytest.mark.parametrize(
+    ("intent", "entities"),
+    [
+        ("switch_language", [{"entity": "language", "value": "en"}]),
+        ("other_language", [{"entity": "foreign_language", "value": "pl"}]),
+    ],
+)
+async def test_the_location_form_steps_aside_for_the_language(
+    intent, entities, directory, dispatcher, domain, make_tracker
+):
+    """Not read as an address: the form rejects, so the language rule answers, then the
+    form asks again (tests/stories/test_english.yml)."""
+    tracker = make_tracker(
+        slots={"requested_slot": "location", "role": "wijkagent"},
+        text="Can we speak English please?",
+        intent=intent,
+        entities=entities,
+        active_loop="location_form",
+    )
+    extracted = await ValidateLocationForm(directory).extract_location(dispatcher, tracker, domain)
+    assert extracted == {}
+    assert dispatcher.messages == []
