@@ -375,3 +375,25 @@ async def test_the_location_form_steps_aside_for_the_language(
     extracted = await ValidateLocationForm(directory).extract_location(dispatcher, tracker, domain)
     assert extracted == {}
     assert dispatcher.messages == []
+
+
+async def test_the_which_person_buttons_route_without_a_dutch_sentence(
+    directory, domain, make_tracker
+):
+    """Their payloads name the intent and role, so pressing one in an English conversation
+    sends no Dutch text that the language detector would take as a switch to Dutch."""
+    [dutch, english] = domain["responses"]["utter_which_role"]
+    assert [b["payload"] for b in english["buttons"]] == [b["payload"] for b in dutch["buttons"]]
+    routed = []
+    for button in english["buttons"]:
+        payload = button["payload"]
+        assert payload.startswith("/")
+        intent = payload[1:].split("{")[0]
+        if intent != "ask_role_contact":
+            assert intent == "explain_all_roles"
+            continue
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker(slots=ENGLISH, text=payload, intent=intent)
+        await ActionRouteQuestion(directory).run(dispatcher, tracker, domain)
+        routed += [route["role"] for route in payloads(dispatcher, "route")]
+    assert routed == ["wijkagent", "wijkteam", "buurtbemiddeling"]
