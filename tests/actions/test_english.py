@@ -261,6 +261,23 @@ async def test_a_sent_request_can_be_withdrawn_with_an_english_button(
     assert button["payload"].startswith("/cancel_callback")
 
 
+def typed_answers(domain: dict, response: str) -> list[str]:
+    """What the buttons of `response` type, in every language."""
+    variations = domain["responses"][response]
+    return [b["payload"] for variation in variations for b in variation.get("buttons") or []]
+
+
+def test_the_typed_answer_buttons_are_understood_in_both_languages(domain) -> None:
+    from actions.callback import NO_PREFERENCE, THIS_WHATSAPP_NUMBER
+
+    times = typed_answers(domain, "utter_ask_callback_time")
+    assert times == ["Maakt niet uit", "Any time"]
+    assert all(answer.lower() in NO_PREFERENCE for answer in times)
+    numbers = typed_answers(domain, "utter_ask_callback_contact_whatsapp")
+    assert numbers == ["Dit WhatsApp-nummer", "This WhatsApp number"]
+    assert all(answer.lower() in THIS_WHATSAPP_NUMBER for answer in numbers)
+
+
 @pytest.mark.parametrize("answer", ["Any time", "doesn't matter", "Maakt niet uit"])
 async def test_no_preferred_time_in_either_language(answer, dispatcher, domain, make_tracker):
     tracker = make_tracker(slots=ENGLISH, text=answer, active_loop="callback_form")
