@@ -57,7 +57,7 @@ from bot.core.constants import (
     SLOT_ROLE,
 )
 from bot.core.retention import parse_retention_days
-from bot.core.roles import find_role_mentions
+from bot.core.roles import role_mentions
 from bot.core.sealing import SealingError
 from bot.core.texts import say
 from bot.directory import ContactDirectory
@@ -193,7 +193,7 @@ class ActionOfferCallback(CallbackAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
-        mentions = find_role_mentions(text)
+        mentions = role_mentions(text)
         role_code = _entity(tracker, "role") or (mentions[0] if mentions else None)
         role_code = role_code or tracker.get_slot(SLOT_ROLE)
         gemeente_code = current_gemeente(self.directory, tracker)

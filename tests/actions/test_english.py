@@ -414,3 +414,24 @@ async def test_the_which_person_buttons_route_without_a_dutch_sentence(
         await ActionRouteQuestion(directory).run(dispatcher, tracker, domain)
         routed += [route["role"] for route in payloads(dispatcher, "route")]
     assert routed == ["wijkagent", "wijkteam", "buurtbemiddeling"]
+
+
+async def test_a_role_named_in_english_words_is_explained(
+    directory, dispatcher, domain, make_tracker
+):
+    tracker = make_tracker(
+        slots=ENGLISH, text="What does a youth worker do?", intent="explain_role"
+    )
+    await ActionExplainRoles(directory).run(dispatcher, tracker, domain)
+    assert payloads(dispatcher, "explain") == [{"roles": ["jongerenwerker"]}]
+
+
+async def test_a_role_asked_for_in_english_words_gets_its_card(
+    directory, dispatcher, domain, make_tracker
+):
+    tracker = make_tracker(
+        slots=ENGLISH, text="Who is the police officer for 8101AC?", intent="ask_role_contact"
+    )
+    await ActionRouteQuestion(directory).run(dispatcher, tracker, domain)
+    assert payloads(dispatcher, "route")[0]["role"] == "wijkagent"
+    assert payloads(dispatcher, "contact_card")[0]["role"] == "wijkagent"

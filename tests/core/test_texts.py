@@ -147,7 +147,7 @@ def test_english_names_glosses_and_describes_every_role_and_labels_every_topic()
     roles = texts.role_texts("en")
     assert list(roles) == list(ROUTE_CODES)
     for code, role in roles.items():
-        assert set(role) == {"name", "gloss", "description"}, code
+        assert set(role) == {"name", "gloss", "description", "words"}, code
         assert role["description"], code
     assert set(texts.topic_labels("en")) == set(TOPIC_LABELS)
     assert texts.role_texts("nl") == {} and texts.topic_labels("nl") == {}

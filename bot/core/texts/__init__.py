@@ -45,9 +45,10 @@ def responses(language: str = DEFAULT_LANGUAGE) -> dict[str, list[dict[str, Any]
     return dict(_load(language).get("responses") or {})
 
 
-def role_texts(language: str) -> dict[str, dict[str, str]]:
-    """Per route code the role's `name`, `gloss` and `description` in `language` (English
-    only: Dutch ones are data, in the roles table and bot/core/roles.py)."""
+def role_texts(language: str) -> dict[str, dict[str, Any]]:
+    """Per route code the role's `name`, `gloss` and `description` in `language`, and the
+    `words` residents use for it (English only: Dutch ones are data, in the roles table and
+    bot/core/roles.py)."""
     if language not in LANGUAGES:
         return {}
     return dict(_load(language).get("roles") or {})
