@@ -139,9 +139,11 @@ def _digits_part(text: str) -> str:
 
 
 def read_name(text: str) -> tuple[str, str]:
-    """(name, problem): the name as given, without "ik heet"; a problem when it cannot be one."""
+    """(name, problem): the name as given, without "ik heet" or "my name is"; a problem
+    when it cannot be one."""
     name = re.sub(
-        r"^(?:mijn naam is|ik heet|ik ben|dit is|u spreekt met|je spreekt met)\s+",
+        r"^(?:mijn naam is|ik heet|ik ben|dit is|u spreekt met|je spreekt met"
+        r"|my name is|i am|i'm|this is|it's)\s+",
         "",
         " ".join(text.split()),
         flags=re.IGNORECASE,

@@ -104,6 +104,16 @@ ENV_DATABASE_URL: Final = "WIJKWIJZER_DATABASE_URL"
 METADATA_GEMEENTE: Final = "gemeente"
 # Rasa fills this slot with the metadata of the message that started the session.
 SLOT_SESSION_STARTED_METADATA: Final = "session_started_metadata"
+
+# The conversation's language (issue 14, CONTRACT.md section 7): a slot, the REST metadata
+# key that sets it at the start, and the `lang` of every message the REST channel returns.
+LANGUAGE_NL: Final = "nl"
+LANGUAGE_EN: Final = "en"
+CONVERSATION_LANGUAGES: Final = (LANGUAGE_NL, LANGUAGE_EN)
+DEFAULT_LANGUAGE: Final = LANGUAGE_NL
+SLOT_LANGUAGE: Final = "language"
+METADATA_LANGUAGE: Final = "language"
+MESSAGE_LANG: Final = "lang"
 # Extra key of the contact_card payload in deployments for several municipalities.
 CARD_GEMEENTE: Final = "gemeente"
 # Extra key of route and contact_card payloads when a municipality renamed the role.
@@ -134,3 +144,17 @@ CALLBACK_SLOTS: Final = (
     SLOT_CALLBACK_QUESTION,
     SLOT_CALLBACK_CONFIRMED,
 )
+
+# Languages (issue 14). The NLU pipeline's LanguageDetector sets `language` (nl/en) on a
+# decisive message, predicts `switch_language` for an explicit request and `other_language`
+# with `foreign_language` (an ISO 639-1 code) for a message in a language we do not serve.
+INTENT_SWITCH_LANGUAGE: Final = "switch_language"
+INTENT_OTHER_LANGUAGE: Final = "other_language"
+ENTITY_LANGUAGE: Final = "language"
+ENTITY_FOREIGN_LANGUAGE: Final = "foreign_language"
+# Roles already named with their English gloss in this conversation ("the wijkagent, your
+# neighbourhood police officer"): the gloss is said once.
+SLOT_GLOSSED_ROLES: Final = "glossed_roles"
+# Beside the fixed answer to a message in a language we do not serve: that language's code,
+# so a channel can mark the text's language (`lang`) and direction.
+PAYLOAD_FOREIGN_LANGUAGE: Final = "foreign_language"

@@ -101,6 +101,8 @@ def test_names_are_taken_as_given_without_the_introduction() -> None:
     assert read_name("Ik heet Kim Bakker.") == ("Kim Bakker", "")
     assert read_name("mijn naam is fatima el amrani") == ("fatima el amrani", "")
     assert read_name("Jan") == ("Jan", "")
+    assert read_name("My name is Kim Baker.") == ("Kim Baker", "")
+    assert read_name("I'm Anna") == ("Anna", "")
     assert read_name("  ")[1] == PROBLEM_EMPTY
     assert read_name("0612345678")[1] == PROBLEM_NOT_A_NAME
     assert read_name("kim@voorbeeld.nl")[1] == PROBLEM_NOT_A_NAME
