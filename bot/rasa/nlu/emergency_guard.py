@@ -20,6 +20,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.core.constants import INTENT_EMERGENCY
 from bot.core.emergency import EmergencyVerdict, Level, assess
 from bot.rasa.nlu.base import StatelessComponent, is_resident_text
+from bot.rasa.nlu.language import DECISION_KEY as LANGUAGE_DECISION_KEY
 from bot.rasa.nlu.ranking import intent_entry, intent_name, set_top_intent
 
 # Key under which the guard records its decision in the message's data (and parse data).
@@ -66,7 +67,9 @@ class EmergencyGuard(StatelessComponent, IntentClassifier):
         # still recorded (as no danger).
         if text and not is_resident_text(text):
             return
-        verdict = assess(text)
+        # The LanguageDetector, before the guard, says which language's tables go first.
+        detection = message.get(LANGUAGE_DECISION_KEY) or {}
+        verdict = assess(text, detection.get("language"))
         predicted = intent_name(message.get(INTENT))
 
         action = ACTION_KEEP
