@@ -1,4 +1,4 @@
-"""Deterministic safety net: recognises acute danger in a Dutch or English message by words and patterns.
+"""Deterministic safety net: recognises acute danger in Dutch or English by words and patterns.
 
 `assess` (assessment.py, with the notes on how a message is judged) is the entry point. The
 word tables live apart from the logic: words.py (typos, short forms), dangers.py (danger
