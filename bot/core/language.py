@@ -47,8 +47,11 @@ MIN_WORDS_SERVED: Final = 3
 # its Dutch "buurt" to the mask): English needs 0.75.
 MIN_SHARE_ENGLISH: Final = 0.75
 # Dutch needs the same share of the masked text or of the whole text: a Dutch place or
-# role name is Dutch evidence once the sentence is not English.
+# role name is Dutch evidence once the sentence is not English...
 MIN_SHARE_DUTCH: Final = 0.75
+# ...that is, while the masked text leans Dutch: "I live at Beukenlaan 14" ("I live at",
+# English share 0.67) is no Dutch sentence because of its street's name.
+MAX_SHARE_ENGLISH_FOR_PLACES: Final = 0.5
 # Another language answers with a fixed text instead of helping: only on clear evidence,
 # lingua's confidence over all languages, with Dutch and English together unlikely.
 MIN_WORDS_OTHER: Final = 3
@@ -164,7 +167,9 @@ def detect_language(text: object) -> Detection:
     english = _share(values, ENGLISH)
     if code == ENGLISH and english >= MIN_SHARE_ENGLISH:
         return Detection(ENGLISH, english, "lingua, Dutch names masked")
-    dutch = max(1.0 - english, _share(_confidences(text), DUTCH))
+    dutch = 1.0 - english
+    if english < MAX_SHARE_ENGLISH_FOR_PLACES:
+        dutch = max(dutch, _share(_confidences(text), DUTCH))
     if dutch >= MIN_SHARE_DUTCH:
         return Detection(DUTCH, dutch, "lingua")
     return Detection(None, max(english, dutch), "Dutch or English: lingua unsure")

@@ -94,6 +94,10 @@ UNDECIDED = [
     "super",
     "prima",
     "cool thanks",
+    # English framing of a place: too short to be sure it is English, never Dutch.
+    "I live at Beukenlaan 14",
+    "we live on Kerkstraat 3",
+    "my postcode is 2564 KD",
     "",
     "   ",
 ]
