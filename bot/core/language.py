@@ -28,8 +28,9 @@ ENGLISH: Final = "en"
 # The languages a conversation is held in (the `language` slot's values).
 SERVED_LANGUAGES: Final = (DUTCH, ENGLISH)
 # Languages answered with one fixed text ("I can help in Dutch or English"), as ISO 639-1.
-# German, French and Spanish cost nothing in speed; what they could cost is a Dutch
-# message taken for German, which the thresholds below guard against (tests/core).
+# German, French and Spanish cost no time but about 130 MB of models (docs/nlu.md); without
+# them their messages would be undecided or, for German, Dutch. A Dutch message taken for
+# German is what the thresholds below guard against (tests/core, the Dutch training data).
 OTHER_LANGUAGES: Final = ("ar", "tr", "pl", "uk", "de", "fr", "es")
 
 INTENT_SWITCH_LANGUAGE: Final = "switch_language"
@@ -82,6 +83,8 @@ _DUTCH_LOAN_WORDS: Final = frozenset(
     straat laan plein gracht kade singel dijk
     """.split()
 )
+# Endings of Dutch place names without a number ("the playground on Kerkstraat"). Not
+# location.STREET_SUFFIXES: "ring", "gang" and "park" end English words ("bothering").
 _PLACE_SUFFIXES: Final = (
     "straat",
     "laan",
