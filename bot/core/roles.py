@@ -359,3 +359,17 @@ def words_besides_roles(text: object) -> list[str]:
     words = _role_words(text)
     taken = {i + offset for i, size, _ in _scan_roles(words) for offset in range(size)}
     return [word for index, word in enumerate(words) if index not in taken]
+
+
+def role_spans(text: object) -> list[tuple[int, int]]:
+    """(start, end) in `text` of each role's name, for removing them from a sentence."""
+    if not isinstance(text, str):
+        return []
+    tokens = [
+        (match.start(), match.end(), fold(match.group(0)).replace("'", ""))
+        for match in re.finditer(r"[^\W_]+(?:'[^\W_]+)?", text)
+    ]
+    words = [word for _, _, word in tokens]
+    return [
+        (tokens[first][0], tokens[first + size - 1][1]) for first, size, _ in _scan_roles(words)
+    ]
