@@ -19,24 +19,20 @@ from typing import Final
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
+from bot.core.constants import CONVERSATION_LANGUAGES, LANGUAGE_EN, LANGUAGE_NL
 from bot.core.location_mentions import find_mentions
 from bot.core.roles import role_spans
 from bot.core.text import fold
 
-DUTCH: Final = "nl"
-ENGLISH: Final = "en"
+DUTCH: Final = LANGUAGE_NL
+ENGLISH: Final = LANGUAGE_EN
 # The languages a conversation is held in (the `language` slot's values).
-SERVED_LANGUAGES: Final = (DUTCH, ENGLISH)
+SERVED_LANGUAGES: Final = CONVERSATION_LANGUAGES
 # Languages answered with one fixed text ("I can help in Dutch or English"), as ISO 639-1.
 # German, French and Spanish cost no time but about 130 MB of models (docs/nlu.md); without
 # them their messages would be undecided or, for German, Dutch. A Dutch message taken for
 # German is what the thresholds below guard against (tests/core, the Dutch training data).
 OTHER_LANGUAGES: Final = ("ar", "tr", "pl", "uk", "de", "fr", "es")
-
-INTENT_SWITCH_LANGUAGE: Final = "switch_language"
-INTENT_OTHER_LANGUAGE: Final = "other_language"
-ENTITY_LANGUAGE: Final = "language"
-ENTITY_FOREIGN_LANGUAGE: Final = "foreign_language"
 
 # Words (letters only) a message needs, after masking, before Dutch or English is decided:
 # two words ("thank you", "ja graag", "yes please") are what both languages share or
@@ -261,10 +257,6 @@ def switch_request(text: object) -> str | None:
 __all__ = [
     "DUTCH",
     "ENGLISH",
-    "ENTITY_FOREIGN_LANGUAGE",
-    "ENTITY_LANGUAGE",
-    "INTENT_OTHER_LANGUAGE",
-    "INTENT_SWITCH_LANGUAGE",
     "OTHER_LANGUAGES",
     "SERVED_LANGUAGES",
     "Detection",

@@ -23,15 +23,13 @@ from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_TYPE, EXTRACTOR
 from rasa.shared.nlu.constants import ENTITY_ATTRIBUTE_VALUE as VALUE
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.core.language import (
+from bot.core.constants import (
     ENTITY_FOREIGN_LANGUAGE,
     ENTITY_LANGUAGE,
     INTENT_OTHER_LANGUAGE,
     INTENT_SWITCH_LANGUAGE,
-    detect_language,
-    detector,
-    switch_request,
 )
+from bot.core.language import detect_language, detector, switch_request
 from bot.rasa.nlu.base import StatelessComponent, is_resident_text
 from bot.rasa.nlu.ranking import intent_entry, intent_name, set_top_intent
 
