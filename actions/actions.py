@@ -18,6 +18,7 @@ from rasa_sdk.types import DomainDict
 from bot.core import replies
 from bot.core.cards import Area, ContactCard, LocationResult, RoleInfo
 from bot.core.constants import (
+    DEFAULT_LANGUAGE,
     INTENT_INFORM_LOCATION,
     PAYLOAD_CONTACT_CARD,
     PAYLOAD_EXPLAIN,
@@ -25,6 +26,8 @@ from bot.core.constants import (
     PAYLOAD_ROUTE,
     SLOT_AREA_CODE,
     SLOT_GEMEENTE_CODE,
+    SLOT_GLOSSED_ROLES,
+    SLOT_LANGUAGE,
     SLOT_LOCATION,
     SLOT_LOCATION_ATTEMPTS,
     SLOT_LOCATION_NEEDED,
@@ -39,7 +42,9 @@ from bot.core.constants import (
 )
 from bot.core.conversation import (
     MAX_LOCATION_ATTEMPTS,
+    conversation_language,
     found_slots,
+    glossed,
     location_mentions,
     pin,
     place_gemeente,
@@ -47,7 +52,7 @@ from bot.core.conversation import (
     role_payload,
     still_asking_location,
 )
-from bot.core.topics import TOPIC_LABELS, top_topics
+from bot.core.topics import top_topics, topic_labels
 from bot.directory import ContactDirectory
 from bot.directory.conversation import (
     card_payload,
@@ -99,6 +104,11 @@ def _pin(tracker: Tracker) -> tuple[float, float] | None:
     return pin(_entities(tracker))
 
 
+def language(tracker: Tracker) -> str:
+    """The conversation's language ("nl" or "en"): every text the resident reads is in it."""
+    return conversation_language(tracker.get_slot(SLOT_LANGUAGE))
+
+
 def _metadata(tracker: Tracker) -> list[object]:
     """Where the serving municipality may be: the message's metadata, the session start's."""
     return [
@@ -141,12 +151,27 @@ def give_card(
     card = directory.find_contacts(role.code, area.code)
     if card is None or not card.contacts:
         gemeente = directory.gemeente(gemeente_code)
-        dispatcher.utter_message(text=replies.no_contact_text(role, area.name, gemeente))
+        text = replies.no_contact_text(role, area.name, gemeente, language=language(tracker))
+        dispatcher.utter_message(text=text)
         return
     mention = gemeente_to_mention(
         directory, _serving(directory, tracker), gemeente_code or card.area.gemeente_code
     )
-    send_card(dispatcher, role, card, mention, directory, area if remembered else None)
+    send_card(
+        dispatcher, role, card, mention, directory, area if remembered else None, language(tracker)
+    )
+
+
+def first_mention(tracker: Tracker, role: RoleInfo, lang: str, slots: dict[str, Any]) -> bool:
+    """Whether `role` is named for the first time with its English gloss now; if so, it is
+    added to the `glossed_roles` slot in `slots` (updated in place), so it is said once."""
+    if not replies.has_gloss(role, lang):
+        return False
+    done = glossed(slots.get(SLOT_GLOSSED_ROLES, tracker.get_slot(SLOT_GLOSSED_ROLES)))
+    if role.code in done:
+        return False
+    slots[SLOT_GLOSSED_ROLES] = [*done, role.code]
+    return True
 
 
 def slot_events(values: dict[str, Any]) -> list[EventType]:
@@ -193,11 +218,7 @@ class ActionRouteQuestion(DirectoryAction):
             dispatcher.utter_message(response="utter_which_role")
             return slot_events({SLOT_ROLE: None, SLOT_TOPIC: topic, SLOT_LOCATION_NEEDED: False})
 
-        dispatcher.utter_message(
-            text=replies.route_text(role),
-            buttons=replies.explain_buttons(role),
-            json_message={PAYLOAD_ROUTE: role_payload(role, {"role": role.code, "topic": topic})},
-        )
+        lang = language(tracker)
         slots: dict[str, Any] = {
             SLOT_ROLE: role.code,
             SLOT_TOPIC: topic,
@@ -205,9 +226,15 @@ class ActionRouteQuestion(DirectoryAction):
             SLOT_LOCATION_STATUS: STATUS_FOUND if tracker.get_slot(SLOT_AREA_CODE) else None,
             SLOT_LOCATION_NEEDED: False,
         }
+        gloss = first_mention(tracker, role, lang, slots)
+        dispatcher.utter_message(
+            text=replies.route_text(role, lang, gloss=gloss),
+            buttons=replies.explain_buttons(role, lang),
+            json_message={PAYLOAD_ROUTE: role_payload(role, {"role": role.code, "topic": topic})},
+        )
         if not role.needs_location:
             gemeente = self.directory.gemeente(gemeente_code)
-            dispatcher.utter_message(text=replies.general_route_text(role.code, gemeente))
+            dispatcher.utter_message(text=replies.general_route_text(role.code, gemeente, lang))
             return slot_events(slots)
         slots.update(self._answer_for_place(dispatcher, tracker, located, role))
         return slot_events(slots)
@@ -221,11 +248,12 @@ class ActionRouteQuestion(DirectoryAction):
     ) -> dict[str, Any]:
         """The card for the place in the question, else for the remembered place, else ask."""
         result = precise_enough(self.directory, role.code, result)
+        lang = language(tracker)
         if result.status != STATUS_UNKNOWN:
             dispatcher.utter_message(json_message={PAYLOAD_LOCATION: result.to_payload()})
         elif result.postcode_not_found:  # named, and the form asks again right after this
             dispatcher.utter_message(
-                text=replies.location_problem_text(result, [], asked_again=True),
+                text=replies.location_problem_text(result, [], asked_again=True, language=lang),
                 json_message={PAYLOAD_LOCATION: result.to_payload()},
             )
         if result.status == STATUS_FOUND:
@@ -233,7 +261,7 @@ class ActionRouteQuestion(DirectoryAction):
             give_card(dispatcher, self.directory, tracker, role, result.area)
             return found_slots(result)
         if result.status == STATUS_OUTSIDE:
-            dispatcher.utter_message(text=self._problem_text(result))
+            dispatcher.utter_message(text=self._problem_text(result, lang))
             return {SLOT_LOCATION_STATUS: STATUS_OUTSIDE}
         if result.status == STATUS_UNKNOWN and not result.postcode_not_found:
             remembered = remembered_area(tracker.slots)
@@ -250,8 +278,8 @@ class ActionRouteQuestion(DirectoryAction):
             slots[SLOT_LOCATION] = None
         return slots
 
-    def _problem_text(self, result: LocationResult) -> str:
-        return replies.location_problem_text(result, self.directory.gemeente_names())
+    def _problem_text(self, result: LocationResult, lang: str) -> str:
+        return replies.location_problem_text(result, self.directory.gemeente_names(), language=lang)
 
 
 class ValidateLocationForm(FormValidationAction):
@@ -320,15 +348,17 @@ class ValidateLocationForm(FormValidationAction):
         # Only an unrecognised answer uses up a chance; choosing between buurten does not.
         attempts = int(tracker.get_slot(SLOT_LOCATION_ATTEMPTS) or 0)
         attempts += result.status == STATUS_UNKNOWN
+        lang = language(tracker)
         if result.status == STATUS_OUTSIDE:
-            text = replies.location_problem_text(result, self.directory.gemeente_names())
+            names = self.directory.gemeente_names()
+            text = replies.location_problem_text(result, names, language=lang)
         elif attempts >= MAX_LOCATION_ATTEMPTS:
             gemeente = self.directory.gemeente(current_gemeente(self.directory, tracker))
-            text = replies.location_given_up_text(gemeente)
+            text = replies.location_given_up_text(gemeente, lang)
         elif result.options:
             text = ""  # action_ask_location offers the options next
         else:
-            text = replies.location_problem_text(result, [], asked_again=True)
+            text = replies.location_problem_text(result, [], asked_again=True, language=lang)
         if text:
             dispatcher.utter_message(text=text)
         return {
@@ -351,7 +381,7 @@ class ActionAskLocation(Action):
         options = tracker.get_slot(SLOT_LOCATION_OPTIONS) or []
         if options:
             dispatcher.utter_message(
-                text=replies.choose_buurt_text(), buttons=location_buttons(options)
+                text=replies.choose_buurt_text(language(tracker)), buttons=location_buttons(options)
             )
         else:
             dispatcher.utter_message(response="utter_ask_location")
@@ -379,7 +409,8 @@ class ActionGiveContact(DirectoryAction):
             events.append(SlotSet(SLOT_ROLE, role.code))
         gemeente = self.directory.gemeente(gemeente_code)
         if not role.needs_location:
-            dispatcher.utter_message(text=replies.general_route_text(role.code, gemeente))
+            text = replies.general_route_text(role.code, gemeente, language(tracker))
+            dispatcher.utter_message(text=text)
             return events
         area = remembered_area(tracker.slots)
         if tracker.get_slot(SLOT_LOCATION_STATUS) != STATUS_FOUND or area is None:
@@ -395,6 +426,7 @@ def send_card(
     gemeente_name: str | None,
     directory: ContactDirectory,
     remembered: Area | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> None:
     """The contact card, then the question whether it helped (feeds the staff's inbox).
 
@@ -403,13 +435,15 @@ def send_card(
     """
     payload = card_payload(directory, role, card)
     dispatcher.utter_message(
-        text=replies.contact_text(role, card, gemeente_name, remembered) or None,
-        buttons=replies.other_address_buttons() if remembered else None,
+        text=replies.contact_text(role, card, gemeente_name, remembered, lang) or None,
+        buttons=replies.other_address_buttons(lang) if remembered else None,
         json_message={PAYLOAD_CONTACT_CARD: payload},
     )
     # The hand-over: this person can make contact instead (actions/callback.py).
     dispatcher.utter_message(
-        response="utter_callback_offer", role_name=role.name, buttons=replies.callback_buttons(role)
+        response="utter_callback_offer",
+        role_name=replies.role_name(role, lang),
+        buttons=replies.callback_buttons(role, lang),
     )
     dispatcher.utter_message(response="utter_ask_feedback")
 
@@ -429,10 +463,12 @@ class ActionSetLocation(DirectoryAction):
             return []
         result = _resolve(self.directory, tracker, _latest_text(tracker), expecting=True)
         dispatcher.utter_message(json_message={PAYLOAD_LOCATION: result.to_payload()})
+        lang = language(tracker)
         if result.status != STATUS_FOUND:
             buttons = location_buttons(option_names(self.directory, result))
+            names = self.directory.gemeente_names()
             dispatcher.utter_message(
-                text=replies.location_problem_text(result, self.directory.gemeente_names()),
+                text=replies.location_problem_text(result, names, language=lang),
                 buttons=buttons,
             )
             return []
@@ -453,9 +489,9 @@ class ActionSetLocation(DirectoryAction):
             mention = gemeente_to_mention(
                 self.directory, _serving(self.directory, tracker), gemeente_code
             )
-            send_card(dispatcher, role, card, mention, self.directory)
+            send_card(dispatcher, role, card, mention, self.directory, lang=lang)
         else:
-            dispatcher.utter_message(text=replies.location_saved_text(result))
+            dispatcher.utter_message(text=replies.location_saved_text(result, lang))
         return slot_events(slots)
 
 
@@ -475,12 +511,17 @@ class ActionExplainRoles(DirectoryAction):
         if not roles:
             dispatcher.utter_message(response="utter_which_role")
             return []
+        lang = language(tracker)
         dispatcher.utter_message(
-            text=replies.explain_text(roles),
-            buttons=replies.contact_buttons(roles) if len(roles) <= 2 else None,
+            text=replies.explain_text(roles, lang),
+            buttons=replies.contact_buttons(roles, lang) if len(roles) <= 2 else None,
             json_message={PAYLOAD_EXPLAIN: {"roles": [role.code for role in roles]}},
         )
-        return []
+        # An explained role needs no gloss any more when it is named later.
+        slots: dict[str, Any] = {}
+        for role in roles:
+            first_mention(tracker, role, lang, slots)
+        return slot_events(slots)
 
 
 class ActionDefaultAskAffirmation(DirectoryAction):
@@ -497,11 +538,10 @@ class ActionDefaultAskAffirmation(DirectoryAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         topics = top_topics(tracker.latest_message.get("intent_ranking") or [])
-        buttons = [{"title": TOPIC_LABELS[topic], "payload": f"/{topic}"} for topic in topics]
-        buttons.append({"title": "Iets anders", "payload": "/out_of_scope"})
+        lang = language(tracker)
         dispatcher.utter_message(
-            text=replies.unsure_text(),
-            buttons=buttons,
+            text=replies.unsure_text(lang),
+            buttons=replies.topic_buttons(topics, topic_labels(lang), lang),
         )
         if not location_mentions(_entities(tracker)):
             return []

@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.actions import (
     current_gemeente,
+    language,
     remembered_area,
     role_payload,
     shared_directory,
@@ -56,8 +57,9 @@ from bot.core.constants import (
     SLOT_ROLE,
 )
 from bot.core.retention import parse_retention_days
-from bot.core.roles import find_role_mentions
+from bot.core.roles import role_mentions
 from bot.core.sealing import SealingError
+from bot.core.texts import say
 from bot.directory import ContactDirectory
 from bot.handover.outbox import CallbackDraft, Professional
 from bot.handover.service import CallbackService
@@ -65,10 +67,35 @@ from bot.settings import settings
 
 FORM = "callback_form"
 WHATSAPP_CHANNEL = "whatsapp"
-# What the "Dit WhatsApp-nummer" button sends, and what residents type for it.
-THIS_WHATSAPP_NUMBER = frozenset({"dit whatsapp-nummer", "dit whatsappnummer", "dit nummer"})
+# What the "Dit WhatsApp-nummer" button sends (in both languages), and what residents type
+# for it, in Dutch or English.
+THIS_WHATSAPP_NUMBER = frozenset(
+    {
+        "dit whatsapp-nummer",
+        "dit whatsappnummer",
+        "dit nummer",
+        "this whatsapp number",
+        "this whatsapp-number",
+        "this number",
+    }
+)
 NO_PREFERENCE = frozenset(
-    {"maakt niet uit", "geen voorkeur", "maakt me niet uit", "altijd", "nee", "weet ik niet"}
+    {
+        "maakt niet uit",
+        "geen voorkeur",
+        "maakt me niet uit",
+        "altijd",
+        "nee",
+        "weet ik niet",
+        "any time",
+        "anytime",
+        "doesn't matter",
+        "does not matter",
+        "no preference",
+        "always",
+        "no",
+        "i don't know",
+    }
 )
 SLOT_SEAL_PURPOSE = "callback-slot"
 QUESTION_INTENTS = frozenset({*DEFAULT_TOPIC_ROUTES, INTENT_ASK_ROLE_CONTACT}) - {INTENT_EMERGENCY}
@@ -166,14 +193,14 @@ class ActionOfferCallback(CallbackAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
-        mentions = find_role_mentions(text)
+        mentions = role_mentions(text)
         role_code = _entity(tracker, "role") or (mentions[0] if mentions else None)
         role_code = role_code or tracker.get_slot(SLOT_ROLE)
         gemeente_code = current_gemeente(self.directory, tracker)
         not_ready = [SlotSet(SLOT_CALLBACK_READY, False), SlotSet(SLOT_LOCATION_NEEDED, False)]
         if not role_code:
             # Nobody named and no card yet: a person of the municipality, as for "medewerker".
-            return self._general_human(dispatcher, gemeente_code) + not_ready
+            return self._general_human(dispatcher, gemeente_code, language(tracker)) + not_ready
         role = self.directory.role(role_code, gemeente_code)
         if role is None or not role.needs_location:
             dispatcher.utter_message(response="utter_callback_unavailable")
@@ -196,7 +223,7 @@ class ActionOfferCallback(CallbackAction):
         ]
 
     def _general_human(
-        self, dispatcher: CollectingDispatcher, gemeente_code: str | None
+        self, dispatcher: CollectingDispatcher, gemeente_code: str | None, lang: str
     ) -> list[EventType]:
         role = self.directory.role("medewerker", gemeente_code)
         if role is None:
@@ -204,10 +231,11 @@ class ActionOfferCallback(CallbackAction):
             return []
         route = {"role": role.code, "topic": INTENT_ASK_HUMAN}
         dispatcher.utter_message(
-            text=replies.route_text(role), json_message={PAYLOAD_ROUTE: role_payload(role, route)}
+            text=replies.route_text(role, lang),
+            json_message={PAYLOAD_ROUTE: role_payload(role, route)},
         )
         gemeente = self.directory.gemeente(gemeente_code)
-        dispatcher.utter_message(text=replies.general_route_text(role.code, gemeente))
+        dispatcher.utter_message(text=replies.general_route_text(role.code, gemeente, lang))
         return [SlotSet(SLOT_ROLE, role.code)]
 
 
@@ -409,7 +437,7 @@ class ActionSubmitCallback(CallbackAction):
             response="utter_callback_requested",
             receiver=receiver_text(contact),
             reference=reference,
-            buttons=[{"title": "Verzoek intrekken", "payload": cancel}],
+            buttons=[{"title": say("button.withdraw", language(tracker)), "payload": cancel}],
             json_message=callback_payload(CALLBACK_REQUESTED, role.code, reference),
         )
         return reset_events()

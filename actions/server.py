@@ -14,6 +14,8 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.core.constants import SLOT_LANGUAGE
+from bot.core.conversation import conversation_language
 from bot.rasa.outage import REASON_DATABASE, is_database_unavailable, outage_message
 
 logger = logging.getLogger(__name__)
@@ -56,10 +58,19 @@ async def _on_error(request: Request, error: Exception) -> HTTPResponse:
         logger.warning(
             "Action %s: the neighbourhood database is not available (%s).", action, error
         )
-        reply = outage_message(REASON_DATABASE)
+        reply = outage_message(REASON_DATABASE, _language(request))
         return response.json({"events": [LISTEN], "responses": [reply]})
     logger.error("Action %s failed.", action, exc_info=error)
     return response.json({"error": "the action failed", "action_name": action}, status=500)
+
+
+def _language(request: Request) -> str:
+    """The conversation's language, from the tracker Rasa sent with the request."""
+    try:
+        slots = ((request.json or {}).get("tracker") or {}).get("slots") or {}
+    except Exception:  # noqa: BLE001 - a broken body must not break the error handler
+        return conversation_language(None)
+    return conversation_language(slots.get(SLOT_LANGUAGE))
 
 
 def _action_name(request: Request) -> str:

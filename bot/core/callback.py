@@ -139,9 +139,11 @@ def _digits_part(text: str) -> str:
 
 
 def read_name(text: str) -> tuple[str, str]:
-    """(name, problem): the name as given, without "ik heet"; a problem when it cannot be one."""
+    """(name, problem): the name as given, without "ik heet" or "my name is"; a problem
+    when it cannot be one."""
     name = re.sub(
-        r"^(?:mijn naam is|ik heet|ik ben|dit is|u spreekt met|je spreekt met)\s+",
+        r"^(?:mijn naam is|ik heet|ik ben|dit is|u spreekt met|je spreekt met"
+        r"|my name is|i am|i'm|this is|it's)\s+",
         "",
         " ".join(text.split()),
         flags=re.IGNORECASE,
@@ -210,12 +212,31 @@ _ASK_PATTERNS: Final = (
     r"(?:even\s+|eens\s+|een\s+keer\s+)?(?:bellen|opbellen|mailen|een\s+mail\s+sturen)",
     r"\b(?:mij|me|ons)\s+(?:laten\s+)?(?:terug)?bellen\b",
     r"\bgebeld\s+(?:te\s+)?worden\b",
+    # English (issue 14): "call me back", "can someone phone me", "have them ring me".
+    r"\b(?:call|phone|ring)\s+(?:me|us)\s+back\b",
+    r"\bcall\s?-?\s?back\b(?!\s+(?:request\s+)?(?:cancel|withdraw))",
+    r"\b(?:can|could|would|will|may|please|have|let|get|want)\b[^.?!]{0,40}\b"
+    r"(?:call|phone|ring|contact|e-?mail|text)\s+(?:me|us)\b(?!\s+(?:by|as)\b)",
+    r"\b(?:(?:want|like|love|prefer|wish|need)\s+to|can\s+i|could\s+i)\s+be\s+"
+    r"(?:called|phoned|contacted|rung)(?:\s+back)?\b",
+    r"\b(?:get|getting)\s+in\s+touch\s+with\s+(?:me|us)\b",
+    r"\b(?:afraid|scared|nervous|too\s+shy)\s+(?:to|of)\s+(?:call|calling|phone|phoning)\b",
+    r"\b(?:don['’]?t|do\s+not|can['’]?t|cannot)\s+(?:dare\s+(?:to\s+)?)?(?:call|phone)\s+"
+    r"(?:myself|them|him|her)\b",
 )
 _CANCEL_PATTERNS: Final = (
     r"\b(?:terugbel)?verzoek\b[^.?!]{0,30}\b(?:intrekken|annuleren|stoppen|in\s+trekken)\b",
     r"\b(?:intrekken|annuleer|annuleren|trek)\b[^.?!]{0,30}\b(?:terugbel)?verzoek\b",
     r"\b(?:hoef|hoeft|hoeven)\b[^.?!]{0,20}\bniet\s+meer\s+(?:te\s+)?(?:ge)?bel",
     r"^\s*(?:niet|toch\s+niet)\s+versturen\b",
+    # English: "cancel my callback request", "no need to call me back any more".
+    r"\b(?:cancel|withdraw|retract|revoke|delete|undo)\b[^.?!]{0,30}"
+    r"\b(?:call\s?-?\s?back|request)\b",
+    r"\b(?:call\s?-?\s?back|request)\b[^.?!]{0,30}\b(?:cancel|cancelled|withdrawn|withdraw)\b",
+    r"\b(?:don['’]?t|do\s+not|no\s+need\s+to|no\s+longer\s+need\s+to|doesn['’]?t\s+have\s+to)"
+    r"\s+(?:\w+\s+)?(?:call|phone|ring|contact)\s+me\s+(?:back\b|any\s?more\b|after\s+all\b)",
+    r"\bno\s+longer\s+need\s+(?:a|the|my)\s+call\s?-?\s?back\b",
+    r"^\s*(?:don['’]?t|do\s+not)\s+send\b",
 )
 _ASK = re.compile("|".join(_ASK_PATTERNS), re.IGNORECASE)
 _CANCEL = re.compile("|".join(_CANCEL_PATTERNS), re.IGNORECASE)

@@ -144,3 +144,17 @@ CALLBACK_SLOTS: Final = (
     SLOT_CALLBACK_QUESTION,
     SLOT_CALLBACK_CONFIRMED,
 )
+
+# Languages (issue 14). The NLU pipeline's LanguageDetector sets `language` (nl/en) on a
+# decisive message, predicts `switch_language` for an explicit request and `other_language`
+# with `foreign_language` (an ISO 639-1 code) for a message in a language we do not serve.
+INTENT_SWITCH_LANGUAGE: Final = "switch_language"
+INTENT_OTHER_LANGUAGE: Final = "other_language"
+ENTITY_LANGUAGE: Final = "language"
+ENTITY_FOREIGN_LANGUAGE: Final = "foreign_language"
+# Roles already named with their English gloss in this conversation ("the wijkagent, your
+# neighbourhood police officer"): the gloss is said once.
+SLOT_GLOSSED_ROLES: Final = "glossed_roles"
+# Beside the fixed answer to a message in a language we do not serve: that language's code,
+# so a channel can mark the text's language (`lang`) and direction.
+PAYLOAD_FOREIGN_LANGUAGE: Final = "foreign_language"

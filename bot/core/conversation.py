@@ -11,7 +11,10 @@ from typing import Any, Final
 
 from bot.core.cards import Area, LocationResult, RoleInfo
 from bot.core.constants import (
+    CONVERSATION_LANGUAGES,
+    DEFAULT_LANGUAGE,
     ENTITY_LOCATION,
+    METADATA_LANGUAGE,
     PAYLOAD_ROLE_NAME,
     SLOT_AREA_CODE,
     SLOT_AREA_LEVEL,
@@ -102,3 +105,21 @@ def role_payload(role: RoleInfo, payload: dict[str, Any]) -> dict[str, Any]:
     if default is not None and default.name != role.name:
         payload[PAYLOAD_ROLE_NAME] = role.name
     return payload
+
+
+def conversation_language(value: object) -> str:
+    """The language of the conversation from the `language` slot: "nl" unless it is "en"."""
+    return value if isinstance(value, str) and value in CONVERSATION_LANGUAGES else DEFAULT_LANGUAGE
+
+
+def language_from_metadata(metadata: object) -> str | None:
+    """The starting language a channel sends (`{"language": "en"}`); None for anything else."""
+    if not isinstance(metadata, Mapping):
+        return None
+    value = metadata.get(METADATA_LANGUAGE)
+    return value if isinstance(value, str) and value in CONVERSATION_LANGUAGES else None
+
+
+def glossed(roles: object) -> list[str]:
+    """The route codes already explained by a gloss (the `glossed_roles` slot)."""
+    return [code for code in roles if isinstance(code, str)] if isinstance(roles, list) else []

@@ -41,6 +41,16 @@ _FILLER_WORDS = frozenset(
     en of ook nu net even eh uh ehm hoor oh o trouwens btw gewoon dan maar toch al nog wel
     pc nummertje
     """.split()
+) | frozenset(
+    # English framings (issue 14): "I live at ...", "my postcode is ...", "near the ...".
+    """
+    i im i'm me my we our us you your he she they their it its it's his her
+    live lives living lived stay staying moved move moving address postcode postal zip code
+    house home flat apartment street road number no area neighbourhood neighborhood
+    at on in near nearby around by close to of from the a an is am are was that this that's
+    thats here there yes yeah yep no nope right correct exactly okay ok fine hi hello hey
+    please thanks so and or also actually just now sorry mean meant well um uh oh btw then
+    """.split()
 )
 
 # A remainder with one of these asks something, however short.
@@ -49,6 +59,8 @@ _QUESTION_WORDS = frozenset(
     wie wat waar wanneer hoe welke welk waarom kan kun kunt kunnen wil wilt willen moet
     moeten mag zoek zoeken help helpen hulp vraag vragen probleem last overlast contact
     bellen mail
+    who what where when how which why could would should will want need looking find
+    helping question problem issue nuisance noise call phone email
     """.split()
 )
 
@@ -63,14 +75,20 @@ _NOT_PLACE_WORDS = frozenset(
 )
 
 # Words after which a capitalised name is a place ("in Kadekwartier", "bij de Weiden").
-_PLACE_PREPOSITIONS = frozenset({"in", "op", "aan", "bij", "uit", "rond", "rondom", "naar", "voor"})
-_ARTICLES = frozenset({"de", "het", "t", "'t"})
+_PLACE_PREPOSITIONS = frozenset(
+    {"in", "op", "aan", "bij", "uit", "rond", "rondom", "naar", "voor"}
+    # English: "on Kerkstraat", "near the Grote Markt", "at De Weiden", "for the Binnenstad".
+    | {"on", "at", "near", "around", "for"}
+)
+_ARTICLES = frozenset({"de", "het", "t", "'t", "the"})
 # Capitalised words that are not places: institutions, roles and sentence openers.
 _NOT_PLACE_NAMES = frozenset(
     """
     gemeente politie ggd wijkteam whatsapp facebook instagram google buurtapp nextdoor
     mijn onze ons ik wij we de het een dit dat die deze er hier daar wie wat waar hoe
     maandag dinsdag woensdag donderdag vrijdag zaterdag zondag
+    i i'm my our your the this that monday tuesday wednesday thursday friday saturday sunday
+    english dutch christmas
     """.split()
 )
 _PLACE_NAME_SUFFIXES = ("buurt", "wijk", "kwartier", "dorp", "polder", "zicht", "hoven", "veld")
@@ -83,6 +101,9 @@ _NUMBER_CONTEXT_WORDS = frozenset(
     nog keer jaar jaren jaartje maanden weken dagen uur minuten euro procent kinderen
     mensen jongeren huizen woningen leeftijd groep klas bus lijn tram cm m meter km kilo
     kg graden stuks auto's autos fietsen procent
+    am are for since about around over under than only every after before until till from
+    years year months weeks days hours minutes euros people kids children times old aged age
+    line
     """.split()
 )
 # Small words inside a street name ("Burgemeester van der Veldelaan").
@@ -92,14 +113,15 @@ _NAME_PARTICLES = frozenset(
 # Words right before a place that name it as the resident's home: "ik woon op", "wij
 # wonen in de", "ik zelf in", "mijn adres is".
 _HOME_CUE_RE = re.compile(
-    r"\b(?:ik|wij|we|ikzelf)\b(?:\s+[^\s.?!,;]+){0,4}\s*$"
+    r"\b(?:ik|wij|we|ikzelf|i)\b(?:\s+[^\s.?!,;]+){0,4}\s*$"
     r"|\b(?:woon|wonen)\s+(?:ik|wij|we)\b[^.?!,;]*$"
-    r"|\bmijn\s+(?:adres|huis|postcode)\b[^.?!,;]*$"
+    r"|\b(?:mijn|my|our)\s+(?:adres|huis|postcode|address|house|home|flat)\b[^.?!,;]*$"
 )
 # "woon op de", "woont aan", "zit in het" right before a place.
 _LIVES_AT_RE = re.compile(
     r"\b(?:woon|woont|wonen|woonde|woonden|zit|zitten|woonachtig)\s+"
-    r"(?:op|in|aan|bij|te)\s+(?:(?:de|het|'t)\s+)?$",
+    r"(?:op|in|aan|bij|te)\s+(?:(?:de|het|'t)\s+)?$"
+    r"|\b(?:live|lives|living|lived|stay|stays|staying)\s+(?:at|on|in|near)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
@@ -253,6 +275,9 @@ _ROLE_QUESTION_WORDS = frozenset(
     wie is zijn de het een mijn onze ons uw voor van bij in op hier daar contact
     contactpersoon gegevens nummer telefoonnummer zoek zoeken ik graag hallo hoi hee
     waar vind bereiken spreken wil wilt graag even aub alstublieft svp welke
+    who is the a an my our your for of at in on here there contact details number phone
+    find reach speak talk want like would which what whats where can could please hi hello
+    i me to person looking need
     """.split()
 )
 
@@ -263,6 +288,8 @@ _NOT_PLACE_AFTER_ROLE = frozenset(
     iedereen mij jou jullie hun hen haar hem ouderen kinderen jongeren bewoners mensen
     huurders kopers ondernemers scholen school werk nood noodgeval spoed vragen vraag
     afspraak gesprek advies hulp informatie info uitleg
+    everyone me you us them him her elderly kids children young people residents tenants
+    help information advice questions appointment
     """.split()
 )
 

@@ -315,6 +315,43 @@ def find_role_mentions(text: object) -> list[str]:
     return specific or found
 
 
+@lru_cache(maxsize=1)
+def _english_role_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    from bot.core.texts import role_texts
+
+    patterns = []
+    for code, texts in role_texts("en").items():
+        for phrase in texts.get("words") or ():
+            words = [re.escape(word) for word in phrase.lower().split()]
+            # Whole words only, a plural allowed: no typo tolerance, so "mediation" is
+            # never "medication".
+            body = r"\s+".join(words[:-1] + [words[-1] + "s?"])
+            patterns.append((re.compile(rf"\b{body}\b", re.IGNORECASE), code))
+    return tuple(patterns)
+
+
+def english_role_mentions(text: object) -> list[str]:
+    """Route codes of the roles named in English words in `text` ("the police officer",
+    "a youth worker"; bot/core/texts/en.yml), in order of appearance, each once; as
+    find_role_mentions, "a staff member" counts only on its own."""
+    if not isinstance(text, str):
+        return []
+    found = sorted(
+        (match.start(), code)
+        for pattern, code in _english_role_patterns()
+        for match in [pattern.search(text)]
+        if match
+    )
+    codes = list(dict.fromkeys(code for _, code in found))
+    specific = [code for code in codes if code not in _GENERIC_CODES]
+    return specific or codes
+
+
+def role_mentions(text: object) -> list[str]:
+    """The roles a resident names: by their Dutch names (as on the cards), else in English."""
+    return find_role_mentions(text) or english_role_mentions(text)
+
+
 def words_besides_roles(text: object) -> list[str]:
     """The folded words of `text` that are not part of a role's name."""
     if not isinstance(text, str):
@@ -322,3 +359,17 @@ def words_besides_roles(text: object) -> list[str]:
     words = _role_words(text)
     taken = {i + offset for i, size, _ in _scan_roles(words) for offset in range(size)}
     return [word for index, word in enumerate(words) if index not in taken]
+
+
+def role_spans(text: object) -> list[tuple[int, int]]:
+    """(start, end) in `text` of each role's name, for removing them from a sentence."""
+    if not isinstance(text, str):
+        return []
+    tokens = [
+        (match.start(), match.end(), fold(match.group(0)).replace("'", ""))
+        for match in re.finditer(r"[^\W_]+(?:'[^\W_]+)?", text)
+    ]
+    words = [word for _, _, word in tokens]
+    return [
+        (tokens[first][0], tokens[first + size - 1][1]) for first, size, _ in _scan_roles(words)
+    ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from bot.core import texts
+
 TOPIC_LABELS: Final = {
     "ask_safety": "Veiligheid, criminaliteit of overlast door mensen",
     "neighbourhood_plans": "Plannen van de gemeente voor de wijk",
@@ -53,3 +55,11 @@ def top_topics(ranking: list[dict], limit: int = 3) -> list[str]:
         if len(topics) == limit:
             break
     return topics
+
+
+def topic_labels(language: str = texts.DEFAULT_LANGUAGE) -> dict[str, str]:
+    """The topic labels residents read in `language`: the Dutch ones above, or the texts'
+    own (bot/core/texts/en.yml `topics:`), with the Dutch label for a topic it lacks."""
+    if language == texts.DEFAULT_LANGUAGE:
+        return dict(TOPIC_LABELS)
+    return {**TOPIC_LABELS, **texts.topic_labels(language)}

@@ -16,6 +16,8 @@ from bot.core.constants import (
     INTENT_ASK_ROLE_CONTACT,
     INTENT_EMERGENCY,
     INTENT_EXPLAIN_ALL_ROLES,
+    INTENT_OTHER_LANGUAGE,
+    INTENT_SWITCH_LANGUAGE,
     METADATA_GEMEENTE,
     QUESTION_INTENTS,
     STATUS_AMBIGUOUS,
@@ -24,7 +26,7 @@ from bot.core.constants import (
 )
 from bot.core.conversation import role_payload
 from bot.core.location_mentions import question_place
-from bot.core.roles import find_role_mentions
+from bot.core.roles import role_mentions
 from bot.directory import ContactDirectory
 
 # A new question asked instead of an address is taken as a question from this confidence.
@@ -120,7 +122,7 @@ def question_role(
     """Who answers a question: the role named in it ("wie is de wijkagent?"), else the
     municipality's routing table for the topic."""
     if intent == INTENT_ASK_ROLE_CONTACT:
-        mentions = find_role_mentions(text)
+        mentions = role_mentions(text)
         role_code = mentions[0] if mentions else None
     else:
         role_code = directory.role_for_topic(intent, gemeente_code)
@@ -147,7 +149,7 @@ def roles_to_explain(
     directory: ContactDirectory, intent: str | None, text: str, gemeente_code: str | None
 ) -> list[RoleInfo]:
     """The one or two roles named, or all local roles for "wie is wie in de wijk"."""
-    mentions = find_role_mentions(text)
+    mentions = role_mentions(text)
     if intent == INTENT_EXPLAIN_ALL_ROLES or not mentions:
         return [role for role in directory.roles(gemeente_code) if role.needs_location]
     found = (directory.role(code, gemeente_code) for code in mentions[:2])
@@ -185,7 +187,10 @@ def is_new_question(
     pin: tuple[float, float] | None,
 ) -> bool:
     """While the form asks where the resident lives: a confident new question (or an
-    emergency) rather than an answer, so the form steps aside and the rules answer it."""
+    emergency, or something about the language) rather than an answer, so the form steps
+    aside and the rules answer it."""
+    if intent in (INTENT_SWITCH_LANGUAGE, INTENT_OTHER_LANGUAGE) and pin is None:
+        return True
     if intent not in QUESTION_INTENTS or pin is not None:
         return False
     looks_like_place = directory.resolve_location(text)

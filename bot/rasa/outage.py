@@ -4,13 +4,12 @@ Every channel sends one of these instead of a stack trace or silence: the Rasa s
 an action fails or is too slow (bot/rasa/server.py), the action server when the
 neighbourhood database is down (actions/server.py), and the REST and WhatsApp channels when
 the message could not be handled at all. The `unavailable` payload lets the widget and tests
-tell these answers apart without reading the text. Dutch unless a caller knows the
-conversation's language and bot/core/texts has it.
+tell these answers apart without reading the text. The message is in the conversation's
+language where the sender knows it (the `language` slot), else Dutch.
 """
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any, Final
 
 from bot.core.texts import DEFAULT_LANGUAGE, LANGUAGES, say
@@ -26,25 +25,25 @@ REASON_PROCESSING: Final = "processing"  # the Rasa server could not handle the 
 REASONS: Final = (REASON_ACTIONS, REASON_SLOW, REASON_DATABASE, REASON_PROCESSING)
 
 
-@cache
-def _text(reason: str, language: str) -> str:
-    def sentence(key: str) -> str:
-        return say(key, language=language)
-
+def _text(reason: str, language: str = DEFAULT_LANGUAGE) -> str:
     # Every message ends with the way to 112: an outage must never hide an emergency.
+    urgent = say("outage.urgent", language)
     if reason == REASON_PROCESSING:
-        return f"{sentence('outage.processing')} {sentence('outage.urgent')}"
-    return (
-        f"{sentence('outage.' + reason)} {sentence('outage.try_again')} {sentence('outage.urgent')}"
-    )
+        return f"{say('outage.processing', language)} {urgent}"
+    return f"{say('outage.' + reason, language)} {say('outage.try_again', language)} {urgent}"
+
+
+# Per language (bot/core/texts.LANGUAGES) and reason; TEXTS: the Dutch ones.
+TEXTS_BY_LANGUAGE: Final = {
+    language: {reason: _text(reason, language) for reason in REASONS} for language in LANGUAGES
+}
+TEXTS: Final = TEXTS_BY_LANGUAGE[DEFAULT_LANGUAGE]
 
 
 def outage_text(reason: str, language: str = DEFAULT_LANGUAGE) -> str:
-    """The message for `reason` in `language`, or in Dutch when there are no texts in it."""
-    return _text(
-        reason if reason in REASONS else REASON_PROCESSING,
-        language if language in LANGUAGES else DEFAULT_LANGUAGE,
-    )
+    """The message for `reason` in the conversation's `language` (Dutch when unknown)."""
+    texts = TEXTS_BY_LANGUAGE.get(language, TEXTS)
+    return texts.get(reason, texts[REASON_PROCESSING])
 
 
 def outage_payload(reason: str) -> dict[str, Any]:

@@ -40,6 +40,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from sqlalchemy.engine import Engine
 
+from bot.core.constants import SLOT_LANGUAGE
+from bot.core.conversation import conversation_language
 from bot.rasa.outage import REASON_ACTIONS, REASON_SLOW, outage_payload, outage_text
 from bot.settings import Settings, settings
 
@@ -55,6 +57,11 @@ def action_timeout() -> float:
 def request_max_size() -> int:
     """Largest request body in bytes (WIJKWIJZER_REQUEST_MAX_SIZE, default 1 MiB)."""
     return settings().request_max_size
+
+
+def _language(tracker: DialogueStateTracker | None) -> str:
+    """The conversation's language for the calm message (Dutch without a tracker)."""
+    return conversation_language(tracker.get_slot(SLOT_LANGUAGE) if tracker is not None else None)
 
 
 class CalmAction(Action):
@@ -94,7 +101,10 @@ class CalmAction(Action):
             logger.exception("Action %s failed.", self.name())
             self.failure = REASON_ACTIONS
         return [
-            BotUttered(outage_text(self.failure), {"custom": outage_payload(self.failure)}),
+            BotUttered(
+                outage_text(self.failure, _language(tracker)),
+                {"custom": outage_payload(self.failure)},
+            ),
             # Stop predicting: more actions would fail the same way, one message each.
             FollowupAction(ACTION_LISTEN_NAME),
         ]

@@ -101,6 +101,8 @@ def test_names_are_taken_as_given_without_the_introduction() -> None:
     assert read_name("Ik heet Kim Bakker.") == ("Kim Bakker", "")
     assert read_name("mijn naam is fatima el amrani") == ("fatima el amrani", "")
     assert read_name("Jan") == ("Jan", "")
+    assert read_name("My name is Kim Baker.") == ("Kim Baker", "")
+    assert read_name("I'm Anna") == ("Anna", "")
     assert read_name("  ")[1] == PROBLEM_EMPTY
     assert read_name("0612345678")[1] == PROBLEM_NOT_A_NAME
     assert read_name("kim@voorbeeld.nl")[1] == PROBLEM_NOT_A_NAME
@@ -158,4 +160,52 @@ def test_withdrawing_is_recognised(text: str) -> None:
     ],
 )
 def test_other_questions_are_not_callback_requests(text: str) -> None:
+    assert callback_request_kind(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can someone call me back",
+        "please have them phone me",
+        "Could the wijkagent call me?",
+        "I would like a callback",
+        "I'd like to be contacted by the buurtcoördinator",
+        "can somebody get in touch with me",
+        "I don't dare to call them myself",
+        "please ring me back tomorrow",
+    ],
+)
+def test_asking_to_be_contacted_in_english(text: str) -> None:
+    assert callback_request_kind(text) == REQUEST_ASK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cancel my callback request",
+        "please withdraw my request",
+        "no need to call me back anymore",
+        "I no longer need a callback",
+        "don't send it",
+        "cancel WW-7K3M9Q2D",
+    ],
+)
+def test_withdrawing_in_english(text: str) -> None:
+    assert callback_request_kind(text) == REQUEST_CANCEL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "who can I call about noise?",
+        "can I call the wijkagent",
+        "what is the phone number of the wijkagent",
+        "my neighbour keeps calling me names",
+        "what should the group be called",
+        "the police called me yesterday",
+        "call me by my first name",
+    ],
+)
+def test_other_english_questions_are_not_callback_requests(text: str) -> None:
     assert callback_request_kind(text) is None

@@ -205,3 +205,48 @@ def test_more_than_a_role_and_a_place(text: str) -> None:
 def test_the_residents_own_place_is_home_whatever_the_verb() -> None:
     text = "Wie helpt mijn moeder? Zij woont op de Rivierkade 12, ik zelf in Parkzicht."
     assert question_place(text, ["Rivierkade 12", "Parkzicht"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("I live at Beukenlaan 14", ["Beukenlaan 14"]),
+        ("my postcode is 2564 KD", ["2564 KD"]),
+        ("on Kerkstraat 3b", ["Kerkstraat 3b"]),
+        ("in the Bloemenbuurt", ["Bloemenbuurt"]),
+        ("near the Kerkstraat", ["Kerkstraat"]),
+        ("near the Grote Markt", ["Grote Markt"]),
+        ("I live near Het Veld", ["Het Veld"]),
+        ("in the Binnenstad", ["Binnenstad"]),
+    ],
+)
+def test_english_framings_give_the_place_and_nothing_else(text: str, places: list[str]) -> None:
+    mentions = find_mentions(text)
+    assert [mention.text for mention in mentions] == places
+    assert only_location(text, mentions)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my neighbour plays loud music, I live at Beukenlaan 14",
+        "we live at Kerkstraat 3, who can help with noise?",
+        "who is the wijkagent for Beukenlaan 14?",
+    ],
+)
+def test_an_english_question_with_a_place_asks_more(text: str) -> None:
+    assert asks_more_than_location(text)
+    assert not only_location(text)
+
+
+@pytest.mark.parametrize("text", ["I am 67 and lonely", "my son is 16", "I have 2 kids"])
+def test_no_place_in_ordinary_english_sentences(text: str) -> None:
+    assert find_mentions(text) == []
+
+
+def test_english_framings_of_home_and_role() -> None:
+    assert mask("I live at Beukenlaan 14").text == f"I {PLACEHOLDER}"
+    assert role_and_place_only("who is the wijkagent in the Vogelbuurt?")
+    assert role_and_place_only("wijkagent for the binnenstad")
+    text = "I live at Beukenlaan 14 but the problem is in the Vogelbuurt"
+    assert question_place(text, ["Beukenlaan 14", "Vogelbuurt"]) == 1

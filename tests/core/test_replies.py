@@ -15,7 +15,8 @@ from bot.core import replies
 from bot.core.cards import Area, ContactCard, ContactInfo, GemeenteInfo, LocationResult, RoleInfo
 from bot.core.opening_hours import AMSTERDAM, availability, availability_text, parse_opening_hours
 from bot.core.roles import DEFAULT_ROLES
-from bot.core.topics import TOPIC_LABELS
+from bot.core.texts import LANGUAGES, OTHER_LANGUAGES
+from bot.core.topics import TOPIC_LABELS, topic_labels
 from bot.rasa import outage
 from bot.rasa.channels import whatsapp
 
@@ -55,44 +56,63 @@ LOCATIONS = [
 
 def every_reply() -> Iterator[tuple[str, str]]:
     """(function name, text) for every public reply function with every kind of input."""
+    for language in LANGUAGES:
+        yield from _every_reply(language)
+    for language in (*OTHER_LANGUAGES, *LANGUAGES):
+        for phone in ("", "14 0599"):
+            yield "other_language_text", replies.other_language_text(language, phone)
+
+
+def _every_reply(language: str) -> Iterator[tuple[str, str]]:
     for role in ROLES:
-        yield "route_text", replies.route_text(role)
-        for button in replies.explain_buttons(role) + replies.contact_buttons([role]):
+        yield "route_text", replies.route_text(role, language)
+        yield "route_text", replies.route_text(role, language, gloss=True)
+        yield "role_name", replies.role_name(role, language, gloss=True)
+        yield "has_gloss", str(replies.has_gloss(role, language))
+        yield "role_description", replies.role_description(role, language)
+        for button in replies.explain_buttons(role, language) + replies.contact_buttons(
+            [role], language
+        ):
             yield "explain_buttons", button["title"]
-        yield "contact_buttons", " ".join(b["title"] for b in replies.contact_buttons([role]))
-        for button in replies.callback_buttons(role):
+        titles = " ".join(b["title"] for b in replies.contact_buttons([role], language))
+        yield "contact_buttons", titles
+        for button in replies.callback_buttons(role, language):
             yield "callback_buttons", button["title"]
         for area in AREAS:
             card = ContactCard(role.code, area, (CONTACT,))
             for gemeente_name in (None, "Rivierstad"):
                 for remembered in (None, *AREAS):
-                    text = replies.contact_text(role, card, gemeente_name, remembered)
+                    text = replies.contact_text(role, card, gemeente_name, remembered, language)
                     yield "contact_text", text
             for gemeente in GEMEENTEN:
                 yield (
                     "no_contact_text",
-                    replies.no_contact_text(role, area.name, gemeente, area.level),
+                    replies.no_contact_text(role, area.name, gemeente, area.level, language),
                 )
         for gemeente in GEMEENTEN:
-            yield "general_route_text", replies.general_route_text(role.code, gemeente)
+            yield "general_route_text", replies.general_route_text(role.code, gemeente, language)
     for gemeente in GEMEENTEN:
-        yield "general_contact_text", replies.general_contact_text(gemeente)
-        yield "location_given_up_text", replies.location_given_up_text(gemeente)
+        yield "general_contact_text", replies.general_contact_text(gemeente, language)
+        yield "location_given_up_text", replies.location_given_up_text(gemeente, language)
     for result in LOCATIONS:
         for names in ([], ["Weidehaven"], ["Weidehaven", "Rivierstad"]):
             for asked_again in (False, True):
-                yield (
-                    "location_problem_text",
-                    replies.location_problem_text(result, names, asked_again=asked_again),
+                text = replies.location_problem_text(
+                    result, names, asked_again=asked_again, language=language
                 )
+                yield "location_problem_text", text
     for area in AREAS:
-        yield "location_saved_text", replies.location_saved_text(LocationResult("found", "", area))
-        yield "area_phrase", replies.area_phrase(area.name, area.level)
+        found = LocationResult("found", "", area)
+        yield "location_saved_text", replies.location_saved_text(found, language)
+        yield "area_phrase", replies.area_phrase(area.name, area.level, language)
     for count in (1, 2, len(ROLES)):
-        yield "explain_text", replies.explain_text(ROLES[:count])
-    yield "other_address_buttons", replies.other_address_buttons()[0]["title"]
-    yield "choose_buurt_text", replies.choose_buurt_text()
-    yield "unsure_text", replies.unsure_text()
+        yield "explain_text", replies.explain_text(ROLES[:count], language)
+    yield "other_address_buttons", replies.other_address_buttons(language)[0]["title"]
+    yield "choose_buurt_text", replies.choose_buurt_text(language)
+    yield "unsure_text", replies.unsure_text(language)
+    labels = topic_labels(language)
+    for button in replies.topic_buttons(list(labels)[:3], labels, language):
+        yield "topic_buttons", button["title"]
     yield "capitalise", replies.capitalise("de wijkagent")
 
 
@@ -114,6 +134,8 @@ def other_texts() -> Iterator[str]:
     yield from (role.description for role in DEFAULT_ROLES)
     yield from outage.TEXTS.values()
     yield from TOPIC_LABELS.values()
+    yield from topic_labels("en").values()
+    yield from (replies.role_description(role, "en") for role in ROLES)
     yield from (
         value
         for name, value in vars(whatsapp).items()
@@ -287,7 +309,81 @@ def test_a_missing_postcode_is_named_and_the_resident_asked_to_check_it() -> Non
 
 
 def test_the_emergency_answer_leads_with_112_once_and_keeps_its_route() -> None:
-    [variant] = DOMAIN["responses"]["utter_emergency"]
-    assert variant["text"].startswith("Bel nu 112.")
-    assert variant["text"].count("112") == 1
-    assert variant["custom"] == {"route": {"role": "noodgeval", "topic": "emergency"}}
+    dutch, english = DOMAIN["responses"]["utter_emergency"]
+    assert dutch["text"].startswith("Bel nu 112.")
+    assert english["text"].startswith("Call 112 now.")
+    assert english["condition"] == [{"type": "slot", "name": "language", "value": "en"}]
+    for variant in (dutch, english):
+        assert variant["text"].count("112") == 1
+        assert variant["custom"] == {"route": {"role": "noodgeval", "topic": "emergency"}}
+
+
+# --- English (issue 14) --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "level", "phrase"),
+    [
+        ("Vogelbuurt", "buurt", "Vogelbuurt"),
+        ("Marktkwartier", "buurt", "Marktkwartier"),
+        ("De Gaarden", "buurt", "De Gaarden"),
+        ("Weidehaven-Noord", "wijk", "the Weidehaven-Noord district"),
+        ("Weidehaven", "gemeente", "the municipality of Weidehaven"),
+    ],
+)
+def test_english_areas_take_no_dutch_article(name: str, level: str, phrase: str) -> None:
+    assert replies.area_phrase(name, level, "en") == phrase
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[role.code for role in ROLES])
+@pytest.mark.parametrize("gloss", [False, True])
+def test_the_english_route_line_is_one_sentence_with_the_dutch_name(
+    role: RoleInfo, gloss: bool
+) -> None:
+    text = replies.route_text(role, "en", gloss=gloss)
+    assert len(re.findall(r"[.?!]", text)) == 1
+    if role.code not in ("melding", "medewerker", "gemeente"):
+        # The Dutch word stays: it is what the resident will hear and see on the card.
+        assert role.name.split()[-1] in text
+    glossed = replies.role_name(role, "en", gloss=True)
+    assert (glossed in text and glossed != replies.role_name(role, "en")) == (
+        gloss and replies.has_gloss(role, "en")
+    )
+
+
+def test_the_gloss_explains_the_dutch_name_once_in_english_only() -> None:
+    wijkagent = ROLE["wijkagent"]
+    assert replies.role_name(wijkagent, "en", gloss=True) == (
+        "the wijkagent, your neighbourhood police officer"
+    )
+    assert replies.role_name(wijkagent, "en") == "the wijkagent"
+    assert replies.role_name(wijkagent, "nl", gloss=True) == "de wijkagent"
+    assert not replies.has_gloss(wijkagent, "nl")
+    assert not replies.has_gloss(ROLE["medewerker"], "en")
+
+
+def test_a_renamed_role_keeps_its_own_dutch_word_in_english() -> None:
+    own = RoleInfo(
+        "wijkregisseur", "de gebiedsregisseur", "Werkt bij de gemeente.", "gemeente", True
+    )
+    assert replies.role_name(own, "en", gloss=True).startswith("the gebiedsregisseur, ")
+    # Its own description is Dutch: the English one of its route code is told instead.
+    assert replies.explain_text([own], "en").startswith("The gebiedsregisseur: The wijkregisseur")
+    added = RoleInfo("buurtconcierge", "de buurtconciërge", "Houdt de buurt schoon.", "", True)
+    assert replies.role_name(added, "en") == "the buurtconciërge"
+    assert replies.explain_text([added], "en") == "The buurtconciërge: Houdt de buurt schoon."
+
+
+def test_an_english_card_names_the_remembered_place() -> None:
+    card = ContactCard("wijkagent", VOGELBUURT, (CONTACT,))
+    text = replies.contact_text(ROLE["wijkagent"], card, None, VOGELBUURT, "en")
+    assert text == "For Vogelbuurt, which you mentioned earlier."
+
+
+@pytest.mark.parametrize("language", ["ar", "tr", "pl", "uk", "en"])
+def test_the_other_language_answer_gives_the_number_or_14(language: str) -> None:
+    with_phone = replies.other_language_text(language, "14 0599")
+    assert "14 0599" in with_phone
+    without = replies.other_language_text(language, "")
+    assert "14" in without and "{" not in without
+    assert with_phone.split(".")[0] == without.split(".")[0]

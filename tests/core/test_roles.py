@@ -11,8 +11,10 @@ from bot.core.roles import (
     DEFAULT_ROLES,
     ROLES_BY_CODE,
     RoleDefinition,
+    english_role_mentions,
     find_role_mentions,
     normalize_role,
+    role_mentions,
 )
 
 
@@ -145,3 +147,27 @@ def test_find_role_mentions_is_fast_on_long_text() -> None:
     started = time.perf_counter()
     assert find_role_mentions(text) == ["wijkagent"]
     assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("Who is the police officer for my street?", ["wijkagent"]),
+        ("What does a youth worker do?", ["jongerenwerker"]),
+        ("community workers and the social broker", ["opbouwwerker", "sociaal_makelaar"]),
+        ("Can neighbour mediation help us?", ["buurtbemiddeling"]),
+        ("I want a staff member", ["medewerker"]),
+        ("a staff member of the neighbourhood team", ["wijkteam"]),
+        # Whole words only: no typo tolerance in English.
+        ("I need help with my medication", []),
+        ("the copper pipes are stolen", []),
+    ],
+)
+def test_english_words_for_a_role_are_found(text: str, codes: list[str]) -> None:
+    assert english_role_mentions(text) == codes
+
+
+def test_dutch_names_come_first_then_english_words() -> None:
+    assert role_mentions("Is the wijkagent a police officer?") == ["wijkagent"]
+    assert role_mentions("Who is the community worker?") == ["opbouwwerker"]
+    assert role_mentions("Wat doet de jongerenwerker?") == ["jongerenwerker"]

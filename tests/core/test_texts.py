@@ -102,3 +102,101 @@ def test_no_resident_sentence_is_left_in_the_code() -> None:
             if match and "log" not in line:
                 found.append(f"{path.name}:{number}: {match.group(1)}")
     assert found == []
+
+
+PLACEHOLDER = re.compile(r"\{(\w*)\}")
+
+
+def _placeholders(text: str) -> set[str]:
+    return set(PLACEHOLDER.findall(text))
+
+
+def test_english_has_every_dutch_sentence_with_the_same_placeholders() -> None:
+    dutch, english = texts.sentences("nl"), texts.sentences("en")
+    assert set(english) == set(dutch)
+    different = [key for key in dutch if _placeholders(dutch[key]) != _placeholders(english[key])]
+    assert different == []
+
+
+def _sent(button: dict[str, str]) -> str:
+    payload = button["payload"]
+    return payload if payload.startswith("/") else "<typed answer>"
+
+
+def test_english_has_every_dutch_response_with_the_same_buttons_and_payloads() -> None:
+    dutch, english = texts.responses("nl"), texts.responses("en")
+    assert set(english) == set(dutch)
+    for name, variations in dutch.items():
+        assert len(english[name]) == len(variations), name
+        for nl, en in zip(variations, english[name], strict=True):
+            assert _placeholders(en["text"]) == _placeholders(nl["text"]), name
+            # Titles are English; what a button sends, and the custom payload, are not. But
+            # a button that types an answer for the resident types it in their language
+            # (actions/callback.py understands both).
+            assert [_sent(b) for b in en.get("buttons") or []] == [
+                _sent(b) for b in nl.get("buttons") or []
+            ], name
+            assert en.get("custom") == nl.get("custom"), name
+            assert set(en) == set(nl), name
+
+
+def test_english_names_glosses_and_describes_every_role_and_labels_every_topic() -> None:
+    from bot.core.constants import ROUTE_CODES
+    from bot.core.topics import TOPIC_LABELS
+
+    roles = texts.role_texts("en")
+    assert list(roles) == list(ROUTE_CODES)
+    for code, role in roles.items():
+        assert set(role) == {"name", "gloss", "description", "words"}, code
+        assert role["description"], code
+    assert set(texts.topic_labels("en")) == set(TOPIC_LABELS)
+    assert texts.role_texts("nl") == {} and texts.topic_labels("nl") == {}
+
+
+@pytest.mark.parametrize("language", texts.OTHER_LANGUAGES)
+def test_every_other_language_has_the_fixed_answer(language: str) -> None:
+    english = {
+        key: value
+        for key, value in texts.sentences("en").items()
+        if key.startswith("other_language.")
+    }
+    own = texts.sentences(language)
+    assert set(own) == set(english)
+    for key, value in own.items():
+        assert _placeholders(value) == _placeholders(english[key]), key
+        assert value != english[key], key
+
+
+def test_domain_yml_has_a_dutch_default_and_an_english_variation_of_every_response() -> None:
+    import yaml
+
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    english = [{"type": "slot", "name": "language", "value": "en"}]
+    for name, variations in domain["responses"].items():
+        assert [variation.get("condition") for variation in variations] == [None, english], name
+    assert domain["slots"]["language"]["initial_value"] == "nl"
+
+
+@pytest.mark.parametrize(("language", "expected"), [("nl", "nl"), ("en", "en"), (None, "nl")])
+async def test_rasa_chooses_the_variation_of_the_conversation_s_language(
+    language: str | None, expected: str
+) -> None:
+    """Rasa's own response generator, on the real domain: the slot picks the variation."""
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import SlotSet
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    events = [SlotSet("language", language)] if language else []
+    tracker = DialogueStateTracker.from_events("resident", events, slots=domain.slots)
+    generator = TemplatedNaturalLanguageGenerator(domain.responses)
+    for name in ("utter_emergency", "utter_ask_feedback", "utter_ask_location", "utter_greet"):
+        [variation] = [v for v in texts.responses(expected)[name]]
+        message = await generator.generate(name, tracker, "rest")
+        assert message is not None
+        assert message["text"] == variation["text"]
+        assert message.get("custom") == variation.get("custom")
+        assert [b["title"] for b in message.get("buttons") or []] == [
+            b["title"] for b in variation.get("buttons") or []
+        ]

@@ -1,4 +1,5 @@
-"""data/nlu holds only what residents could write: no button payloads, no channel messages."""
+"""data/nlu (Dutch) and data/nlu/en (English) hold only what residents could write: no button
+payloads, no channel messages."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from bot.staff.labels import is_machine_text
 
 PROJECT_ROOT = Path(__file__).parents[2]
 NLU_DIR = PROJECT_ROOT / "data" / "nlu"
+ENGLISH_NLU_DIR = NLU_DIR / "en"
 
 
 def _examples(directory: Path) -> list[tuple[str, str, str]]:
@@ -36,7 +38,7 @@ def test_the_check_finds_payloads(tmp_path: Path) -> None:
 
 
 def test_no_example_is_a_button_payload_or_channel_message() -> None:
-    examples = _examples(NLU_DIR)
-    assert len(examples) > 500  # the files were read
-    machine = [item for item in examples if is_machine_text(item[2])]
+    dutch, english = _examples(NLU_DIR), _examples(ENGLISH_NLU_DIR)
+    assert len(dutch) > 500 and len(english) > 500  # the files were read
+    machine = [item for item in dutch + english if is_machine_text(item[2])]
     assert machine == [], "button payloads or channel messages in data/nlu"

@@ -22,8 +22,9 @@ USED_OUTSIDE_STORIES = {
 # The hand-over's texts are all sent by actions/callback.py (tests/actions/test_callback.py
 # checks that each one is).
 USED_BY_CALLBACK_ACTIONS = re.compile(r"utter_(?:ask_)?callback_\w+")
-# Recognised by pattern (bot/rasa/nlu/callback_intent.py), on purpose without NLU examples.
-PATTERN_INTENTS = ("ask_callback", "cancel_callback")
+# Recognised by pattern (bot/rasa/nlu/callback_intent.py, bot/rasa/nlu/language.py), on
+# purpose without NLU examples.
+PATTERN_INTENTS = ("ask_callback", "cancel_callback", "switch_language", "other_language")
 
 
 def test_rasa_data_validate_is_clean():

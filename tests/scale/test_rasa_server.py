@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +20,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.rasa.outage import PAYLOAD_UNAVAILABLE, REASON_ACTIONS, REASON_SLOW
+from bot.rasa.outage import PAYLOAD_UNAVAILABLE, REASON_ACTIONS, REASON_SLOW, outage_text
 from bot.rasa.server import CalmAction, api_arguments, install_action_result_validator
 from bot.settings import settings
 
@@ -64,6 +65,21 @@ async def test_an_unreachable_action_server_becomes_a_calm_message_and_listening
     assert reason(events) == REASON_ACTIONS
     assert events[-1] == FollowupAction(ACTION_LISTEN_NAME)
     assert calm.name() == "action_route_question"
+
+
+async def test_the_calm_message_is_in_the_conversation_s_language() -> None:
+    async def unreachable() -> list[Event]:
+        raise RasaException("Failed to execute custom action. Couldn't connect to the server")
+
+    domain = Domain.load(str(Path(__file__).parents[2] / "domain.yml"))
+    for language in ("nl", "en"):
+        tracker = DialogueStateTracker.from_events(
+            "resident", [SlotSet("language", language)], slots=domain.slots
+        )
+        events = await CalmAction(Scripted(unreachable), 5).run(None, None, tracker, domain)  # type: ignore[arg-type]
+        [uttered] = [event for event in events if isinstance(event, BotUttered)]
+        assert uttered.text == outage_text(REASON_ACTIONS, language)
+    assert outage_text(REASON_ACTIONS, "en") != outage_text(REASON_ACTIONS, "nl")
 
 
 async def test_a_slow_action_is_cut_off_at_the_time_limit() -> None:

@@ -1,8 +1,9 @@
-"""Deterministic safety net: recognises acute danger in a Dutch message by words and patterns.
+"""Deterministic safety net: recognises acute danger in Dutch or English by words and patterns.
 
 `assess` (assessment.py, with the notes on how a message is judged) is the entry point. The
 word tables live apart from the logic: words.py (typos, short forms), dangers.py (danger
 words) and contexts.py (the context markers that decide); normalisation.py prepares the text.
+english.py holds the English danger words and context markers (issue 14).
 """
 
 from bot.core.emergency.assessment import assess

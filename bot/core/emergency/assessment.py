@@ -10,8 +10,10 @@ from bot.core.emergency.contexts import (
     CONTEXT_ONGOING,
     CONTEXTS,
     DEVICE_PROBLEM,
+    Context,
 )
-from bot.core.emergency.dangers import DANGERS
+from bot.core.emergency.dangers import DANGERS, Danger
+from bot.core.emergency.english import CONTEXTS_EN, DANGERS_EN, normalise_english
 from bot.core.emergency.normalisation import TAG_EXCLAIM, TAG_PRESENT_DANGER, normalise
 from bot.core.emergency.verdict import EmergencyVerdict, Level
 
@@ -60,12 +62,28 @@ from bot.core.emergency.verdict import EmergencyVerdict, Level
 _EXCLAMATIONS: Final = re.compile(r"!\s*!")
 
 
-def assess(text: str | None) -> EmergencyVerdict:
-    """Judge whether `text` reports acute danger; see the notes at the top of this module."""
+def assess(text: str | None, language: str | None = None) -> EmergencyVerdict:
+    """Judge whether `text` reports acute danger; see the notes at the top of this module.
+
+    Both the Dutch and the English tables are read: a short message has no language, and a
+    resident in danger may mix them. `language` ("en") only says which table goes first;
+    the other is read when the first finds no danger words.
+    """
     if not text:
         return EmergencyVerdict(Level.NONE, "empty message")
-    normalised = normalise(text)
-    dangers = [danger for danger in DANGERS if danger.found_in(normalised)]
+    dutch = (normalise(text), DANGERS, CONTEXTS)
+    english = (normalise_english(text), DANGERS_EN, CONTEXTS_EN)
+    first, second = (english, dutch) if language == "en" else (dutch, english)
+    verdict = _judge(text, *first)
+    if verdict.level is Level.NONE:
+        verdict = _judge(text, *second)
+    return verdict
+
+
+def _judge(
+    text: str, normalised: str, tables: tuple[Danger, ...], contexts: tuple[Context, ...]
+) -> EmergencyVerdict:
+    dangers = [danger for danger in tables if danger.found_in(normalised)]
     if not dangers:
         return EmergencyVerdict(Level.NONE, "no danger words")
 
@@ -94,7 +112,7 @@ def assess(text: str | None) -> EmergencyVerdict:
 
     concrete = [danger for danger in dangers if not danger.abstract]
     first = (concrete or dangers)[0].name
-    for context in CONTEXTS:
+    for context in contexts:
         if context.concrete_only and not concrete:
             continue
         match = context.regex.search(tagged)

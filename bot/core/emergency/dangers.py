@@ -281,6 +281,9 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"|\bbrand van (?:nieuwsgierigheid|verlangen|ongeduld|liefde|woede|spanning|ergernis)\b"
         r"|\bbrand (?:\w+ )?(?:niet|nooit|altijd|de hele)\b|\bvuur en vlam\b|\bvuur aan de schenen"
         r"|\bvuur (?:stoken|maken|aansteken)\b"
+        # the English "brand" of a make ("which brand of smoke alarm")
+        r"|\b(?:what|which|this|that|same|new|good|cheap|favourite|favorite|other) brand\b"
+        r"|\bbrand (?:of|new|name|names)\b"
         r"|\bvlammetjes? van (?:de|het|een|mijn) (?:kaars\w*|aansteker|gasfornuis|kookplaat)"
         r"|" + _STOKING,
     ),

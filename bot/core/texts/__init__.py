@@ -1,7 +1,11 @@
-"""The resident's sentences, one file per language (nl.yml), each sentence written once.
+"""The resident's sentences, one file per language (nl.yml, en.yml), each sentence written once.
 
 `say("route.role", role="de wijkagent")` fills a sentence's placeholders; `responses()` gives
-the Rasa responses that `wijkwijzer texts` writes into domain.yml.
+the Rasa responses that `wijkwijzer texts` writes into domain.yml. English also has the
+English names, glosses and descriptions of the roles (`role_texts`) and the topic labels
+(`topic_labels`); Dutch keeps those as data (bot/core/roles.py, bot/core/topics.py).
+The languages we do not serve (ar.yml, tr.yml, ...) only hold the one fixed answer that
+says which languages we do serve (`other_language.*`).
 """
 
 from __future__ import annotations
@@ -14,7 +18,12 @@ import yaml
 
 TEXTS_DIR = Path(__file__).resolve().parent
 DEFAULT_LANGUAGE = "nl"
-LANGUAGES = (DEFAULT_LANGUAGE,)
+# The languages a conversation can be in: every response and sentence exists in each.
+LANGUAGES = (DEFAULT_LANGUAGE, "en")
+# Languages we do not serve but answer with one fixed text in that language; any other
+# language gets the English one.
+OTHER_LANGUAGES = ("ar", "tr", "pl", "uk", "de", "fr", "es")
+OTHER_LANGUAGE_FALLBACK = "en"
 
 
 @cache
@@ -34,6 +43,22 @@ def sentences(language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
 def responses(language: str = DEFAULT_LANGUAGE) -> dict[str, list[dict[str, Any]]]:
     """The Rasa responses of a language, in domain.yml's form."""
     return dict(_load(language).get("responses") or {})
+
+
+def role_texts(language: str) -> dict[str, dict[str, Any]]:
+    """Per route code the role's `name`, `gloss` and `description` in `language`, and the
+    `words` residents use for it (English only: Dutch ones are data, in the roles table and
+    bot/core/roles.py)."""
+    if language not in LANGUAGES:
+        return {}
+    return dict(_load(language).get("roles") or {})
+
+
+def topic_labels(language: str) -> dict[str, str]:
+    """Per intent a short label for the fallback's buttons, when `language` has its own."""
+    if language not in LANGUAGES:
+        return {}
+    return dict(_load(language).get("topics") or {})
 
 
 def say(key: str, language: str = DEFAULT_LANGUAGE, **values: object) -> str:

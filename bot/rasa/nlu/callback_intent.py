@@ -9,17 +9,13 @@ EmergencyGuard, so acute danger still wins.
 from __future__ import annotations
 
 import logging
-from typing import Any, Final
+from typing import Final
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME, INTENT_MESSAGE_PREFIX
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.core.callback import REQUEST_ASK, REQUEST_CANCEL, callback_request_kind
 from bot.core.constants import (
@@ -30,6 +26,7 @@ from bot.core.constants import (
     INTENT_EMERGENCY,
 )
 from bot.core.roles import find_role_mentions
+from bot.rasa.nlu.base import StatelessComponent, is_resident_text
 from bot.rasa.nlu.ranking import intent_entry, intent_name, set_top_intent
 
 logger = logging.getLogger(__name__)
@@ -54,41 +51,16 @@ NO_TOPIC: Final = frozenset(
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class CallbackIntent(GraphComponent, IntentClassifier):
+class CallbackIntent(StatelessComponent, IntentClassifier):
     """Sets `ask_callback` or `cancel_callback` where the words say so."""
 
     @classmethod
     def required_components(cls) -> list[type]:
         return [IntentClassifier]
 
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        return {}
-
-    def __init__(self, config: dict[str, Any]) -> None:
-        self.component_config = config
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> CallbackIntent:
-        return cls(config)
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            self._recognise(message)
-        return messages
-
-    def _recognise(self, message: Message) -> None:
-        text = message.get(TEXT) or ""
-        if text.startswith(INTENT_MESSAGE_PREFIX):
+    def process_message(self, message: Message) -> None:
+        text = message.get(TEXT)
+        if not is_resident_text(text):
             return
         predicted = intent_name(message.get(INTENT))
         if predicted == INTENT_EMERGENCY:

@@ -5,12 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME, INTENT_MESSAGE_PREFIX
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
@@ -19,10 +16,11 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.core.constants import INTENT_EMERGENCY
 from bot.core.emergency import EmergencyVerdict, Level, assess
+from bot.rasa.nlu.base import StatelessComponent, is_resident_text
+from bot.rasa.nlu.language import DECISION_KEY as LANGUAGE_DECISION_KEY
 from bot.rasa.nlu.ranking import intent_entry, intent_name, set_top_intent
 
 # Key under which the guard records its decision in the message's data (and parse data).
@@ -38,7 +36,7 @@ logger = logging.getLogger(__name__)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class EmergencyGuard(GraphComponent, IntentClassifier):
+class EmergencyGuard(StatelessComponent, IntentClassifier):
     """Overrides the classifiers for acute danger, and demotes `emergency` for past danger.
 
     Placed after DIETClassifier and FallbackClassifier, so that neither a confident
@@ -62,37 +60,16 @@ class EmergencyGuard(GraphComponent, IntentClassifier):
             FALLBACK_THRESHOLD_KEY: 0.40,
         }
 
-    def __init__(self, config: dict[str, Any]) -> None:
-        """Constructs a new guard."""
-        self.component_config = config
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> EmergencyGuard:
-        """Creates a new component (see parent class for full docstring)."""
-        return cls(config)
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Leaves the training data as it is: the guard learns nothing."""
-        return training_data
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        """Applies the safety net to each message's intent and intent ranking."""
-        for message in messages:
-            self._guard(message)
-        return messages
-
-    def _guard(self, message: Message) -> None:
+    def process_message(self, message: Message) -> None:
+        """Applies the safety net to the message's intent and intent ranking."""
         text = message.get(TEXT) or ""
-        # "/intent" payloads from buttons are not the resident's words.
-        if text.startswith(INTENT_MESSAGE_PREFIX):
+        # "/intent" payloads from buttons are not the resident's words; an empty message is
+        # still recorded (as no danger).
+        if text and not is_resident_text(text):
             return
-        verdict = assess(text)
+        # The LanguageDetector, before the guard, says which language's tables go first.
+        detection = message.get(LANGUAGE_DECISION_KEY) or {}
+        verdict = assess(text, detection.get("language"))
         predicted = intent_name(message.get(INTENT))
 
         action = ACTION_KEEP

@@ -14,14 +14,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_END,
@@ -47,6 +42,7 @@ from bot.core.location_mentions import (
 )
 from bot.core.roles import find_role_mentions
 from bot.core.text import fold
+from bot.rasa.nlu.base import StatelessComponent, is_resident_text
 from bot.rasa.nlu.ranking import drop_intent, intent_entry, intent_name, set_top_intent
 
 # The resident's own text, kept while the classifier works on the masked one.
@@ -64,44 +60,28 @@ def classification_text(masked: MaskedText) -> str:
     return fold(masked.text)
 
 
-def _is_resident_text(text: object) -> bool:
-    return isinstance(text, str) and bool(text) and not text.startswith(INTENT_MESSAGE_PREFIX)
-
-
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class LocationMasker(GraphComponent):
+class LocationMasker(StatelessComponent):
     """Masks places before tokenising, in the training data and in every message."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LocationMasker:
-        return cls()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         for example in training_data.training_examples:
             text = example.get(TEXT)
-            if _is_resident_text(text):
+            if is_resident_text(text):
                 example.set(TEXT, classification_text(mask(text)))
         return training_data
 
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            text = message.get(TEXT)
-            if _is_resident_text(text):
-                masked = mask(text)
-                message.set(ORIGINAL_TEXT_KEY, text)
-                message.set(MENTIONS_KEY, masked.mentions)
-                message.set(TEXT, classification_text(masked))
-        return messages
+    def process_message(self, message: Message) -> None:
+        text = message.get(TEXT)
+        if is_resident_text(text):
+            masked = mask(text)
+            message.set(ORIGINAL_TEXT_KEY, text)
+            message.set(MENTIONS_KEY, masked.mentions)
+            message.set(TEXT, classification_text(masked))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class LocationIntent(GraphComponent, IntentClassifier):
+class LocationIntent(StatelessComponent, IntentClassifier):
     """Restores the text, adds `location` entities and settles `inform_location`.
 
     Placed after DIETClassifier and before FallbackClassifier, so a question whose
@@ -112,31 +92,16 @@ class LocationIntent(GraphComponent, IntentClassifier):
     def required_components(cls) -> list[type]:
         return [IntentClassifier, LocationMasker]
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LocationIntent:
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            original = message.get(ORIGINAL_TEXT_KEY)
-            if not _is_resident_text(original):
-                continue
-            message.set(TEXT, original, add_to_output=True)
-            mentions = message.get(MENTIONS_KEY)
-            if mentions is None:
-                mentions = tuple(find_mentions(original))
-            self._add_entities(message, mentions)
-            self._settle_intent(message, original, mentions)
-        return messages
+    def process_message(self, message: Message) -> None:
+        original = message.get(ORIGINAL_TEXT_KEY)
+        if not is_resident_text(original):
+            return
+        message.set(TEXT, original, add_to_output=True)
+        mentions = message.get(MENTIONS_KEY)
+        if mentions is None:
+            mentions = tuple(find_mentions(original))
+        self._add_entities(message, mentions)
+        self._settle_intent(message, original, mentions)
 
     @staticmethod
     def _add_entities(message: Message, mentions: Sequence[Mention]) -> None:

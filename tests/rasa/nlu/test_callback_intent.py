@@ -52,6 +52,20 @@ def test_asking_to_be_contacted(
     assert after(component, classified(text, (predicted, 0.6))) == "ask_callback"
 
 
+@pytest.mark.parametrize(
+    ("text", "predicted", "expected"),
+    [
+        ("can someone call me back?", "ask_human", "ask_callback"),
+        ("please have the wijkagent phone me", "ask_safety", "ask_callback"),
+        ("cancel my callback request", "ask_safety", "cancel_callback"),
+    ],
+)
+def test_english_phrasings(
+    component: CallbackIntent, classified: Classified, text: str, predicted: str, expected: str
+) -> None:
+    assert after(component, classified(text, (predicted, 0.6))) == expected
+
+
 def test_a_topic_the_classifier_is_sure_of_is_answered_first(
     component: CallbackIntent, classified: Classified
 ) -> None:

@@ -184,3 +184,39 @@ def test_asking_for_a_named_professional_stays(settle) -> None:
         "heb een vraag voor de politie", ("ask_role_contact", 0.6), ("ask_safety", 0.4)
     )
     assert intent_of(message) == ("ask_role_contact", 0.6)
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("I live at Beukenlaan 14", "Beukenlaan 14"),
+        ("my postcode is 2564 KD", "2564 KD"),
+        ("on Kerkstraat 3b", "Kerkstraat 3b"),
+        ("in the Bloemenbuurt", "Bloemenbuurt"),
+        ("near the Grote Markt", "Grote Markt"),
+        ("yes, we live on Weidepad 12", "Weidepad 12"),
+    ],
+)
+def test_an_english_framed_place_alone_gives_a_location(settle, text: str, place: str) -> None:
+    message = settle(text, ("greet", 0.5), ("inform_location", 0.3), ("affirm", 0.2))
+    assert intent_of(message) == ("inform_location", 1.0)
+    assert [entity["value"] for entity in message.get(ENTITIES)] == [place]
+
+
+def test_an_english_question_with_a_place_is_never_only_a_location(settle) -> None:
+    message = settle(
+        "I live at Beukenlaan 14 and my neighbour plays loud music every night",
+        ("inform_location", 0.6),
+        ("neighbour_conflict", 0.3),
+        ("liveability", 0.1),
+    )
+    assert intent_of(message) == ("neighbour_conflict", 0.75)
+    assert message.get(DECISION_KEY)["decision"] == "question_with_location"
+
+
+def test_an_english_role_and_place_ask_for_that_role(settle) -> None:
+    message = settle(
+        "who is the wijkagent for Beukenlaan 14?", ("inform_location", 0.5), ("greet", 0.5)
+    )
+    assert intent_of(message) == ("ask_role_contact", 1.0)
+    assert message.get(DECISION_KEY)["decision"] == "role_and_place"
