@@ -29,6 +29,8 @@ POSTCODE = re.compile(r"\b(\d{4})\s?([A-Za-z]{2})\b")
 ENGLISH = re.compile(
     r"\b(english|my|the|who|what|hello|hi|neighbours?|noise|please|burglary|fire)\b"
 )
+# Messages in a language the bot does not serve, told by their script.
+FOREIGN_SCRIPTS = {"ar": re.compile("[\u0600-\u06ff]"), "uk": re.compile("[\u0400-\u04ff]")}
 DUTCH = re.compile(r"\b(nederlands|mijn|de|het|wie|wat|buren|lawaai|hallo|hoi|ik|een|er)\b")
 OUTSIDE_POSTCODES = {"1012"}  # Amsterdam: a real postcode outside Weidehaven
 DOMAIN = yaml.safe_load((Path(__file__).parents[2] / "domain.yml").read_text(encoding="utf-8"))
@@ -168,9 +170,19 @@ class FakeBrain:
             # The session start: the metadata's language when it is one we speak.
             start = (metadata or {}).get("language")
             self.language_by_sender[sender] = start if start in ("nl", "en") else "nl"
+        foreign = next(
+            (code for code, script in FOREIGN_SCRIPTS.items() if script.search(message)), None
+        )
         language = _language(message) or self.language_by_sender[sender]
         self.language_by_sender[sender] = language
-        if language == "en":
+        if foreign is not None:
+            # The fixed answer in that language; the conversation's language stays.
+            messages = _said(
+                replies.other_language_text(foreign, "14 0599"),
+                None,
+                {"foreign_language": {"code": foreign}},
+            )
+        elif language == "en":
             messages = self.answer_english(sender, message, metadata)
         else:
             messages = self.answer_dutch(sender, message, metadata)

@@ -830,3 +830,22 @@ def test_an_answer_without_lang_keeps_the_widgets_language(
     assert chrome(page) == ENGLISH_CHROME
     assert message_langs(page) == ["en", "en", "en"]
     expect(page.locator(".ww-msg--user .ww-bubble")).not_to_have_attribute("lang", re.compile(".*"))
+
+
+def test_the_answer_to_another_language_is_marked_in_that_language(
+    page: Page, demo_url: str, fake_bot: FakeBot, axe_source: str, page_log: PageLog
+) -> None:
+    page.goto(demo_url)
+    open_by_keyboard(page)
+    ask(page, "مرحبا، جيراني يصدرون ضوضاء كل ليلة")
+    wait_until_idle(page)
+    reply = last_reply(page)
+    # The fixed Arabic text, right to left; the conversation (and the widget) stays Dutch.
+    bubble = reply.locator(".ww-bubble")
+    expect(bubble).to_have_attribute("lang", "ar")
+    expect(bubble).to_have_attribute("dir", "rtl")
+    expect(bubble.locator("a[href^='tel:']")).to_have_text("14 0599")
+    expect(reply).to_have_attribute("lang", "nl")
+    assert chrome(page) == DUTCH_CHROME
+    assert_clean(page_log)
+    assert run_axe(page, axe_source) == []

@@ -1,5 +1,5 @@
 // Turns transcript entries into DOM: bot text, buttons and the custom payloads of
-// CONTRACT.md section 2 (route, contact_card, location, explain).
+// CONTRACT.md section 2 (route, contact_card, location, explain, foreign_language).
 import { h } from "./dom.js";
 import { capitalize, roleDescription, roleParts } from "./strings.js";
 
@@ -215,6 +215,20 @@ export function replyContext(messages) {
   };
 }
 
+// Scripts written right to left, among the languages the bot may answer a foreign message in.
+const RIGHT_TO_LEFT = new Set(["ar", "fa", "he", "ur"]);
+
+// The bot's fixed answer to a message in a language it does not serve is in that language;
+// `foreign_language` beside it names it, so the text gets its own `lang` (and direction).
+function foreignLanguage(messages) {
+  for (const message of messages) {
+    const payload = message.custom && message.custom.foreign_language;
+    const code = payload && typeof payload.code === "string" ? payload.code : "";
+    if (/^[a-z]{2,3}$/.test(code)) return code;
+  }
+  return null;
+}
+
 function isEmergency(message) {
   const route = message.custom && message.custom.route;
   return Boolean(route && route.role === "noodgeval");
@@ -227,7 +241,11 @@ export function utteranceParts(messages, t, lang, settings = {}, reply = replyCo
   const emergencyText = messages.some(isEmergency) ? text : "";
   const context = { ...reply, utteranceText: text, emergencyText };
   const parts = [];
-  if (text && !emergencyText) parts.push(h("div", { class: "ww-bubble" }, richText(text)));
+  const foreign = foreignLanguage(messages);
+  const direction = foreign ? (RIGHT_TO_LEFT.has(foreign) ? "rtl" : "ltr") : null;
+  if (text && !emergencyText) {
+    parts.push(h("div", { class: "ww-bubble", lang: foreign, dir: direction }, richText(text)));
+  }
   for (const message of messages) {
     for (const [key, value] of Object.entries(message.custom || {})) {
       const renderer = CUSTOM_RENDERERS[key];
