@@ -23,6 +23,7 @@ import yaml
 from bot.core import replies
 from bot.core.cards import Area, ContactCard, ContactInfo, GemeenteInfo, LocationResult, RoleInfo
 from bot.core.roles import ROLES_BY_CODE, find_role_mentions
+from bot.core.texts import say
 
 WEBHOOK = "/webhooks/rest/webhook"
 POSTCODE = re.compile(r"\b(\d{4})\s?([A-Za-z]{2})\b")
@@ -65,20 +66,19 @@ CONTACTS = {
 }
 
 
-# The bot's `reachable` line in English conversations.
-REACHABLE_EN = {
-    "Nu bereikbaar tot 17:00": "Available now until 17:00",
-    "Volgende spreekuur: dinsdag 10:00–12:00 in het wijkcentrum": (
-        "Next office hours: Tuesday 10:00–12:00 in het wijkcentrum"
-    ),
+# The `reachable` lines of CONTACTS (bot/core/opening_hours.py's sentences), per language.
+REACHABLE = {
+    "buurtbemiddeling": ("hours.open_until", {"until": "17:00"}),
+    "wijkagent": ("hours.next_session", {"when": "dinsdag 10:00–12:00 in het wijkcentrum"}),
 }
 
 
 def _contacts(code: str, language: str) -> list[dict]:
     contacts = CONTACTS.get(code, CONTACTS["wijkagent"])
-    if language != "en":
+    if language == "nl":
         return contacts
-    return [{**contact, "reachable": REACHABLE_EN[contact["reachable"]]} for contact in contacts]
+    key, values = REACHABLE.get(code, REACHABLE["wijkagent"])
+    return [{**contact, "reachable": say(key, language, **values)} for contact in contacts]
 
 
 def _text(text: str, buttons: list[dict] | None = None) -> dict:
@@ -99,24 +99,6 @@ def _said(text: str | None, buttons: list[dict] | None, custom: dict | None) -> 
     return messages + ([{"custom": custom}] if custom else [])
 
 
-# English for the few responses the fake says, until domain.yml has English variations.
-ENGLISH_RESPONSES = {
-    "utter_ask_location": {
-        "text": "Which neighbourhood do you live in? Type your postcode (for example 1234 AB), "
-        "your street and house number, or the name of your neighbourhood.",
-        "custom": {"ask_location": {}},
-    },
-    "utter_ask_feedback": {
-        "text": "Did this help you?",
-        "buttons": [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
-    },
-    "utter_emergency": {
-        "text": "Call 112 now. Make sure you are safe yourself.",
-        "custom": {"route": {"role": "noodgeval", "topic": "emergency"}},
-    },
-}
-
-
 def _variant(name: str, language: str) -> dict:
     """The response as the real bot picks it: the variation for the `language` slot (Rasa's
     conditional response variations), else the one without a condition."""
@@ -125,8 +107,6 @@ def _variant(name: str, language: str) -> dict:
         for condition in variant.get("condition") or []:
             if condition.get("name") == "language" and condition.get("value") == language:
                 return variant
-    if language == "en" and name in ENGLISH_RESPONSES:
-        return ENGLISH_RESPONSES[name]
     return next((variant for variant in variants if not variant.get("condition")), variants[0])
 
 
@@ -156,8 +136,9 @@ def _role(code: str) -> RoleInfo:
 
 
 class FakeBrain:
-    """Per-sender conversation state and the answers, keyed on a few Dutch words; the texts
-    are the real bot's (bot/core/replies.py, domain.yml), in the order its actions send them."""
+    """Per-sender conversation state and the answers, keyed on a few Dutch and English words;
+    the texts are the real bot's (bot/core/replies.py, domain.yml), in the order its actions
+    send them."""
 
     def __init__(self) -> None:
         self.role_by_sender: dict[str, str] = {}
@@ -189,57 +170,22 @@ class FakeBrain:
         return [{**reply, "lang": language} for reply in messages]
 
     def answer_english(self, sender: str, message: str, metadata: dict | None) -> list[dict]:
-        """A few English answers; the texts are the fake's own (the real bot's English texts
-        live in bot/core/texts), the payloads the same as in Dutch."""
+        """A few English answers, with the real bot's English texts (bot/core/texts/en.yml)."""
         lowered = message.lower()
         if "english" in lowered:
-            return [
-                _text("Of course. From now on I answer in English. What is your question about?")
-            ]
+            return _response("utter_language_switched", "en")
         if lowered in ("hello", "hi"):
-            return [
-                _text(
-                    "Hello! What is your question about?",
-                    buttons=[
-                        {"title": "Trouble with the neighbours", "payload": "/neighbour_conflict"},
-                        {"title": "Safety in the neighbourhood", "payload": "/ask_safety"},
-                    ],
-                )
-            ]
+            return _response("utter_greet", "en")
         if "fire" in lowered or "danger" in lowered:
             return _response("utter_emergency", "en")
-        topic = None
         if lowered == "/neighbour_conflict" or "noise" in lowered:
-            topic = ("buurtbemiddeling", "neighbour_conflict", "neighbour mediation")
-        elif lowered == "/ask_safety" or "burglary" in lowered:
-            topic = ("wijkagent", "ask_safety", "neighbourhood police officer")
-        if topic is not None:
-            code, intent, gloss = topic
-            self.role_by_sender[sender] = code
-            name = ROLES_BY_CODE[code].name
-            messages = _said(
-                f"For this question, {name} ({gloss}) is the best place to go.",
-                [
-                    {
-                        "title": f"What does {name} do?",
-                        "payload": f'/explain_role{{"role":"{code}"}}',
-                    }
-                ],
-                {"route": {"role": code, "topic": intent}},
-            )
-            if sender not in self.area_by_sender:
-                return messages + _response("utter_ask_location", "en")
-            return messages + self._card(sender, _role(code), metadata, None, "en")
+            return self._route(sender, "buurtbemiddeling", "neighbour_conflict", metadata, "en")
+        if lowered == "/ask_safety" or "burglary" in lowered:
+            return self._route(sender, "wijkagent", "ask_safety", metadata, "en")
         match = POSTCODE.search(message)
         if match and match.group(1) not in OUTSIDE_POSTCODES:
-            query = f"{match.group(1)} {match.group(2).upper()}"
-            self.area_by_sender[sender] = AREA
-            found = [_custom("location", {"status": "found", "query": query, "area": AREA})]
-            asked = self.role_by_sender.get(sender)
-            if asked is None:
-                return [*found, _text(f"Thank you. I will remember {AREA['name']}.")]
-            return found + self._card(sender, _role(asked), metadata, None, "en")
-        return [_text("I do not understand that yet. Could you say it differently?")]
+            return self._postcode(sender, match, metadata, "en")
+        return _response("utter_ask_rephrase", "en")
 
     def _card(
         self,
@@ -253,31 +199,48 @@ class FakeBrain:
         if metadata and metadata.get("gemeente"):
             # Like the real bot in a deployment for several municipalities.
             card["gemeente"] = GEMEENTE
-        buttons = replies.other_address_buttons() if text else None
+        buttons = replies.other_address_buttons(language) if text else None
         return _said(text, buttons, {"contact_card": card}) + _response(
             "utter_ask_feedback", language
         )
 
-    def _route(self, sender: str, code: str, topic: str, metadata: dict | None) -> list[dict]:
+    def _route(
+        self, sender: str, code: str, topic: str, metadata: dict | None, language: str = "nl"
+    ) -> list[dict]:
         self.role_by_sender[sender] = code
         role = _role(code)
         messages = _said(
-            replies.route_text(role),
-            replies.explain_buttons(role),
+            # The real bot glosses a role the first time; the fake every time.
+            replies.route_text(role, language, gloss=language == "en"),
+            replies.explain_buttons(role, language),
             {"route": {"role": code, "topic": topic}},
         )
         if sender not in self.area_by_sender:
-            return messages + _response("utter_ask_location")
+            return messages + _response("utter_ask_location", language)
         area = self.area_by_sender[sender]
         remembered = Area(area["code"], area["name"], area["level"], GEMEENTE["code"])
         card = ContactCard(code, remembered, (ContactInfo(""),))
-        text = replies.contact_text(role, card, None, remembered)
-        return messages + self._card(sender, role, metadata, text)
+        text = replies.contact_text(role, card, None, remembered, language)
+        return messages + self._card(sender, role, metadata, text, language)
+
+    def _postcode(
+        self, sender: str, match: re.Match[str], metadata: dict | None, language: str
+    ) -> list[dict]:
+        """A postcode in the municipality: the card for the question asked, or the place kept."""
+        query = f"{match.group(1)} {match.group(2).upper()}"
+        self.area_by_sender[sender] = AREA
+        found = [_custom("location", {"status": "found", "query": query, "area": AREA})]
+        asked = self.role_by_sender.get(sender)
+        if asked is None:
+            area = Area(AREA["code"], AREA["name"], AREA["level"], GEMEENTE["code"])
+            saved = LocationResult("found", query, area)
+            return [*found, _text(replies.location_saved_text(saved, language))]
+        return found + self._card(sender, _role(asked), metadata, None, language)
 
     def answer_dutch(self, sender: str, message: str, metadata: dict | None) -> list[dict]:
         lowered = message.lower()
         if "nederlands" in lowered:
-            return [_text("Goed, vanaf nu praat ik Nederlands. Waar gaat uw vraag over?")]
+            return _response("utter_language_switched", "nl")
         if lowered in ("/greet", "hallo", "hoi", "goedendag"):
             return [
                 _text(
@@ -326,14 +289,7 @@ class FakeBrain:
                     _custom("location", {"status": "outside", "query": query}),
                     _text(replies.location_problem_text(outside, [GEMEENTE["name"]])),
                 ]
-            self.area_by_sender[sender] = AREA
-            found = [_custom("location", {"status": "found", "query": query, "area": AREA})]
-            asked = self.role_by_sender.get(sender)
-            if asked is None:
-                area = Area(AREA["code"], AREA["name"], AREA["level"], GEMEENTE["code"])
-                saved = LocationResult("found", query, area)
-                return [*found, _text(replies.location_saved_text(saved))]
-            return found + self._card(sender, _role(asked), metadata, None)
+            return self._postcode(sender, match, metadata, "nl")
         return [_text("Dat begrijp ik nog niet. Kunt u het anders zeggen?")]
 
 
