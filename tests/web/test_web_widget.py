@@ -849,3 +849,23 @@ def test_the_answer_to_another_language_is_marked_in_that_language(
     assert chrome(page) == DUTCH_CHROME
     assert_clean(page_log)
     assert run_axe(page, axe_source) == []
+
+
+def test_the_english_widget_fits_a_small_screen(
+    browser, demo_url: str, fake_bot: FakeBot, page_log: PageLog
+) -> None:
+    page = new_page(browser, page_log, viewport={"width": 320, "height": 640})
+    try:
+        page.goto(demo_url)
+        open_by_keyboard(page)
+        ask(page, "Who can help with noise from my neighbours?")
+        expect(page.locator(".ww-root")).to_have_attribute("lang", "en")
+        wait_until_idle(page)
+        ask(page, "9401 AB")
+        expect(page.locator(".ww-card")).to_be_visible()
+        wait_until_idle(page)
+        layout = page.evaluate(HORIZONTAL_OVERFLOW)
+        assert layout["problems"] == []
+        assert layout["documentScrollWidth"] <= 320
+    finally:
+        page.context.close()
