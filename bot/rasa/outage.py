@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from bot.core.texts import say
+from bot.core import texts
+from bot.core.texts import DEFAULT_LANGUAGE, say
 
 PAYLOAD_UNAVAILABLE: Final = "unavailable"
 
@@ -21,12 +22,12 @@ REASON_DATABASE: Final = "database"  # the neighbourhood database is down
 REASON_PROCESSING: Final = "processing"  # the Rasa server could not handle the message
 
 
-
-def _text(reason: str) -> str:
+def _text(reason: str, language: str = DEFAULT_LANGUAGE) -> str:
     # Every message ends with the way to 112: an outage must never hide an emergency.
+    urgent = say("outage.urgent", language)
     if reason == REASON_PROCESSING:
-        return f"{say('outage.processing')} {say('outage.urgent')}"
-    return f"{say('outage.' + reason)} {say('outage.try_again')} {say('outage.urgent')}"
+        return f"{say('outage.processing', language)} {urgent}"
+    return f"{say('outage.' + reason, language)} {say('outage.try_again', language)} {urgent}"
 
 
 TEXTS: Final = {
@@ -35,8 +36,12 @@ TEXTS: Final = {
 }
 
 
-def outage_text(reason: str) -> str:
-    return TEXTS.get(reason, TEXTS[REASON_PROCESSING])
+def outage_text(reason: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """The text for `reason` in `language`; Dutch for a language without texts."""
+    reason = reason if reason in TEXTS else REASON_PROCESSING
+    if language == DEFAULT_LANGUAGE or language not in texts.LANGUAGES:
+        return TEXTS[reason]
+    return _text(reason, language)
 
 
 def outage_payload(reason: str) -> dict[str, Any]:
