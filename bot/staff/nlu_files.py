@@ -1,4 +1,8 @@
-"""Adds a reviewed resident message to the NLU data in data/nlu/, keeping each file's layout."""
+"""Adds a reviewed resident message to the NLU data, keeping each file's layout.
+
+Dutch examples live in data/nlu/*.yml, English ones in data/nlu/en/*.yml under the same
+intent names (issue 14).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,10 @@ from bot.staff.privacy import mask
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NLU_DIR = PROJECT_ROOT / "data" / "nlu"
+DEFAULT_LANGUAGE = "nl"
+# The other languages the bot learns, each in a folder of data/nlu named after it.
+OTHER_LANGUAGES = ("en",)
+INTENT_NAME = re.compile(r"^[\w-]+$")
 
 INTENT_LINE = re.compile(r"^- intent:\s*(?P<name>[\w-]+)\s*$")
 EXAMPLES_LINE = re.compile(r"^\s+examples:\s*\|[-+]?\s*$")
@@ -42,8 +50,21 @@ class AddResult:
 class NluData:
     """The example files of one data/nlu directory."""
 
-    def __init__(self, directory: Path = NLU_DIR) -> None:
+    def __init__(self, directory: Path = NLU_DIR, *, new_files: bool = False) -> None:
         self.directory = directory
+        # Whether an intent without examples yet gets its own new file (`<intent>.yml`).
+        self.new_files = new_files
+
+    def in_language(self, language: str) -> NluData:
+        """The examples of `language`: this directory for Dutch, its `en/` folder for English.
+
+        The English data may still lack an intent, so its file is made on the first example.
+        """
+        if language == DEFAULT_LANGUAGE:
+            return self
+        if language not in OTHER_LANGUAGES:
+            raise ValueError(f"Geen voorbeeldzinnen in deze taal: {language}")
+        return NluData(self.directory / language, new_files=True)
 
     def files(self) -> list[Path]:
         return sorted(self.directory.glob("*.yml"))
@@ -79,6 +100,8 @@ class NluData:
         if not cleaned:
             raise ValueError("Er is geen tekst om toe te voegen.")
         path = self.intents().get(intent)
+        if path is None and self.new_files and INTENT_NAME.match(intent):
+            return self._add_to_new_file(intent, cleaned)
         if path is None:
             raise ValueError(f"Onbekend onderwerp: {intent}")
         existing = self.find_example(cleaned)
@@ -92,6 +115,22 @@ class NluData:
             lines[index - 1] += newline
         lines.insert(index, f"{indent}- {cleaned}{newline}")
         path.write_text("".join(lines), encoding="utf-8")
+        return AddResult("added", cleaned, path, intent)
+
+    def _add_to_new_file(self, intent: str, cleaned: str) -> AddResult:
+        """A new `<intent>.yml` in the layout of data/nlu, with this first example."""
+        existing = self.find_example(cleaned)
+        if existing is not None:
+            return AddResult("duplicate", cleaned, existing[1], existing[0])
+        path = self.directory / f"{intent}.yml"
+        if path.exists():
+            # A file of that name holding other intents: never overwritten.
+            raise ValueError(f"{path.name} bestaat al, maar zonder het onderwerp {intent}")
+        self.directory.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            f'version: "3.1"\nnlu:\n- intent: {intent}\n  examples: |\n    - {cleaned}\n',
+            encoding="utf-8",
+        )
         return AddResult("added", cleaned, path, intent)
 
 

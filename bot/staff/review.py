@@ -34,6 +34,17 @@ CONTEXT_TURNS: Final = 3  # messages shown before and after the reviewed one
 PERSONAL_SLOTS: Final = frozenset({"callback_name", "callback_contact", "callback_time"})
 PERSONAL_PLACEHOLDER: Final = "[gegevens voor een terugbelverzoek, niet getoond]"
 
+# Languages (issue 14): the bot speaks Dutch and English; a message in another language
+# gets one fixed answer and cannot become a training example.
+LANGUAGE_DUTCH: Final = "nl"
+LANGUAGE_ENGLISH: Final = "en"
+TRAINABLE_LANGUAGES: Final = (LANGUAGE_DUTCH, LANGUAGE_ENGLISH)
+# What the language detector writes into a message's parse data (bot/rasa/nlu/language.py).
+ENTITY_LANGUAGE: Final = "language"
+ENTITY_FOREIGN_LANGUAGE: Final = "foreign_language"
+INTENT_OTHER_LANGUAGE: Final = "other_language"
+SLOT_LANGUAGE: Final = "language"
+
 REASON_FALLBACK: Final = "fallback"
 REASON_LOW_CONFIDENCE: Final = "low_confidence"
 REASON_NOT_HELPED: Final = "not_helped"
@@ -74,6 +85,19 @@ class InboxItem:
     # False for a button click or other text a channel made: shown, never reviewed.
     from_resident: bool = True
     context: list[Turn] = field(default_factory=list)
+    # "nl", "en" or the ISO 639-1 code of another language (see message_language).
+    language: str = LANGUAGE_DUTCH
+
+    @property
+    def lang_attribute(self) -> str | None:
+        """The HTML `lang` of the text where it is not the page's Dutch (screen readers)."""
+        code = self.language
+        return code if code != LANGUAGE_DUTCH and len(code) == 2 and code.isalpha() else None
+
+    @property
+    def trainable(self) -> bool:
+        """Whether staff can add this message to the training data under a topic."""
+        return self.from_resident and self.language in TRAINABLE_LANGUAGES
 
     @property
     def when(self) -> datetime:
@@ -84,9 +108,15 @@ class InboxItem:
         return [REASON_LABELS[reason] for reason in self.reasons]
 
 
+# The language filter's choice for every language but Dutch and English.
+OTHER_LANGUAGES: Final = "other"
+
+
 @dataclass(frozen=True)
 class InboxFilter:
     route: str | None = None
+    # "nl", "en" or OTHER_LANGUAGES; None for all.
+    language: str | None = None
     since: float | None = None  # POSIX timestamps, inclusive
     until: float | None = None  # exclusive
     threshold: float = DEFAULT_THRESHOLD
@@ -121,6 +151,8 @@ class ReviewInbox:
                 if item.event_id in done:
                     continue
                 if wanted.route and item.route != wanted.route:
+                    continue
+                if wanted.language and language_group(item.language) != wanted.language:
                     continue
                 if wanted.since is not None and item.timestamp < wanted.since:
                     continue
@@ -242,6 +274,42 @@ def _intent(event: ConversationEvent) -> tuple[str | None, float | None]:
         intent.get("name") or event.intent_name,
         float(confidence) if isinstance(confidence, int | float) else None,
     )
+
+
+def _entity(parse_data: dict[str, Any], name: str) -> str | None:
+    for entity in parse_data.get("entities") or []:
+        if isinstance(entity, dict) and entity.get("entity") == name:
+            value = entity.get("value")
+            if isinstance(value, str) and value.strip():
+                return value.strip().lower()
+    return None
+
+
+def message_language(events: list[ConversationEvent], index: int) -> str:
+    """The language of the user event at `index`: "nl", "en" or another ISO 639-1 code.
+
+    The language detector decides it for a message it is sure about (entity `language`),
+    or names another language (intent `other_language`, entity `foreign_language`); a short
+    or undecided message is in the conversation's language so far (the `language` slot),
+    and Dutch when nothing was ever said about it.
+    """
+    parse_data = events[index].data.get("parse_data") or {}
+    intent = (parse_data.get("intent") or {}).get("name") or events[index].intent_name
+    if intent == INTENT_OTHER_LANGUAGE:
+        return _entity(parse_data, ENTITY_FOREIGN_LANGUAGE) or OTHER_LANGUAGES
+    decided = _entity(parse_data, ENTITY_LANGUAGE)
+    if decided in TRAINABLE_LANGUAGES:
+        return decided
+    for event in reversed(events[:index]):
+        if event.type_name == "slot" and event.data.get("name") == SLOT_LANGUAGE:
+            value = event.data.get("value")
+            return value if value in TRAINABLE_LANGUAGES else LANGUAGE_DUTCH
+    return LANGUAGE_DUTCH
+
+
+def language_group(language: str) -> str:
+    """ "nl", "en" or OTHER_LANGUAGES: how the inbox filter and the statistics group them."""
+    return language if language in TRAINABLE_LANGUAGES else OTHER_LANGUAGES
 
 
 def _offered_payloads(events: list[ConversationEvent]) -> set[str]:
@@ -406,6 +474,7 @@ def _item(
         guesses=guesses,
         from_resident=message.from_resident,
         context=_context(events, messages, message),
+        language=message_language(events, message.index),
     )
 
 
@@ -474,10 +543,19 @@ class NotResidentText(ValueError):
     """A button click or other text a channel made: never a training example."""
 
 
+class NotTrainableLanguage(ValueError):
+    """A message in a language the bot does not learn (not Dutch, not English)."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__(language)
+        self.language = language
+
+
 def decide(
     inbox: ReviewInbox, nlu: NluData, event_id: int, intent: str | None, staff_user: str
 ) -> ReviewDecision:
-    """Record staff's topic for a message; a topic adds the masked text to data/nlu."""
+    """Record staff's topic for a message; a topic adds the masked text to the NLU data of
+    the message's language (data/nlu for Dutch, data/nlu/en for English)."""
     original = inbox.original_text(event_id)
     item = inbox.item(event_id)
     if original is None or item is None:
@@ -489,8 +567,10 @@ def decide(
         raise NotResidentText(event_id)
     if intent is None:
         outcome, written = "no_topic", ""
+    elif item.language not in TRAINABLE_LANGUAGES:
+        raise NotTrainableLanguage(item.language)
     else:
-        result = nlu.add_example(intent, original)
+        result = nlu.in_language(item.language).add_example(intent, original)
         outcome, written = result.outcome, result.text
     decision = ReviewDecision(
         event_id=event_id,
