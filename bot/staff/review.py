@@ -63,6 +63,8 @@ class Turn:
     text: str
     event_id: int
     is_reviewed_message: bool = False
+    # A resident's line not in Dutch: its language code, for the HTML `lang` attribute.
+    lang_attribute: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,8 +93,7 @@ class InboxItem:
     @property
     def lang_attribute(self) -> str | None:
         """The HTML `lang` of the text where it is not the page's Dutch (screen readers)."""
-        code = self.language
-        return code if code != LANGUAGE_DUTCH and len(code) == 2 and code.isalpha() else None
+        return _lang_attribute(self.language)
 
     @property
     def trainable(self) -> bool:
@@ -305,6 +306,13 @@ def message_language(events: list[ConversationEvent], index: int) -> str:
             value = event.data.get("value")
             return value if value in TRAINABLE_LANGUAGES else LANGUAGE_DUTCH
     return LANGUAGE_DUTCH
+
+
+def _lang_attribute(language: str) -> str | None:
+    """An ISO 639-1 code other than Dutch, fit for an HTML `lang` attribute; else None."""
+    if language == LANGUAGE_DUTCH or len(language) != 2 or not language.isalpha():
+        return None
+    return language
 
 
 def language_group(language: str) -> str:
@@ -526,6 +534,9 @@ def _context(
             ),
             event_id=event.id,
             is_reviewed_message=i == message.index,
+            lang_attribute=(
+                _lang_attribute(message_language(events, i)) if event.type_name == "user" else None
+            ),
         )
         for i, event in window
     ]

@@ -233,6 +233,8 @@ async def test_annotating_an_english_message_on_the_page_writes_english_data(
     event_id = _event_id(inbox, "resident-english", ENGLISH_QUESTION)
     page = await (await signed_in.get(f"/inbox/{event_id}")).text()
     assert "Engelse voorbeeldzin" in page
+    # The resident's English lines in the conversation are marked for screen readers.
+    assert '<span lang="en">and the dog?</span>' in page
     token = await csrf_of(signed_in, f"/inbox/{event_id}")
     response = await signed_in.post(
         f"/inbox/{event_id}/onderwerp",
