@@ -4,6 +4,7 @@ examples go to data/nlu/en, other languages are never annotated, statistics per 
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,13 @@ ALL = 1.01
 def stored_conversations() -> dict[str, list[Any]]:
     """The staff fixtures' Dutch conversations plus English, Turkish and mixed ones."""
     return {**conversations(), **language_conversations()}
+
+
+@pytest.fixture
+def no_english_yet(nlu_dir: Path) -> Path:
+    """The copy of data/nlu as it was before any English examples (no data/nlu/en)."""
+    shutil.rmtree(nlu_dir / "en", ignore_errors=True)
+    return nlu_dir
 
 
 @pytest.fixture
@@ -100,8 +108,9 @@ def test_only_dutch_and_english_messages_are_trainable(inbox: ReviewInbox) -> No
 
 
 def test_an_english_example_goes_to_a_new_file_in_data_nlu_en(
-    inbox: ReviewInbox, nlu_dir: Path
+    inbox: ReviewInbox, no_english_yet: Path
 ) -> None:
+    nlu_dir = no_english_yet
     dutch_before = {p.name: p.read_bytes() for p in nlu_dir.glob("*.yml")}
     nlu = NluData(nlu_dir)
     event_id = _event_id(inbox, "resident-english", ENGLISH_QUESTION)
@@ -135,8 +144,9 @@ def test_an_english_example_goes_to_a_new_file_in_data_nlu_en(
 
 
 def test_an_english_example_joins_the_file_that_already_holds_its_intent(
-    inbox: ReviewInbox, nlu_dir: Path
+    inbox: ReviewInbox, no_english_yet: Path
 ) -> None:
+    nlu_dir = no_english_yet
     english = nlu_dir / "en"
     english.mkdir()
     existing = english / "conflicts.yml"
@@ -169,6 +179,7 @@ def test_a_message_in_another_language_is_never_an_example(
 
 
 def test_a_dutch_example_still_goes_to_data_nlu(inbox: ReviewInbox, nlu_dir: Path) -> None:
+    english_before = _nlu_snapshot(nlu_dir / "en") if (nlu_dir / "en").exists() else {}
     text = "Nederlands graag, de lantaarnpaal is kapot"
     decide(
         inbox,
@@ -178,15 +189,18 @@ def test_a_dutch_example_still_goes_to_data_nlu(inbox: ReviewInbox, nlu_dir: Pat
         "anna",
     )
     assert _examples(nlu_dir / "report_defect.yml", "report_defect")[-1] == text
-    assert not (nlu_dir / "en").exists()
+    english_after = _nlu_snapshot(nlu_dir / "en") if (nlu_dir / "en").exists() else {}
+    assert english_after == english_before
 
 
 def test_no_new_file_for_an_intent_with_an_odd_name(nlu_dir: Path) -> None:
+    snapshot = _nlu_snapshot(nlu_dir)
     with pytest.raises(ValueError):
         NluData(nlu_dir).in_language("en").add_example("../../evil", "hello there")
     with pytest.raises(ValueError):
         NluData(nlu_dir).in_language("tr")
-    assert not (nlu_dir / "en").exists()
+    assert _nlu_snapshot(nlu_dir) == snapshot
+    assert not (nlu_dir.parent / "evil.yml").exists()
 
 
 # --------------------------------------------------------------------------- the pages
@@ -242,9 +256,10 @@ async def test_annotating_an_english_message_on_the_page_writes_english_data(
         allow_redirects=False,
     )
     assert response.status == 303
-    assert _examples(nlu_dir / "en" / "neighbour_conflict.yml", "neighbour_conflict") == [
+    path = next(p for p in (nlu_dir / "en").glob("*.yml") if "neighbour_conflict" in p.read_text())
+    assert _examples(path, "neighbour_conflict")[-1] == (
         "My neighbours play loud music every night, my name is Sam de Vries"
-    ]
+    )
 
 
 # --------------------------------------------------------------------------- statistics
