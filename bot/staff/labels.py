@@ -54,6 +54,8 @@ LANGUAGE_LABELS: Final = {
     # The detector named no language (review.OTHER_LANGUAGES).
     "other": "Andere taal",
 }
+# All languages but Dutch and English together, in the inbox filter and the statistics.
+OTHER_LANGUAGES_LABEL: Final = "Andere talen"
 LOCATION_STATUS_LABELS: Final = {
     "found": "gevonden",
     "outside": "buiten de gemeente",

@@ -18,9 +18,11 @@ from bot.db.conversations import events_table
 from bot.db.models.staff import ReviewDecision
 from bot.staff.labels import (
     FALLBACK_INTENT,
+    OTHER_LANGUAGES_LABEL,
     describe_custom,
     describe_machine_text,
     is_machine_text,
+    language_label,
 )
 from bot.staff.nlu_files import NluData
 from bot.staff.privacy import mask
@@ -111,6 +113,12 @@ class InboxItem:
 
 # The language filter's choice for every language but Dutch and English.
 OTHER_LANGUAGES: Final = "other"
+# How the inbox filter and the statistics group languages: key, Dutch label.
+LANGUAGE_GROUPS: Final = (
+    (LANGUAGE_DUTCH, language_label(LANGUAGE_DUTCH)),
+    (LANGUAGE_ENGLISH, language_label(LANGUAGE_ENGLISH)),
+    (OTHER_LANGUAGES, OTHER_LANGUAGES_LABEL),
+)
 
 
 @dataclass(frozen=True)

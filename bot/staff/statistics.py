@@ -17,8 +17,7 @@ from bot.db.conversations import events_table
 from bot.staff.labels import FALLBACK_INTENT
 from bot.staff.review import (
     DENY_INTENT,
-    LANGUAGE_DUTCH,
-    LANGUAGE_ENGLISH,
+    LANGUAGE_GROUPS,
     OTHER_LANGUAGES,
     ConversationEvent,
     ReviewInbox,
@@ -49,12 +48,6 @@ _MONTHS: Final = (
     "dec",
 )
 _LEVEL_NAMES: Final = {"wijk": "wijk", "gemeente": "hele gemeente"}
-# The language groups of the statistics, always all three, so a zero shows as zero.
-LANGUAGE_GROUPS: Final = (
-    (LANGUAGE_DUTCH, "Nederlands"),
-    (LANGUAGE_ENGLISH, "Engels"),
-    (OTHER_LANGUAGES, "Andere talen"),
-)
 
 
 @dataclass(frozen=True)
@@ -227,7 +220,8 @@ def area_bars(stats: Statistics) -> list[Bar]:
 
 
 def language_bars(counts: Counter[str]) -> list[Bar]:
-    """Dutch, English and all other languages together, in that order."""
+    """Dutch, English and all other languages together, in that order; always all three,
+    so a zero shows as zero."""
     grouped: Counter[str] = Counter()
     for code, count in counts.items():
         grouped[language_group(code)] += count

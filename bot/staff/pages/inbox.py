@@ -22,9 +22,7 @@ from bot.staff.pages.common import (
     when_label,
 )
 from bot.staff.review import (
-    LANGUAGE_DUTCH,
-    LANGUAGE_ENGLISH,
-    OTHER_LANGUAGES,
+    LANGUAGE_GROUPS,
     AlreadyDecided,
     InboxFilter,
     NotResidentText,
@@ -50,12 +48,6 @@ ITEM_NOTICES: Final = {
     "collega": "Een collega had dit bericht al beoordeeld. Uw keuze is niet opgeslagen.",
 }
 NOT_FOUND: Final = "Dit bericht bestaat niet."
-# The inbox's language filter: value in the address, label.
-LANGUAGE_CHOICES: Final = (
-    (LANGUAGE_DUTCH, "Nederlands"),
-    (LANGUAGE_ENGLISH, "Engels"),
-    (OTHER_LANGUAGES, "Andere talen"),
-)
 
 
 def add_routes(app: web.Application) -> None:
@@ -79,7 +71,7 @@ async def inbox_page(request: web.Request) -> web.StreamResponse:
     route = request.query.get("route", "")
     route = route if route in ROUTE_CODES else ""
     language = request.query.get("taal", "")
-    language = language if language in dict(LANGUAGE_CHOICES) else ""
+    language = language if language in dict(LANGUAGE_GROUPS) else ""
     period = Period.from_query(request.query)
     wanted = InboxFilter(
         route=route or None,
@@ -94,7 +86,7 @@ async def inbox_page(request: web.Request) -> web.StreamResponse:
         items=_inbox(request).items(wanted),
         routes=[(code, route_label(code)) for code in ROUTE_CODES],
         route=route,
-        languages=LANGUAGE_CHOICES,
+        languages=LANGUAGE_GROUPS,
         language=language,
         language_label=language_label,
         **period.fields(),
