@@ -146,24 +146,54 @@ def test_an_english_example_goes_to_a_new_file_in_data_nlu_en(
 def test_an_english_example_joins_the_file_that_already_holds_its_intent(
     inbox: ReviewInbox, no_english_yet: Path
 ) -> None:
-    nlu_dir = no_english_yet
-    english = nlu_dir / "en"
+    english = no_english_yet / "en"
     english.mkdir()
-    existing = english / "conflicts.yml"
+    existing = english / "neighbour_conflict.yml"
     existing.write_text(
         'version: "3.1"\nnlu:\n- intent: neighbour_conflict\n  examples: |\n'
         "    - the people upstairs stomp around all night\n",
         encoding="utf-8",
     )
-    decide(
-        inbox,
-        NluData(nlu_dir),
-        _event_id(inbox, "resident-english", ENGLISH_QUESTION),
-        "neighbour_conflict",
-        "anna",
-    )
-    assert [p.name for p in english.iterdir()] == ["conflicts.yml"]
+    event_id = _event_id(inbox, "resident-english", ENGLISH_QUESTION)
+    decide(inbox, NluData(no_english_yet), event_id, "neighbour_conflict", "anna")
+    assert [p.name for p in english.iterdir()] == ["neighbour_conflict.yml"]
     assert len(_examples(existing, "neighbour_conflict")) == 2
+
+
+def test_an_english_intent_goes_to_the_file_named_like_the_dutch_one(
+    no_english_yet: Path,
+) -> None:
+    """Dutch keeps greet, deny, ... in smalltalk.yml: English does the same
+    (tests/data/test_nlu_data.py holds both languages to it)."""
+    english = no_english_yet / "en"
+    english.mkdir()
+    smalltalk = english / "smalltalk.yml"
+    smalltalk.write_text(
+        'version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - hi there\n',
+        encoding="utf-8",
+    )
+    nlu = NluData(no_english_yet).in_language("en")
+    assert nlu.add_example("deny", "no, that did not help at all").outcome == "added"
+    assert nlu.add_example("affirm", "yes that was exactly it").outcome == "added"
+    assert [p.name for p in english.iterdir()] == ["smalltalk.yml"]
+    assert _examples(smalltalk, "greet") == ["hi there"]
+    assert _examples(smalltalk, "deny") == ["no, that did not help at all"]
+    assert _examples(smalltalk, "affirm") == ["yes that was exactly it"]
+    # A topic of its own file makes that file.
+    nlu.add_example("youth", "is there anything for teenagers to do around here")
+    assert (english / "youth.yml").exists()
+
+
+def test_no_example_is_written_twice_across_the_languages(nlu_dir: Path) -> None:
+    """An English example that is a Dutch one already (or the other way round) is a duplicate:
+    the data tests forbid an example in two intents or twice."""
+    nlu = NluData(nlu_dir)
+    dutch_example = _examples(nlu_dir / "ask_safety.yml", "ask_safety")[0]
+    english = nlu.in_language("en").add_example("neighbour_conflict", dutch_example.upper())
+    assert english.outcome == "duplicate" and english.intent == "ask_safety"
+    nlu.in_language("en").add_example("youth", "Any youth club in this area?")
+    dutch = nlu.add_example("youth", "any youth club in this  area?")
+    assert dutch.outcome == "duplicate" and dutch.path.parent.name == "en"
 
 
 def test_a_message_in_another_language_is_never_an_example(
@@ -193,10 +223,12 @@ def test_a_dutch_example_still_goes_to_data_nlu(inbox: ReviewInbox, nlu_dir: Pat
     assert english_after == english_before
 
 
-def test_no_new_file_for_an_intent_with_an_odd_name(nlu_dir: Path) -> None:
+def test_no_english_example_for_a_topic_dutch_does_not_have(nlu_dir: Path) -> None:
     snapshot = _nlu_snapshot(nlu_dir)
     with pytest.raises(ValueError):
         NluData(nlu_dir).in_language("en").add_example("../../evil", "hello there")
+    with pytest.raises(ValueError):
+        NluData(nlu_dir).in_language("en").add_example("ask_weather", "is it going to rain")
     with pytest.raises(ValueError):
         NluData(nlu_dir).in_language("tr")
     assert _nlu_snapshot(nlu_dir) == snapshot
