@@ -13,7 +13,18 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.core.constants import DEFAULT_TOPIC_ROUTES, PAYLOAD_CONTACT_CARD, PAYLOAD_ROUTE
+from bot.core.constants import (
+    CONVERSATION_LANGUAGES,
+    DEFAULT_TOPIC_ROUTES,
+    ENTITY_FOREIGN_LANGUAGE,
+    ENTITY_LANGUAGE,
+    INTENT_OTHER_LANGUAGE,
+    LANGUAGE_EN,
+    LANGUAGE_NL,
+    PAYLOAD_CONTACT_CARD,
+    PAYLOAD_ROUTE,
+    SLOT_LANGUAGE,
+)
 from bot.db.conversations import events_table
 from bot.db.models.staff import ReviewDecision
 from bot.staff.labels import (
@@ -38,14 +49,9 @@ PERSONAL_PLACEHOLDER: Final = "[gegevens voor een terugbelverzoek, niet getoond]
 
 # Languages (issue 14): the bot speaks Dutch and English; a message in another language
 # gets one fixed answer and cannot become a training example.
-LANGUAGE_DUTCH: Final = "nl"
-LANGUAGE_ENGLISH: Final = "en"
-TRAINABLE_LANGUAGES: Final = (LANGUAGE_DUTCH, LANGUAGE_ENGLISH)
-# What the language detector writes into a message's parse data (bot/rasa/nlu/language.py).
-ENTITY_LANGUAGE: Final = "language"
-ENTITY_FOREIGN_LANGUAGE: Final = "foreign_language"
-INTENT_OTHER_LANGUAGE: Final = "other_language"
-SLOT_LANGUAGE: Final = "language"
+LANGUAGE_DUTCH: Final = LANGUAGE_NL
+LANGUAGE_ENGLISH: Final = LANGUAGE_EN
+TRAINABLE_LANGUAGES: Final = CONVERSATION_LANGUAGES
 
 REASON_FALLBACK: Final = "fallback"
 REASON_LOW_CONFIDENCE: Final = "low_confidence"

@@ -5,6 +5,7 @@ the Rasa server at ``/webhooks/whatsapp/webhook``. Payload shapes and limits, wi
 their sources, are in docs/whatsapp.md.
 """
 
+from bot.core.constants import SLOT_LANGUAGE
 from bot.rasa.channels.whatsapp.channel import WhatsAppInput
 from bot.rasa.channels.whatsapp.choices import ChoiceMemory
 from bot.rasa.channels.whatsapp.constants import (
@@ -33,7 +34,6 @@ from bot.rasa.channels.whatsapp.constants import (
     MAX_TEXT_LENGTH,
     MEDIA_TYPES,
     SILENT_PAYLOADS,
-    SLOT_LANGUAGE,
 )
 from bot.rasa.channels.whatsapp.dedup import (
     DEDUP_RETENTION_SECONDS,

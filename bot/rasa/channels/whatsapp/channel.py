@@ -18,13 +18,13 @@ from sanic.response import HTTPResponse
 
 from bot.core.constants import (
     METADATA_GEMEENTE,
+    SLOT_LANGUAGE,
 )
 from bot.rasa.channels.rest import too_large
 from bot.rasa.channels.whatsapp.choices import ChoiceMemory
 from bot.rasa.channels.whatsapp.constants import (
     CHANNEL_NAME,
     MAX_BODY_BYTES,
-    SLOT_LANGUAGE,
 )
 from bot.rasa.channels.whatsapp.dedup import ProcessedMessageStore, _gemeente_name_from_database
 from bot.rasa.channels.whatsapp.graph_api import GraphApiClient

@@ -49,5 +49,3 @@ MEDIA_TYPES = frozenset({"image", "audio", "voice", "video", "document", "sticke
 SILENT_PAYLOADS = frozenset({PAYLOAD_ROUTE, PAYLOAD_LOCATION, PAYLOAD_EXPLAIN, PAYLOAD_CALLBACK})
 
 # Resident-facing wording: bot/core/texts, per language through texts.py.
-# The slot that holds the conversation's language ("nl" or "en"; domain.yml).
-SLOT_LANGUAGE = "language"
