@@ -32,8 +32,30 @@ OTHER_TOPIC_LABELS: Final = {
     "out_of_scope": "Iets anders, geen vraag voor de wijk",
     "not_understood": "Onbegrijpelijk of geen vraag (onzin, boosheid)",
     "cancel_callback": "Terugbelverzoek intrekken of stoppen",
+    "switch_language": "Wil verder in het Nederlands of Engels",
+    "other_language": "Schrijft in een andere taal",
     FALLBACK_INTENT: "Geen onderwerp herkend",
 }
+# The languages the bot speaks, and the others it answers with one fixed text (ISO 639-1).
+LANGUAGE_LABELS: Final = {
+    "nl": "Nederlands",
+    "en": "Engels",
+    "ar": "Arabisch",
+    "de": "Duits",
+    "es": "Spaans",
+    "fr": "Frans",
+    "pl": "Pools",
+    "pt": "Portugees",
+    "ro": "Roemeens",
+    "so": "Somalisch",
+    "ti": "Tigrinya",
+    "tr": "Turks",
+    "uk": "Oekraïens",
+    # The detector named no language (review.OTHER_LANGUAGES).
+    "other": "Andere taal",
+}
+# All languages but Dutch and English together, in the inbox filter and the statistics.
+OTHER_LANGUAGES_LABEL: Final = "Andere talen"
 LOCATION_STATUS_LABELS: Final = {
     "found": "gevonden",
     "outside": "buiten de gemeente",
@@ -56,6 +78,13 @@ def has_topic_label(intent: str) -> bool:
 def route_label(code: str | None) -> str:
     role = ROLES_BY_CODE.get(code or "")
     return role.name if role else (code or "onbekend")
+
+
+def language_label(code: str | None) -> str:
+    """The Dutch name of a language code ("en" -> "Engels"); an unknown code stays visible."""
+    if not code:
+        return "onbekende taal"
+    return LANGUAGE_LABELS.get(code, f"andere taal ({code})")
 
 
 def guess_label(intent: str | None) -> str:

@@ -1,4 +1,9 @@
-"""Adds a reviewed resident message to the NLU data in data/nlu/, keeping each file's layout."""
+"""Adds a reviewed resident message to the NLU data, keeping each file's layout.
+
+Dutch examples live in data/nlu/*.yml, English ones in data/nlu/en/*.yml under the same
+intent names and in files of the same names (issue 14; tests/data/test_nlu_data.py). No
+example is written twice, nor in two intents, in either language.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,9 @@ from bot.staff.privacy import mask
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NLU_DIR = PROJECT_ROOT / "data" / "nlu"
+DEFAULT_LANGUAGE = "nl"
+# The other languages the bot learns, each in a folder of data/nlu named after it.
+OTHER_LANGUAGES = ("en",)
 
 INTENT_LINE = re.compile(r"^- intent:\s*(?P<name>[\w-]+)\s*$")
 EXAMPLES_LINE = re.compile(r"^\s+examples:\s*\|[-+]?\s*$")
@@ -40,13 +48,28 @@ class AddResult:
 
 
 class NluData:
-    """The example files of one data/nlu directory."""
+    """The example files of one language: data/nlu (Dutch), or a folder in it (English)."""
 
-    def __init__(self, directory: Path = NLU_DIR) -> None:
+    def __init__(self, directory: Path = NLU_DIR, *, dutch: NluData | None = None) -> None:
         self.directory = directory
+        # The Dutch data this language's intents and file names follow; None: this is it.
+        self.dutch = dutch
+
+    def in_language(self, language: str) -> NluData:
+        """The examples of `language`: this directory for Dutch, its `en/` folder for English."""
+        if language == DEFAULT_LANGUAGE:
+            return self
+        if language not in OTHER_LANGUAGES or self.dutch is not None:
+            raise ValueError(f"Geen voorbeeldzinnen in deze taal: {language}")
+        return NluData(self.directory / language, dutch=self)
 
     def files(self) -> list[Path]:
         return sorted(self.directory.glob("*.yml"))
+
+    def _files_of_every_language(self) -> list[Path]:
+        root = (self.dutch or self).directory
+        folders = [root, *(root / language for language in OTHER_LANGUAGES)]
+        return [path for folder in folders for path in sorted(folder.glob("*.yml"))]
 
     def intents(self) -> dict[str, Path]:
         """Every intent with the file that holds its examples."""
@@ -59,9 +82,10 @@ class NluData:
         return found
 
     def find_example(self, text: str) -> tuple[str, Path] | None:
-        """The intent and file already holding `text` (compared normalised), if any."""
+        """The intent and file already holding `text` (compared normalised), if any, in the
+        examples of every language."""
         wanted = normalise(text)
-        for path in self.files():
+        for path in self._files_of_every_language():
             document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             for block in document.get("nlu") or []:
                 examples = str(block.get("examples") or "")
@@ -79,11 +103,17 @@ class NluData:
         if not cleaned:
             raise ValueError("Er is geen tekst om toe te voegen.")
         path = self.intents().get(intent)
-        if path is None:
+        dutch_path = self.dutch.intents().get(intent) if self.dutch is not None else None
+        if path is None and dutch_path is None:
             raise ValueError(f"Onbekend onderwerp: {intent}")
         existing = self.find_example(cleaned)
         if existing is not None:
             return AddResult("duplicate", cleaned, existing[1], existing[0])
+        if path is None and dutch_path is not None:
+            # This language has no examples of the intent yet: a block in the file named
+            # like the Dutch one.
+            return self._add_intent_block(intent, cleaned, self.directory / dutch_path.name)
+        assert path is not None
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
         index = _end_of_examples(lines, intent)
         indent = _example_indent(lines, index)
@@ -92,6 +122,19 @@ class NluData:
             lines[index - 1] += newline
         lines.insert(index, f"{indent}- {cleaned}{newline}")
         path.write_text("".join(lines), encoding="utf-8")
+        return AddResult("added", cleaned, path, intent)
+
+    def _add_intent_block(self, intent: str, cleaned: str, path: Path) -> AddResult:
+        """The intent with this first example, at the end of `path` (made in the layout of
+        data/nlu when it does not exist)."""
+        block = f"- intent: {intent}\n  examples: |\n    - {cleaned}\n"
+        if path.exists():
+            text = path.read_text(encoding="utf-8")
+            separator = "" if text.endswith("\n") or not text else "\n"
+            path.write_text(f"{text}{separator}{block}", encoding="utf-8")
+        else:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            path.write_text(f'version: "3.1"\nnlu:\n{block}', encoding="utf-8")
         return AddResult("added", cleaned, path, intent)
 
 

@@ -65,20 +65,43 @@ _NOT_NAMES: Final = frozenset(
         "Ziek",
         "Oud",
         "Moe",
+        # After the English "I am ..." (issue 14).
+        "Dutch",
+        "English",
+        "Polish",
+        "Turkish",
+        "Moroccan",
+        "I",
+        "The",
+        "A",
+        "An",
+        "Not",
+        "Afraid",
+        "Scared",
+        "Worried",
+        "Sick",
+        "Old",
+        "Tired",
+        "Sorry",
+        "New",
+        "Looking",
+        "Living",
     }
 )
 NAME_AFTER_SURE = re.compile(
-    rf"(?i:\b(?:mijn naam is|ik heet|met vriendelijke groet,?|groetjes,?|groet,?|mvg,?)\s+)"
+    rf"(?i:\b(?:mijn naam is|ik heet|met vriendelijke groet,?|groetjes,?|groet,?|mvg,?"
+    # English (issue 14): "my name is Sam", "kind regards, Sam".
+    rf"|my name is|my name's|i'm called|kind regards,?|best regards,?|regards,?)\s+)"
     rf"(?P<name>{_SURE_NAME})"
 )
 NAME_AFTER_INTRO = re.compile(
-    rf"(?i:\b(?:ik ben|dit is|hier is|u spreekt met|je spreekt met|met)\s+)"
-    rf"(?:(?i:mevrouw|meneer|mevr\.?|dhr\.?|de heer)\s+)?"
+    rf"(?i:\b(?:ik ben|dit is|hier is|u spreekt met|je spreekt met|met|i am|i'm|this is)\s+)"
+    rf"(?:(?i:mevrouw|meneer|mevr\.?|dhr\.?|de heer|mr\.?|mrs\.?|ms\.?|miss)\s+)?"
     rf"(?P<name>{_CAPITAL_NAME})"
 )
 NAME_AFTER_TITLE = re.compile(
     rf"(?i:\b(?:buurman|buurvrouw|buurjongen|buurmeisje|buren|mevrouw|meneer|mevr\.?|dhr\.?"
-    rf"|de heer|familie|fam\.?)\s+)"
+    rf"|de heer|familie|fam\.?|neighbou?r|mr\.?|mrs\.?|ms\.?|miss)\s+)"
     rf"(?P<name>{_CAPITAL_NAME})"
 )
 

@@ -13,14 +13,27 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.core.constants import DEFAULT_TOPIC_ROUTES, PAYLOAD_CONTACT_CARD, PAYLOAD_ROUTE
+from bot.core.constants import (
+    CONVERSATION_LANGUAGES,
+    DEFAULT_TOPIC_ROUTES,
+    ENTITY_FOREIGN_LANGUAGE,
+    ENTITY_LANGUAGE,
+    INTENT_OTHER_LANGUAGE,
+    LANGUAGE_EN,
+    LANGUAGE_NL,
+    PAYLOAD_CONTACT_CARD,
+    PAYLOAD_ROUTE,
+    SLOT_LANGUAGE,
+)
 from bot.db.conversations import events_table
 from bot.db.models.staff import ReviewDecision
 from bot.staff.labels import (
     FALLBACK_INTENT,
+    OTHER_LANGUAGES_LABEL,
     describe_custom,
     describe_machine_text,
     is_machine_text,
+    language_label,
 )
 from bot.staff.nlu_files import NluData
 from bot.staff.privacy import mask
@@ -33,6 +46,12 @@ CONTEXT_TURNS: Final = 3  # messages shown before and after the reviewed one
 # shown, not even masked (issue 13).
 PERSONAL_SLOTS: Final = frozenset({"callback_name", "callback_contact", "callback_time"})
 PERSONAL_PLACEHOLDER: Final = "[gegevens voor een terugbelverzoek, niet getoond]"
+
+# Languages (issue 14): the bot speaks Dutch and English; a message in another language
+# gets one fixed answer and cannot become a training example.
+LANGUAGE_DUTCH: Final = LANGUAGE_NL
+LANGUAGE_ENGLISH: Final = LANGUAGE_EN
+TRAINABLE_LANGUAGES: Final = CONVERSATION_LANGUAGES
 
 REASON_FALLBACK: Final = "fallback"
 REASON_LOW_CONFIDENCE: Final = "low_confidence"
@@ -52,6 +71,8 @@ class Turn:
     text: str
     event_id: int
     is_reviewed_message: bool = False
+    # A resident's line not in Dutch: its language code, for the HTML `lang` attribute.
+    lang_attribute: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +95,18 @@ class InboxItem:
     # False for a button click or other text a channel made: shown, never reviewed.
     from_resident: bool = True
     context: list[Turn] = field(default_factory=list)
+    # "nl", "en" or the ISO 639-1 code of another language (see message_language).
+    language: str = LANGUAGE_DUTCH
+
+    @property
+    def lang_attribute(self) -> str | None:
+        """The HTML `lang` of the text where it is not the page's Dutch (screen readers)."""
+        return _lang_attribute(self.language)
+
+    @property
+    def trainable(self) -> bool:
+        """Whether staff can add this message to the training data under a topic."""
+        return self.from_resident and self.language in TRAINABLE_LANGUAGES
 
     @property
     def when(self) -> datetime:
@@ -84,9 +117,21 @@ class InboxItem:
         return [REASON_LABELS[reason] for reason in self.reasons]
 
 
+# The language filter's choice for every language but Dutch and English.
+OTHER_LANGUAGES: Final = "other"
+# How the inbox filter and the statistics group languages: key, Dutch label.
+LANGUAGE_GROUPS: Final = (
+    (LANGUAGE_DUTCH, language_label(LANGUAGE_DUTCH)),
+    (LANGUAGE_ENGLISH, language_label(LANGUAGE_ENGLISH)),
+    (OTHER_LANGUAGES, OTHER_LANGUAGES_LABEL),
+)
+
+
 @dataclass(frozen=True)
 class InboxFilter:
     route: str | None = None
+    # "nl", "en" or OTHER_LANGUAGES; None for all.
+    language: str | None = None
     since: float | None = None  # POSIX timestamps, inclusive
     until: float | None = None  # exclusive
     threshold: float = DEFAULT_THRESHOLD
@@ -121,6 +166,8 @@ class ReviewInbox:
                 if item.event_id in done:
                     continue
                 if wanted.route and item.route != wanted.route:
+                    continue
+                if wanted.language and language_group(item.language) != wanted.language:
                     continue
                 if wanted.since is not None and item.timestamp < wanted.since:
                     continue
@@ -242,6 +289,49 @@ def _intent(event: ConversationEvent) -> tuple[str | None, float | None]:
         intent.get("name") or event.intent_name,
         float(confidence) if isinstance(confidence, int | float) else None,
     )
+
+
+def _entity(parse_data: dict[str, Any], name: str) -> str | None:
+    for entity in parse_data.get("entities") or []:
+        if isinstance(entity, dict) and entity.get("entity") == name:
+            value = entity.get("value")
+            if isinstance(value, str) and value.strip():
+                return value.strip().lower()
+    return None
+
+
+def message_language(events: list[ConversationEvent], index: int) -> str:
+    """The language of the user event at `index`: "nl", "en" or another ISO 639-1 code.
+
+    The language detector decides it for a message it is sure about (entity `language`),
+    or names another language (intent `other_language`, entity `foreign_language`); a short
+    or undecided message is in the conversation's language so far (the `language` slot),
+    and Dutch when nothing was ever said about it.
+    """
+    parse_data = events[index].data.get("parse_data") or {}
+    intent = (parse_data.get("intent") or {}).get("name") or events[index].intent_name
+    if intent == INTENT_OTHER_LANGUAGE:
+        return _entity(parse_data, ENTITY_FOREIGN_LANGUAGE) or OTHER_LANGUAGES
+    decided = _entity(parse_data, ENTITY_LANGUAGE)
+    if decided in TRAINABLE_LANGUAGES:
+        return decided
+    for event in reversed(events[:index]):
+        if event.type_name == "slot" and event.data.get("name") == SLOT_LANGUAGE:
+            value = event.data.get("value")
+            return value if value in TRAINABLE_LANGUAGES else LANGUAGE_DUTCH
+    return LANGUAGE_DUTCH
+
+
+def _lang_attribute(language: str) -> str | None:
+    """An ISO 639-1 code other than Dutch, fit for an HTML `lang` attribute; else None."""
+    if language == LANGUAGE_DUTCH or len(language) != 2 or not language.isalpha():
+        return None
+    return language
+
+
+def language_group(language: str) -> str:
+    """ "nl", "en" or OTHER_LANGUAGES: how the inbox filter and the statistics group them."""
+    return language if language in TRAINABLE_LANGUAGES else OTHER_LANGUAGES
 
 
 def _offered_payloads(events: list[ConversationEvent]) -> set[str]:
@@ -406,6 +496,7 @@ def _item(
         guesses=guesses,
         from_resident=message.from_resident,
         context=_context(events, messages, message),
+        language=message_language(events, message.index),
     )
 
 
@@ -457,6 +548,9 @@ def _context(
             ),
             event_id=event.id,
             is_reviewed_message=i == message.index,
+            lang_attribute=(
+                _lang_attribute(message_language(events, i)) if event.type_name == "user" else None
+            ),
         )
         for i, event in window
     ]
@@ -474,10 +568,19 @@ class NotResidentText(ValueError):
     """A button click or other text a channel made: never a training example."""
 
 
+class NotTrainableLanguage(ValueError):
+    """A message in a language the bot does not learn (not Dutch, not English)."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__(language)
+        self.language = language
+
+
 def decide(
     inbox: ReviewInbox, nlu: NluData, event_id: int, intent: str | None, staff_user: str
 ) -> ReviewDecision:
-    """Record staff's topic for a message; a topic adds the masked text to data/nlu."""
+    """Record staff's topic for a message; a topic adds the masked text to the NLU data of
+    the message's language (data/nlu for Dutch, data/nlu/en for English)."""
     original = inbox.original_text(event_id)
     item = inbox.item(event_id)
     if original is None or item is None:
@@ -489,8 +592,10 @@ def decide(
         raise NotResidentText(event_id)
     if intent is None:
         outcome, written = "no_topic", ""
+    elif item.language not in TRAINABLE_LANGUAGES:
+        raise NotTrainableLanguage(item.language)
     else:
-        result = nlu.add_example(intent, original)
+        result = nlu.in_language(item.language).add_example(intent, original)
         outcome, written = result.outcome, result.text
     decision = ReviewDecision(
         event_id=event_id,

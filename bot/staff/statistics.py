@@ -1,4 +1,5 @@
-"""Staff workspace statistics: questions, fallbacks, helpfulness and buurten, counted per period."""
+"""Staff workspace statistics: questions, fallbacks, helpfulness, buurten and languages, counted
+per period."""
 
 from __future__ import annotations
 
@@ -16,10 +17,14 @@ from bot.db.conversations import events_table
 from bot.staff.labels import FALLBACK_INTENT
 from bot.staff.review import (
     DENY_INTENT,
+    LANGUAGE_GROUPS,
+    OTHER_LANGUAGES,
     ConversationEvent,
     ReviewInbox,
     conversation_messages,
     got_fallback_answer,
+    language_group,
+    message_language,
 )
 
 AFFIRM_INTENT: Final = "affirm"
@@ -70,6 +75,11 @@ class Statistics:
     # Area code -> conversations in which the bot found that area.
     per_area: Counter[str] = field(default_factory=Counter)
     area_names: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Resident messages per language: "nl", "en" or another language's ISO 639-1 code.
+    per_language: Counter[str] = field(default_factory=Counter)
+    # Conversations per language group (nl, en, other): the language of the resident's last
+    # message in the period, i.e. the language the conversation ended in.
+    conversations_per_language: Counter[str] = field(default_factory=Counter)
 
     @property
     def fallback_rate(self) -> float | None:
@@ -101,6 +111,7 @@ def count_conversation(
 ) -> None:
     """Adds one conversation's resident messages in the period to `stats`."""
     areas: set[str] = set()
+    last_language: str | None = None
     # A message the fallback replayed counts once, and "not understood" is what happened
     # to that message, as in the review inbox.
     for message in conversation_messages(events):
@@ -111,6 +122,8 @@ def count_conversation(
             continue
         following = events[message.index + 1 : end]
         stats.messages += 1
+        last_language = message_language(events, message.index)
+        stats.per_language[last_language] += 1
         if _intent(event) == FALLBACK_INTENT or got_fallback_answer(following):
             stats.fallbacks += 1
         bot_payloads = [_custom(e) for e in following if e.type_name == "bot"]
@@ -141,6 +154,8 @@ def count_conversation(
                 stats.no_answer += 1
     for code in areas:
         stats.per_area[code] += 1
+    if last_language is not None:
+        stats.conversations_per_language[language_group(last_language)] += 1
 
 
 def compute(
@@ -202,3 +217,23 @@ def area_bars(stats: Statistics) -> list[Bar]:
 
     ordered = sorted(stats.per_area.items(), key=lambda item: (-item[1], label(item[0])))
     return [Bar(code, label(code), count) for code, count in ordered[:MAX_AREAS]]
+
+
+def language_bars(counts: Counter[str]) -> list[Bar]:
+    """Dutch, English and all other languages together, in that order; always all three,
+    so a zero shows as zero."""
+    grouped: Counter[str] = Counter()
+    for code, count in counts.items():
+        grouped[language_group(code)] += count
+    return [Bar(key, label, grouped.get(key, 0)) for key, label in LANGUAGE_GROUPS]
+
+
+def other_language_bars(stats: Statistics, label: Callable[[str], str]) -> list[Bar]:
+    """The messages in languages other than Dutch and English, per language, most first."""
+    others = [
+        (code, count)
+        for code, count in stats.per_language.items()
+        if language_group(code) == OTHER_LANGUAGES
+    ]
+    ordered = sorted(others, key=lambda item: (-item[1], label(item[0])))
+    return [Bar(code, label(code), count) for code, count in ordered]

@@ -75,3 +75,34 @@ def test_several_items_get_different_examples() -> None:
 def test_masking_is_idempotent() -> None:
     once = mask("ik ben Jan, 3511 AB 12, jan@example.com, 06-12345678, Lindelaan 3")
     assert mask(once) == once
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("My name is John Smith", "My name is Sam de Vries"),
+        ("my name's anna, I live here", "my name's Sam, I live here"),
+        ("Hi, I am Peter and I need help", "Hi, I am Sam and I need help"),
+        ("This is Karen from number 5", "This is Sam from number 5"),
+        ("my neighbour Dave plays drums", "my neighbour Sam plays drums"),
+        ("Mrs Jansen upstairs is confused", "Mrs Sam upstairs is confused"),
+        ("Kind regards, Anna", "Kind regards, Sam"),
+    ],
+)
+def test_english_names_are_replaced_too(text: str, expected: str) -> None:
+    """English messages are reviewed and become examples as well (issue 14)."""
+    assert mask(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I am Dutch but my neighbours are not",
+        "I am afraid of the boys in the park",
+        "I'm Worried about my mother",
+        "This is A problem for the whole street",
+        "my neighbour plays loud music",
+    ],
+)
+def test_ordinary_english_sentences_are_left_alone(text: str) -> None:
+    assert mask(text) == text

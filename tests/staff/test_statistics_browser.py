@@ -32,10 +32,12 @@ def test_statistics_page_in_the_browser(page: Any, staff_url: str) -> None:
     page.get_by_role("link", name="Statistieken").click()
     expect(page.get_by_role("heading", name="Statistieken", exact=True)).to_be_visible()
 
-    # Five charts, each an image with a name, drawn with a size (the stylesheet loaded).
+    # Seven charts, each an image with a name, drawn with a size (the stylesheet loaded).
     charts = page.get_by_role("img")
-    expect(charts).to_have_count(5)
+    expect(charts).to_have_count(7)
     expect(page.get_by_role("img", name="Vragen per doorverwijzing")).to_be_visible()
+    expect(page.get_by_role("img", name="Berichten per taal")).to_be_visible()
+    expect(page.get_by_role("img", name="Gesprekken per taal")).to_be_visible()
     box = page.locator("#grafiek-routes .chart__bar").first.bounding_box()
     assert box is not None and box["width"] > 10
     fill = page.locator("#grafiek-routes .chart__bar").first.evaluate(

@@ -23,7 +23,14 @@ def day(month: int, dd: int, hour: int = 12) -> float:
     return datetime(2026, month, dd, hour, tzinfo=timezone.utc).timestamp()
 
 
-def _user(text: str, intent: str, confidence: float, ranking: list[tuple[str, float]], ts: float):  # noqa: ANN202
+def _user(  # noqa: ANN202
+    text: str,
+    intent: str,
+    confidence: float,
+    ranking: list[tuple[str, float]],
+    ts: float,
+    entities: list[dict[str, Any]] | None = None,
+):
     from rasa.shared.core.events import UserUttered
 
     return UserUttered(
@@ -33,7 +40,7 @@ def _user(text: str, intent: str, confidence: float, ranking: list[tuple[str, fl
             "text": text,
             "intent": {"name": intent, "confidence": confidence},
             "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking],
-            "entities": [],
+            "entities": entities or [],
         },
         timestamp=ts,
     )
@@ -316,6 +323,90 @@ def fallback_conversations() -> dict[str, list[Any]]:
             _action("action_route_question", t + 141),
             _bot("De wijkagent.", t + 141, police),
         ],  # fmt: skip
+    }
+
+
+def _language(value: str, entity: str = "language") -> list[dict[str, Any]]:
+    """The entity the language detector adds to a message (bot/rasa/nlu/language.py)."""
+    return [{"entity": entity, "value": value, "extractor": "LanguageDetector"}]
+
+
+def language_conversations() -> dict[str, list[Any]]:
+    """English, Turkish and mixed conversations as Rasa records them (issue 14)."""
+    from rasa.shared.core.events import SlotSet
+
+    t1, t2, t3, t4 = day(4, 1), day(4, 2), day(4, 3), day(4, 4)
+    return {
+        # Written in English from the start; the follow-up is too short to decide on.
+        "resident-english": [
+            _action("action_listen", t1),
+            _user(
+                "My neighbours play loud music every night, my name is John Smith",
+                "neighbour_conflict",
+                0.5,
+                [("neighbour_conflict", 0.5), ("ask_safety", 0.3)],
+                t1,
+                _language("en"),
+            ),
+            _action("action_extract_slots", t1),
+            SlotSet("language", "en", timestamp=t1),
+            _action("action_route_question", t1 + 1),
+            _bot(
+                "Neighbour mediation can help.",
+                t1 + 1,
+                {"route": {"role": "buurtbemiddeling", "topic": "neighbour_conflict"}},
+            ),
+            _action("action_listen", t1 + 2),
+            _user("and the dog?", "nlu_fallback", 0.3, [("nlu_fallback", 0.3)], t1 + 30),
+            _action("action_two_stage_fallback", t1 + 31),
+            _bot("Do you mean one of these topics?", t1 + 31),
+        ],
+        # Another language: one fixed answer.
+        "inwoner-turks": [
+            _action("action_listen", t2),
+            _user(
+                "Merhaba, komşum çok gürültü yapıyor",
+                "other_language",
+                1.0,
+                [("other_language", 1.0)],
+                t2,
+                _language("tr", "foreign_language"),
+            ),
+            _bot("Size Hollandaca veya İngilizce yardımcı olabilirim.", t2 + 1),
+        ],
+        # The web page was English (session metadata), the message undecided.
+        "resident-page-english": [
+            SlotSet("language", "en", timestamp=t3),
+            _action("action_listen", t3),
+            _user("hello??", "nlu_fallback", 0.2, [("nlu_fallback", 0.2)], t3),
+            _action("action_two_stage_fallback", t3 + 1),
+            _bot("Do you mean one of these topics?", t3 + 1),
+        ],
+        # English first, then "Nederlands graag": the conversation ends in Dutch.
+        "inwoner-terug-naar-nederlands": [
+            _action("action_listen", t4),
+            _user(
+                "Can we speak English?",
+                "switch_language",
+                1.0,
+                [("switch_language", 1.0)],
+                t4,
+                _language("en"),
+            ),
+            SlotSet("language", "en", timestamp=t4),
+            _bot("Of course.", t4 + 1),
+            _action("action_listen", t4 + 2),
+            _user(
+                "Nederlands graag, de lantaarnpaal is kapot",
+                "report_defect",
+                0.45,
+                [("report_defect", 0.45)],
+                t4 + 30,
+                _language("nl"),
+            ),
+            SlotSet("language", "nl", timestamp=t4 + 30),
+            _bot("Dat kunt u melden.", t4 + 31, {"route": {"role": "melding"}}),
+        ],
     }
 
 

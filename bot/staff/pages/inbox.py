@@ -8,7 +8,7 @@ from typing import Final
 from aiohttp import web
 
 from bot.core.constants import ROUTE_CODES
-from bot.staff.labels import guess_label, route_label, topic_label
+from bot.staff.labels import guess_label, language_label, route_label, topic_label
 from bot.staff.pages.common import (
     Period,
     error_page,
@@ -21,7 +21,15 @@ from bot.staff.pages.common import (
     user,
     when_label,
 )
-from bot.staff.review import AlreadyDecided, InboxFilter, NotResidentText, ReviewInbox, decide
+from bot.staff.review import (
+    LANGUAGE_GROUPS,
+    AlreadyDecided,
+    InboxFilter,
+    NotResidentText,
+    NotTrainableLanguage,
+    ReviewInbox,
+    decide,
+)
 from bot.staff.roles import Permission
 from bot.staff.stories import StoryRefused, write_test_story
 
@@ -62,9 +70,12 @@ def _event_id(request: web.Request) -> int:
 async def inbox_page(request: web.Request) -> web.StreamResponse:
     route = request.query.get("route", "")
     route = route if route in ROUTE_CODES else ""
+    language = request.query.get("taal", "")
+    language = language if language in dict(LANGUAGE_GROUPS) else ""
     period = Period.from_query(request.query)
     wanted = InboxFilter(
         route=route or None,
+        language=language or None,
         since=period.start_timestamp(),
         until=period.end_timestamp(),
         threshold=settings(request).threshold,
@@ -75,6 +86,9 @@ async def inbox_page(request: web.Request) -> web.StreamResponse:
         items=_inbox(request).items(wanted),
         routes=[(code, route_label(code)) for code in ROUTE_CODES],
         route=route,
+        languages=LANGUAGE_GROUPS,
+        language=language,
+        language_label=language_label,
         **period.fields(),
         notice=notice(request.query, NOTICES),
         guess_label=guess_label,
@@ -104,6 +118,7 @@ async def item_page(request: web.Request) -> web.StreamResponse:
         guess_label=guess_label,
         route_label=route_label,
         when_label=when_label,
+        language_label=language_label,
     )
 
 
@@ -125,6 +140,12 @@ async def annotate(request: web.Request) -> web.StreamResponse:
         return error_page(request, 409, (
             "Dit bericht is een klik op een knop, geen tekst van een inwoner. "
             "Het kan geen voorbeeldzin worden."
+        ))  # fmt: skip
+    except NotTrainableLanguage as foreign:
+        return error_page(request, 409, (
+            f"Dit bericht is in een andere taal ({language_label(foreign.language)}). "
+            "De bot leert alleen van Nederlandse en Engelse berichten. "
+            'Kies "Geen onderwerp" om het bericht af te handelen.'
         ))  # fmt: skip
     except AlreadyDecided as earlier:
         outcome = "al_beoordeeld" if earlier.decision.decided_by == reviewer else "collega"

@@ -6,11 +6,19 @@ import asyncio
 
 from aiohttp import web
 
-from bot.staff.labels import route_label
+from bot.staff.labels import language_label, route_label
 from bot.staff.pages.charts import columns, horizontal_bars, share_bar
 from bot.staff.pages.common import Period, render, requires, settings
 from bot.staff.roles import Permission
-from bot.staff.statistics import Bar, area_bars, compute, route_bars, week_bars
+from bot.staff.statistics import (
+    Bar,
+    area_bars,
+    compute,
+    language_bars,
+    other_language_bars,
+    route_bars,
+    week_bars,
+)
 
 
 def add_routes(app: web.Application) -> None:
@@ -19,6 +27,13 @@ def add_routes(app: web.Application) -> None:
 
 def _percent(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.0f}%".replace(".", ",")
+
+
+def _language_summary(bars: list[Bar], what: str) -> str:
+    """ "12 berichten: 9 Nederlands, 2 Engels, 1 andere talen." """
+    total = sum(bar.count for bar in bars)
+    parts = ", ".join(f"{bar.count} {bar.label[:1].lower()}{bar.label[1:]}" for bar in bars)
+    return f"{total} {what}: {parts}."
 
 
 @requires(Permission.STATISTICS)
@@ -39,6 +54,9 @@ async def statistics_page(request: web.Request) -> web.StreamResponse:
     routes = route_bars(stats, route_label)
     weeks = week_bars(stats, period.since, period.until)
     areas = area_bars(stats)
+    message_languages = language_bars(stats.per_language)
+    conversation_languages = language_bars(stats.conversations_per_language)
+    other_languages = other_language_bars(stats, language_label)
     understood = stats.messages - stats.fallbacks
     charts = {
         "routes": horizontal_bars(
@@ -79,6 +97,18 @@ async def statistics_page(request: web.Request) -> web.StreamResponse:
             f"{sum(bar.count for bar in areas)} gesprekken over {len(areas)} gebieden.",
             areas,
         ),
+        "message_languages": horizontal_bars(
+            "grafiek-talen-berichten",
+            "Berichten per taal",
+            _language_summary(message_languages, "berichten"),
+            message_languages,
+        ),
+        "conversation_languages": horizontal_bars(
+            "grafiek-talen-gesprekken",
+            "Gesprekken per taal",
+            _language_summary(conversation_languages, "gesprekken"),
+            conversation_languages,
+        ),
     }
     return render(
         request,
@@ -87,6 +117,9 @@ async def statistics_page(request: web.Request) -> web.StreamResponse:
         routes=routes,
         weeks=weeks,
         areas=areas,
+        message_languages=message_languages,
+        conversation_languages=conversation_languages,
+        other_languages=other_languages,
         charts=charts,
         **period.fields(),
         error=error,

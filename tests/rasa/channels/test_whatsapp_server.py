@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from bot.rasa.channels.whatsapp import MEDIA_REPLY, sign_body
+from bot.rasa.channels.whatsapp import channel_texts, sign_body
 from tests.support.servers import (
     DEMO_DIR,
     PROJECT_ROOT,
@@ -220,7 +220,7 @@ def test_status_is_acknowledged_and_ignored(bot: Bot, hooks: Any) -> None:
 def test_image_gets_the_friendly_answer(bot: Bot, hooks: Any) -> None:
     assert bot.post(hooks.image()) == 200
     sent = bot.wait_for(hooks.phone, bool)
-    assert sent[0]["text"]["body"] == MEDIA_REPLY
+    assert sent[0]["text"]["body"] == channel_texts("nl").media
 
 
 def test_duplicate_delivery_is_answered_once(bot: Bot, hooks: Any) -> None:

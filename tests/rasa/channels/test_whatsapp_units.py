@@ -11,16 +11,15 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.rasa.channels.whatsapp import (
     DEFAULT_API_URL,
-    LIST_BUTTON_LABEL,
     MAX_INTERACTIVE_BODY,
     MAX_ROW_TITLE,
     MAX_TEXT_LENGTH,
-    NUMBERED_CHOICE_HINT,
     ChoiceMemory,
     MalformedPayload,
     SenderIdCodec,
     WhatsAppSettings,
     button_messages,
+    channel_texts,
     format_contact_card,
     location_message,
     parse_message,
@@ -32,6 +31,7 @@ from bot.rasa.channels.whatsapp import (
 
 APP_SECRET = "unit-test-app-secret"
 RESIDENT_PHONE = "31612345678"
+DUTCH = channel_texts("nl")
 
 # --------------------------------------------------------------------------- settings
 
@@ -327,7 +327,7 @@ def test_four_to_ten_buttons_are_a_list() -> None:
         interactive = messages[0]["interactive"]
         assert interactive["type"] == "list"
         action = interactive["action"]
-        assert action["button"] == LIST_BUTTON_LABEL and len(action["button"]) <= 20
+        assert action["button"] == DUTCH.list_button and len(action["button"]) <= 20
         rows = action["sections"][0]["rows"]
         assert [row["id"] for row in rows] == [f"/choose{n}" for n in range(1, count + 1)]
         assert all(len(row["title"]) <= MAX_ROW_TITLE for row in rows)
@@ -348,7 +348,7 @@ def test_more_than_ten_buttons_are_numbered_text() -> None:
     assert numbered == [f"/choose{n}" for n in range(1, 12)]
     body = messages[0]["text"]["body"]
     assert messages[0]["type"] == "text"
-    assert "1. Keuze 1" in body and "11. Keuze 11" in body and NUMBERED_CHOICE_HINT in body
+    assert "1. Keuze 1" in body and "11. Keuze 11" in body and DUTCH.numbered_hint in body
 
 
 def test_buttons_that_would_look_alike_fall_back_to_numbered_text() -> None:

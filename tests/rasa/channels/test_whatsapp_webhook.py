@@ -22,14 +22,12 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.rasa.channels.whatsapp import (
-    LOCATION_PROMPT,
-    MEDIA_REPLY,
-    WELCOME_TEXT,
     GraphApiClient,
     ProcessedMessageStore,
     WhatsAppInput,
     WhatsAppOutput,
     WhatsAppSettings,
+    channel_texts,
     parse_gemeenten,
     processed_message_table,
     sign_body,
@@ -40,6 +38,7 @@ CARD = {
     "area": {"code": "BU03440100", "name": "Vogelbuurt", "level": "buurt"},
     "contacts": [{"name": "Sanne de Vries", "phone": "0900-8844", "email": "s@example.nl"}],
 }
+DUTCH = channel_texts("nl")
 
 
 def output_for(channel: WhatsAppInput) -> tuple[WhatsAppOutput, str]:
@@ -199,7 +198,7 @@ async def test_media_gets_a_friendly_dutch_answer_without_rasa(
     assert served.received == []
     [sent] = graph_api.sent()
     assert sent["to"] == webhooks.phone
-    assert sent["text"]["body"] == MEDIA_REPLY
+    assert sent["text"]["body"] == DUTCH.media
 
 
 async def test_duplicate_delivery_is_handled_once(served: Any, webhooks: Any) -> None:
@@ -336,7 +335,7 @@ async def test_ask_location_alone_uses_the_default_prompt(
     await output.send_response(sender_id, {"custom": {"ask_location": {}}})
     await channel.close()
     [sent] = graph_api.sent()
-    assert sent["interactive"]["body"]["text"] == LOCATION_PROMPT
+    assert sent["interactive"]["body"]["text"] == DUTCH.location_prompt
 
 
 async def test_contact_card_follows_its_lead_in_as_text(
@@ -657,7 +656,7 @@ async def test_first_message_to_a_number_names_its_municipality(
         await tracker_store.save(
             DialogueStateTracker.from_events(message.sender_id, [UserUttered(message.text)])
         )
-        await message.output_channel.send_text_message(message.sender_id, "Antwoord")
+        await message.output_channel.send_response(message.sender_id, {"text": "Antwoord"})
 
     async with channel_server(channel, bot, SimpleNamespace(tracker_store=tracker_store)) as served:
         for text in ("Hallo", "Nog een vraag"):
@@ -665,7 +664,7 @@ async def test_first_message_to_a_number_names_its_municipality(
             await served.channel.wait_idle()
 
     bodies = [request.body["text"]["body"] for request in graph_api.requests]
-    assert bodies == [WELCOME_TEXT.format(gemeente="Weidehaven"), "Antwoord", "Antwoord"]
+    assert bodies == [DUTCH.welcome.format(gemeente="Weidehaven"), "Antwoord", "Antwoord"]
 
 
 async def test_no_welcome_without_a_known_municipality(

@@ -5,12 +5,11 @@ the Rasa server at ``/webhooks/whatsapp/webhook``. Payload shapes and limits, wi
 their sources, are in docs/whatsapp.md.
 """
 
+from bot.core.constants import SLOT_LANGUAGE
 from bot.rasa.channels.whatsapp.channel import WhatsAppInput
 from bot.rasa.channels.whatsapp.choices import ChoiceMemory
 from bot.rasa.channels.whatsapp.constants import (
-    CARD_LABELS,
     CHANNEL_NAME,
-    CHOICE_PROMPT,
     DEFAULT_API_URL,
     ENTITY_LATITUDE,
     ENTITY_LONGITUDE,
@@ -21,9 +20,6 @@ from bot.rasa.channels.whatsapp.constants import (
     ENV_PHONE_NUMBER_ID,
     ENV_SENDER_KEY,
     ENV_VERIFY_TOKEN,
-    LIST_BUTTON_LABEL,
-    LIST_SECTION_TITLE,
-    LOCATION_PROMPT,
     MAX_BODY_BYTES,
     MAX_BUTTON_ID,
     MAX_BUTTON_TITLE,
@@ -36,11 +32,8 @@ from bot.rasa.channels.whatsapp.constants import (
     MAX_ROW_TITLE,
     MAX_SECTION_TITLE,
     MAX_TEXT_LENGTH,
-    MEDIA_REPLY,
     MEDIA_TYPES,
-    NUMBERED_CHOICE_HINT,
     SILENT_PAYLOADS,
-    WELCOME_TEXT,
 )
 from bot.rasa.channels.whatsapp.dedup import (
     DEDUP_RETENTION_SECONDS,
@@ -71,11 +64,11 @@ from bot.rasa.channels.whatsapp.security import (
     signature_is_valid,
 )
 from bot.rasa.channels.whatsapp.settings import WhatsAppSettings, parse_gemeenten
+from bot.rasa.channels.whatsapp.texts import ChannelTexts, channel_texts, conversation_language
 
 __all__ = [
-    "CARD_LABELS",
     "CHANNEL_NAME",
-    "CHOICE_PROMPT",
+    "ChannelTexts",
     "ChoiceMemory",
     "DEDUP_RETENTION_SECONDS",
     "DEFAULT_API_URL",
@@ -90,9 +83,6 @@ __all__ = [
     "ENV_VERIFY_TOKEN",
     "GraphApiClient",
     "IncomingMessage",
-    "LIST_BUTTON_LABEL",
-    "LIST_SECTION_TITLE",
-    "LOCATION_PROMPT",
     "MAX_BODY_BYTES",
     "MAX_BUTTON_ID",
     "MAX_BUTTON_TITLE",
@@ -105,19 +95,19 @@ __all__ = [
     "MAX_ROW_TITLE",
     "MAX_SECTION_TITLE",
     "MAX_TEXT_LENGTH",
-    "MEDIA_REPLY",
     "MEDIA_TYPES",
     "MalformedPayload",
-    "NUMBERED_CHOICE_HINT",
     "ProcessedMessageStore",
     "SENDER_PREFIX",
     "SILENT_PAYLOADS",
+    "SLOT_LANGUAGE",
     "SenderIdCodec",
-    "WELCOME_TEXT",
     "WhatsAppInput",
     "WhatsAppOutput",
     "WhatsAppSettings",
     "button_messages",
+    "channel_texts",
+    "conversation_language",
     "format_contact_card",
     "location_message",
     "location_request_message",

@@ -18,14 +18,13 @@ from sanic.response import HTTPResponse
 
 from bot.core.constants import (
     METADATA_GEMEENTE,
+    SLOT_LANGUAGE,
 )
 from bot.rasa.channels.rest import too_large
 from bot.rasa.channels.whatsapp.choices import ChoiceMemory
 from bot.rasa.channels.whatsapp.constants import (
     CHANNEL_NAME,
     MAX_BODY_BYTES,
-    MEDIA_REPLY,
-    WELCOME_TEXT,
 )
 from bot.rasa.channels.whatsapp.dedup import ProcessedMessageStore, _gemeente_name_from_database
 from bot.rasa.channels.whatsapp.graph_api import GraphApiClient
@@ -33,7 +32,7 @@ from bot.rasa.channels.whatsapp.inbound import IncomingMessage, parse_webhook
 from bot.rasa.channels.whatsapp.output import WhatsAppOutput
 from bot.rasa.channels.whatsapp.security import SenderIdCodec, signature_is_valid
 from bot.rasa.channels.whatsapp.settings import WhatsAppSettings
-from bot.rasa.outage import REASON_PROCESSING, outage_text
+from bot.rasa.channels.whatsapp.texts import conversation_language
 
 logger = logging.getLogger(__name__)
 
@@ -214,9 +213,11 @@ class WhatsAppInput(InputChannel):
 
     async def _apologise(self, sender_id: str) -> None:
         """Tell the resident the message got lost, as the widget does when the bot is down."""
-        output = WhatsAppOutput(self.client, self._codec(), self.choices)
+        output = WhatsAppOutput(
+            self.client, self._codec(), self.choices, language=await self._language(sender_id)
+        )
         try:
-            await output.send_text_message(sender_id, outage_text(REASON_PROCESSING))
+            await output.send_text_message(sender_id, output.texts.processing_error)
         except Exception as exc:  # noqa: BLE001 - the Graph API may be what failed
             logger.error("Could not send the apology over WhatsApp: %s.", type(exc).__name__)
 
@@ -230,26 +231,44 @@ class WhatsAppInput(InputChannel):
             logger.info("WhatsApp message %s was delivered again; ignored.", message.message_id)
             return
         output = WhatsAppOutput(self.client, self._codec(), self.choices, message.receiver)
-        await self._welcome(output, message, sender_id)
+        gemeente = await self._welcome_gemeente(message, sender_id)
         if message.kind == "media":
-            await output.send_text_message(sender_id, MEDIA_REPLY)
+            output.speak(await self._language(sender_id))
+            await self._welcome(output, sender_id, gemeente)
+            await output.send_text_message(sender_id, output.texts.media)
             return
         text = self.choices.resolve(sender_id, message.text)
-        await on_new_message(
-            UserMessage(
-                text,
-                output,
-                sender_id,
-                input_channel=self.name(),
-                message_id=message.message_id,
-                metadata=self._metadata(message),
+        output.hold()
+        try:
+            await on_new_message(
+                UserMessage(
+                    text,
+                    output,
+                    sender_id,
+                    input_channel=self.name(),
+                    message_id=message.message_id,
+                    metadata=self._metadata(message),
+                )
             )
-        )
+        finally:
+            # The language after this message: the resident may have just written English.
+            output.speak(await self._language(sender_id))
+            await self._welcome(output, sender_id, gemeente)
+            await output.release()
 
-    async def _welcome(
-        self, output: OutputChannel, message: IncomingMessage, sender_id: str
-    ) -> None:
-        """On a resident's first message, say which municipality this number serves.
+    async def _language(self, sender_id: str) -> str:
+        """The conversation's language (the `language` slot), Dutch when unknown."""
+        if self._tracker_store is None:
+            return conversation_language(None)
+        try:
+            tracker = await self._tracker_store.retrieve(sender_id)
+        except Exception as exc:  # noqa: BLE001 - Dutch words are better than no answer
+            logger.warning("WhatsApp language unknown: conversation store: %s.", type(exc).__name__)
+            return conversation_language(None)
+        return conversation_language(tracker.get_slot(SLOT_LANGUAGE) if tracker else None)
+
+    async def _welcome_gemeente(self, message: IncomingMessage, sender_id: str) -> str:
+        """The municipality to name on a resident's first message, or "".
 
         The web widget shows its municipality in its header; a WhatsApp chat has no such
         place, so the first answer tells it. Only where a municipality is configured, and only
@@ -257,20 +276,26 @@ class WhatsAppInput(InputChannel):
         """
         configured = self.settings.gemeente_for(message.receiver)
         if not configured or self._tracker_store is None:
-            return
+            return ""
         try:
             if await self._tracker_store.exists(sender_id):
-                return
+                return ""
         except Exception as exc:  # noqa: BLE001 - a welcome is not worth losing the message
             logger.warning("WhatsApp welcome skipped: conversation store: %s.", type(exc).__name__)
-            return
+            return ""
         name = self._gemeente_names.get(configured)
         if name is None:
             loop = asyncio.get_running_loop()
             name = await loop.run_in_executor(self._db_executor, self._gemeente_name, configured)
             self._gemeente_names[configured] = name
-        if name:
-            await output.send_text_message(sender_id, WELCOME_TEXT.format(gemeente=name))
+        return name
+
+    @staticmethod
+    async def _welcome(output: WhatsAppOutput, sender_id: str, gemeente: str) -> None:
+        """The welcome goes ahead of the first answers, in the conversation's language."""
+        if gemeente:
+            welcome = output.texts.welcome.format(gemeente=gemeente)
+            await output.send_text_message(sender_id, welcome)
 
     def _metadata(self, message: IncomingMessage) -> dict[str, str]:
         """What the actions learn about the message: its type, and the municipality the

@@ -1,4 +1,4 @@
-"""Names, limits and wording of the WhatsApp channel (the limits: docs/whatsapp.md)."""
+"""Names and limits of the WhatsApp channel (the limits: docs/whatsapp.md)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from bot.core.constants import (
     PAYLOAD_LOCATION,
     PAYLOAD_ROUTE,
 )
-from bot.core.texts import say
 
 CHANNEL_NAME = "whatsapp"
 DEFAULT_API_URL = "https://graph.facebook.com/v21.0"
@@ -49,13 +48,4 @@ MEDIA_TYPES = frozenset({"image", "audio", "voice", "video", "document", "sticke
 # The text beside these says it all (the callback's reference is in its text too).
 SILENT_PAYLOADS = frozenset({PAYLOAD_ROUTE, PAYLOAD_LOCATION, PAYLOAD_EXPLAIN, PAYLOAD_CALLBACK})
 
-# Resident-facing wording: bot/core/texts.
-# The first message a number ever gets from us says which municipality it serves.
-WELCOME_TEXT = say("whatsapp.welcome")
-MEDIA_REPLY = say("whatsapp.media")
-LOCATION_PROMPT = say("whatsapp.location_prompt")
-CHOICE_PROMPT = say("whatsapp.choose")
-NUMBERED_CHOICE_HINT = say("whatsapp.numbered_hint")
-LIST_BUTTON_LABEL = say("whatsapp.list_button")
-LIST_SECTION_TITLE = say("whatsapp.list_section")
-CARD_LABELS = {key: say(f"whatsapp.card_{key}") for key in ("phone", "email", "hours")}
+# Resident-facing wording: bot/core/texts, per language through texts.py.

@@ -9,11 +9,8 @@ from typing import Any
 
 from bot.core.replies import area_phrase
 from bot.core.roles import ROLES_BY_CODE
+from bot.core.texts import DEFAULT_LANGUAGE
 from bot.rasa.channels.whatsapp.constants import (
-    CARD_LABELS,
-    CHOICE_PROMPT,
-    LIST_BUTTON_LABEL,
-    LIST_SECTION_TITLE,
     MAX_BUTTON_ID,
     MAX_BUTTON_TITLE,
     MAX_INTERACTIVE_BODY,
@@ -23,8 +20,8 @@ from bot.rasa.channels.whatsapp.constants import (
     MAX_ROW_ID,
     MAX_ROW_TITLE,
     MAX_TEXT_LENGTH,
-    NUMBERED_CHOICE_HINT,
 )
+from bot.rasa.channels.whatsapp.texts import ChannelTexts, channel_texts
 
 logger = logging.getLogger(__name__)
 
@@ -99,19 +96,22 @@ def _unique(values: list[str]) -> bool:
     return len(set(values)) == len(values)
 
 
-def button_messages(text: str, buttons: Iterable[Any]) -> tuple[list[dict[str, Any]], list[str]]:
+def button_messages(
+    text: str, buttons: Iterable[Any], texts: ChannelTexts | None = None
+) -> tuple[list[dict[str, Any]], list[str]]:
     """WhatsApp messages for a Rasa text with buttons, and the payloads of a numbered list.
 
     Up to 3 buttons become reply buttons, 4 to 10 a list message, more (or any that do
     not fit the limits) numbered text; the payloads are returned for that last case so a
     typed number can be mapped back.
     """
+    texts = texts or channel_texts()
     choices = _choices(buttons)
     if not choices:
         return [text_message(chunk) for chunk in split_text(text)], []
     lead, body = _fit_body(text, MAX_INTERACTIVE_BODY)
     messages = [text_message(chunk) for chunk in lead]
-    body = body or CHOICE_PROMPT
+    body = body or texts.choose
     ids = [payload for _, payload in choices]
 
     button_titles = [shorten(title, MAX_BUTTON_TITLE) for title, _ in choices]
@@ -160,8 +160,8 @@ def button_messages(text: str, buttons: Iterable[Any]) -> tuple[list[dict[str, A
                     "type": "list",
                     "body": {"text": body},
                     "action": {
-                        "button": LIST_BUTTON_LABEL,
-                        "sections": [{"title": LIST_SECTION_TITLE, "rows": rows}],
+                        "button": texts.list_button,
+                        "sections": [{"title": texts.list_section, "rows": rows}],
                     },
                 },
             }
@@ -169,7 +169,7 @@ def button_messages(text: str, buttons: Iterable[Any]) -> tuple[list[dict[str, A
         return messages, []
 
     numbered = "\n".join(f"{n}. {title}" for n, (title, _) in enumerate(choices, start=1))
-    full = f"{text.strip()}\n\n{numbered}\n\n{NUMBERED_CHOICE_HINT}".strip()
+    full = f"{text.strip()}\n\n{numbered}\n\n{texts.numbered_hint}".strip()
     return [text_message(chunk) for chunk in split_text(full)], ids
 
 
@@ -179,8 +179,25 @@ def _role_label(code: str) -> str:
     return role.name if role is not None else code.replace("_", " ")
 
 
-def format_contact_card(card: Any) -> str:
+def _heading(role: str, area: dict[str, Any], language: str) -> str:
+    """ "De wijkagent voor de Vogelbuurt"; in another language, without Dutch grammar:
+    "Wijkagent · Vogelbuurt" (the role keeps its Dutch name, as in every answer)."""
+    name = str(area.get("name") or "")
+    if language == DEFAULT_LANGUAGE:
+        heading = role[:1].upper() + role[1:]
+        if name:
+            heading += f" voor {area_phrase(name, str(area.get('level') or 'buurt'))}"
+        return heading
+    for article in ("de ", "het "):
+        if role.lower().startswith(article):
+            role = role[len(article) :]
+    heading = role[:1].upper() + role[1:]
+    return f"{heading} · {name}" if heading and name else heading or name
+
+
+def format_contact_card(card: Any, texts: ChannelTexts | None = None) -> str:
     """A contact_card payload (CONTRACT.md section 2) as readable WhatsApp text."""
+    texts = texts or channel_texts()
     if not isinstance(card, dict):
         return ""
     own_name = card.get("role_name")
@@ -192,9 +209,7 @@ def format_contact_card(card: Any) -> str:
     )
     area = card.get("area")
     area = area if isinstance(area, dict) else {}
-    heading = role[:1].upper() + role[1:]
-    if area.get("name"):
-        heading += f" voor {area_phrase(str(area['name']), str(area.get('level') or 'buurt'))}"
+    heading = _heading(role, area, texts.language)
     blocks = [f"*{heading}*"] if heading else []
     contacts = card.get("contacts")
     contacts = contacts if isinstance(contacts, list) else []
@@ -203,7 +218,7 @@ def format_contact_card(card: Any) -> str:
             continue
         lines = [str(contact[key]) for key in ("name", "organisation") if contact.get(key)]
         lines += [
-            f"{label}: {contact[key]}" for key, label in CARD_LABELS.items() if contact.get(key)
+            f"{label}: {contact[key]}" for key, label in texts.card_labels if contact.get(key)
         ]
         # "Nu bereikbaar tot 12:00" or the next spreekuur, as the bot worded it.
         if isinstance(contact.get("reachable"), str) and contact["reachable"]:
