@@ -52,6 +52,12 @@ def first_demo_address() -> dict[str, str]:
     return {**address, "buurtnaam": names[address["buurtcode"]]}
 
 
+def require_language_slot() -> None:
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    if "language" not in (domain.get("slots") or {}):
+        pytest.skip("domain.yml has no `language` slot yet (issue 14)")
+
+
 @pytest.fixture(scope="module")
 def real_site(widget_bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     require_model()
@@ -122,9 +128,7 @@ def test_real_bot_starts_in_the_widgets_language(page: Page, real_site: str) -> 
     action_session_start), a postcode does not flip it, and the REST channel says `en`."""
     # Before the page's scripts, like a settings file of the host (a page fulfilled by the test
     # itself may not reach loopback: Chromium's Private Network Access).
-    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
-    if "language" not in (domain.get("slots") or {}):
-        pytest.skip("domain.yml has no `language` slot yet (issue 14)")
+    require_language_slot()
     page.add_init_script('window.WijkwijzerSettings = { lang: "en" };')
     page.goto(real_site)
     open_by_keyboard(page)
@@ -134,3 +138,24 @@ def test_real_bot_starts_in_the_widgets_language(page: Page, real_site: str) -> 
     wait_until_idle(page)
     expect(page.locator(".ww-log > .ww-msg--bot").last).to_have_attribute("lang", "en")
     expect(page.locator(".ww-label")).to_have_text("Your question")
+
+
+def test_real_bot_an_english_question_switches_the_widget(page: Page, real_site: str) -> None:
+    """On the Dutch demo page: an English question gets an English answer and English widget
+    strings; "Nederlands graag" switches both back."""
+    require_language_slot()
+    page.goto(real_site)
+    open_by_keyboard(page)
+    expect(page.locator(".ww-root")).to_have_attribute("lang", "nl")
+    ask(page, "Who can I talk to about the constant noise from my neighbours?")
+    reply = page.locator(".ww-log > .ww-msg--bot").nth(1)
+    expect(reply).to_have_attribute("lang", "en", timeout=30_000)
+    wait_until_idle(page)
+    expect(page.locator(".ww-root")).to_have_attribute("lang", "en")
+    expect(page.locator(".ww-label")).to_have_text("Your question")
+
+    ask(page, "Nederlands graag")
+    expect(page.locator(".ww-log > .ww-msg--bot")).to_have_count(3, timeout=30_000)
+    wait_until_idle(page)
+    expect(page.locator(".ww-log > .ww-msg--bot").last).to_have_attribute("lang", "nl")
+    expect(page.locator(".ww-label")).to_have_text("Uw vraag")
