@@ -110,6 +110,7 @@ ACUTE = [
     "iemand heeft een overdosis genomen in het portiek",
     "iemand is flauwgevallen in de bus en komt niet bij",
     "mijn vader heeft ineens pijn op de borst en wordt grauw",
+    "de buurvrouw greep ineens naar haar borst en zakte op de bank",
     "de buurman was aan het klussen en ligt nu onder de ladder, hij reageert niet",
     "er ligt iemand bewusteloos, wat moet ik doen",
     "iemand heeft zich opgehangen in de berging, snel",

@@ -58,9 +58,11 @@ GATES = (
     Gate("heldout_questions", "heldout/questions.yml", QUESTIONS, 0.94, 0.95, ">= 0.95, 112 all"),
     Gate("heldout_combined", "heldout/combined.yml", DIALOGUES, 0.95, target=">= 27/28"),
     # Issue 14: the held-out English sets (tests/heldout/english*.yml), never trained on.
-    Gate("heldout_english", "heldout/english.yml", QUESTIONS, 0.0, 1.0, ">= 0.9, 112 all"),
+    # Measured 6 Dec 2026 with the blended classifiers: 175/186 (112 all) and 50/52; the
+    # minimum is the issue's target itself.
+    Gate("heldout_english", "heldout/english.yml", QUESTIONS, 0.90, 1.0, ">= 0.9, 112 all"),
     Gate(
-        "heldout_english_combined", "heldout/english_combined.yml", DIALOGUES, 0.0, target=">= 0.9"
+        "heldout_english_combined", "heldout/english_combined.yml", DIALOGUES, 0.90, target=">= 0.9"
     ),
 )
 

@@ -576,6 +576,8 @@ DANGERS: Final[tuple[Danger, ...]] = (
         r"|in elkaar gezakt|zakt (?:\w+ )?in elkaar|onwel|hartaanval|hartstilstand|hartinfarct"
         r"|beroerte|herseninfarct|epileptische aanval|overdosis|reanimeren|reanimeert"
         r"|reanimatie|verslikt|stikt|ingestort|pijn op de borst|scheve mond)\b"
+        # Clutching the chest: how a heart attack looks to the one who sees it.
+        r"|\b(?:grijpt|greep|grijpen|klemt) (?:\w+ )?naar (?:zijn|z'n|haar|d'r) (?:borst|hart)\b"
         r"|\baed (?:nodig|halen|brengen)\b|\bhaal (?:\w+ )?(?:de |een )?aed\b",
         unless=r"\bbijna (?:een )?hartaanval\b|\bhartaanval van (?:de|het|die)\b"
         r"|\bstikt? (?:van het|van de|van het lachen|maar)\b",
