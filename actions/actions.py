@@ -433,7 +433,7 @@ def send_card(
     `gemeente_name`: the municipality, when the resident lives in another one than the
     channel serves (`gemeente_to_mention`).
     """
-    payload = card_payload(directory, role, card)
+    payload = card_payload(directory, role, card, lang)
     dispatcher.utter_message(
         text=replies.contact_text(role, card, gemeente_name, remembered, lang) or None,
         buttons=replies.other_address_buttons(lang) if remembered else None,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.opening_hours import Availability, availability_text
+from bot.core.texts import DEFAULT_LANGUAGE
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,10 @@ class ContactInfo:
     # spreekuur could not be read (then only `hours` is shown, as written).
     availability: Availability | None = None
 
-    def to_payload(self) -> dict[str, str | bool]:
+    def to_payload(self, language: str = DEFAULT_LANGUAGE) -> dict[str, str | bool]:
         """CONTRACT.md section 2, with `open_now` and `next_open` when the spreekuur was read;
-        also `open_until` while open and `reachable`, the sentence channels show for it."""
+        also `open_until` while open and `reachable`, the sentence channels show for it (in
+        the conversation's `language`)."""
         fields = {
             "name": self.name,
             "organisation": self.organisation,
@@ -67,7 +69,7 @@ class ContactInfo:
         payload: dict[str, str | bool] = {key: value for key, value in fields.items() if value}
         if self.availability is not None:
             payload.update(self.availability.to_payload())
-            reachable = availability_text(self.availability)
+            reachable = availability_text(self.availability, language)
             if reachable:
                 payload["reachable"] = reachable
         return payload
@@ -79,12 +81,12 @@ class ContactCard:
     area: Area
     contacts: tuple[ContactInfo, ...]
 
-    def to_payload(self) -> dict[str, Any]:
+    def to_payload(self, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
         """The `contact_card` payload of CONTRACT.md section 2; empty fields are left out."""
         return {
             "role": self.role,
             "area": self.area.to_payload(),
-            "contacts": [contact.to_payload() for contact in self.contacts],
+            "contacts": [contact.to_payload(language) for contact in self.contacts],
         }
 
 

@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from bot.core.texts import say
+from bot.core.texts import DEFAULT_LANGUAGE, say
 
 AMSTERDAM: Final = ZoneInfo("Europe/Amsterdam")
 
@@ -51,6 +51,14 @@ MONTH_NAMES: Final = (
     "januari", "februari", "maart", "april", "mei", "juni",
     "juli", "augustus", "september", "oktober", "november", "december",
 )  # fmt: skip
+# What residents read in an English conversation ("Next office hours: Tuesday 10:00–12:00").
+_CALENDAR_NAMES: Final = {
+    "en": (
+        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+        ("January", "February", "March", "April", "May", "June", "July", "August",
+         "September", "October", "November", "December"),
+    ),
+}  # fmt: skip
 ORDINAL_NAMES: Final = {1: "eerste", 2: "tweede", 3: "derde", 4: "vierde", 5: "vijfde"}
 
 WORKDAYS: Final = frozenset(range(5))
@@ -609,17 +617,20 @@ def _instant(moment: datetime) -> datetime:
     return moment.astimezone(timezone.utc)
 
 
-def availability_text(found: Availability | None) -> str:
-    """'Nu bereikbaar tot 12:00' or 'Volgende spreekuur: dinsdag 10:00–12:00 in ...'."""
+def availability_text(found: Availability | None, language: str = DEFAULT_LANGUAGE) -> str:
+    """'Nu bereikbaar tot 12:00' or 'Volgende spreekuur: dinsdag 10:00–12:00 in ...', in the
+    conversation's language (the place stays as the municipality wrote it)."""
     if found is None:
         return ""
     if found.current is not None:
         until = _end_clock(found.current)
-        return _with_place(say("hours.open_until", until=until), found.current.place)
+        text = say("hours.open_until", language, until=until)
+        return _with_place(text, found.current.place)
     if found.next is not None:
         opening = found.next
-        when = f"{_day_phrase(opening.start.date(), found.now.date())} {_times(opening)}"
-        return _with_place(say("hours.next_session", when=when), opening.place)
+        day = _day_phrase(opening.start.date(), found.now.date(), language)
+        text = say("hours.next_session", language, when=f"{day} {_times(opening)}")
+        return _with_place(text, opening.place)
     return ""
 
 
@@ -684,15 +695,16 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-def _day_phrase(day: date, today: date) -> str:
+def _day_phrase(day: date, today: date, language: str = DEFAULT_LANGUAGE) -> str:
     days_ahead = (day - today).days
     if days_ahead == 0:
-        return say("hours.today")
+        return say("hours.today", language)
     if days_ahead == 1:
-        return say("hours.tomorrow")
+        return say("hours.tomorrow", language)
+    day_names, month_names = _CALENDAR_NAMES.get(language, (DAY_NAMES, MONTH_NAMES))
     if days_ahead < 7:
-        return DAY_NAMES[day.weekday()]
-    return f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]}"
+        return day_names[day.weekday()]
+    return f"{day_names[day.weekday()]} {day.day} {month_names[day.month - 1]}"
 
 
 def _days_phrase(days: list[int], weeks: frozenset[int]) -> str:

@@ -27,6 +27,7 @@ from bot.core.constants import (
 from bot.core.conversation import role_payload
 from bot.core.location_mentions import question_place
 from bot.core.roles import role_mentions
+from bot.core.texts import DEFAULT_LANGUAGE
 from bot.directory import ContactDirectory
 
 # A new question asked instead of an address is taken as a question from this confidence.
@@ -167,10 +168,15 @@ def gemeente_to_mention(
     return gemeente.name if gemeente is not None else None
 
 
-def card_payload(directory: ContactDirectory, role: RoleInfo, card: ContactCard) -> dict[str, Any]:
+def card_payload(
+    directory: ContactDirectory,
+    role: RoleInfo,
+    card: ContactCard,
+    language: str = DEFAULT_LANGUAGE,
+) -> dict[str, Any]:
     """The `contact_card` payload; in a deployment for several municipalities it also names
     its municipality, in an extra key beside `area` (whose shape the contract fixes)."""
-    payload = role_payload(role, card.to_payload())
+    payload = role_payload(role, card.to_payload(language))
     if directory.gemeente_count() > 1:
         gemeente = directory.gemeente(card.area.gemeente_code)
         if gemeente is not None:

@@ -86,6 +86,24 @@ async def test_a_dutch_conversation_gets_no_gloss(directory, dispatcher, domain,
     assert "glossed_roles" not in slots_of(events)
 
 
+def _pop_reachable(parts: object) -> list[str]:
+    """Takes every contact's `reachable` sentence out of the payloads, and returns them."""
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("reachable"), str):
+                found.append(node.pop("reachable"))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list | tuple):
+            for value in node:
+                walk(value)
+
+    walk(parts)
+    return found
+
+
 @pytest.mark.parametrize(
     ("text", "intent", "slots"),
     [
@@ -108,6 +126,10 @@ async def test_payloads_and_button_payloads_are_the_same_in_both_languages(
         found.pop("glossed_roles", None)
         answers.append((machine_parts(dispatcher), found, texts(dispatcher)))
     (dutch_parts, dutch_slots, dutch_texts), (english_parts, english_slots, english_texts) = answers
+    # `reachable` is the one sentence in a card, so it is in the conversation's language.
+    dutch_reachable = _pop_reachable(dutch_parts)
+    english_reachable = _pop_reachable(english_parts)
+    assert not set(dutch_reachable) & set(english_reachable)
     assert english_parts == dutch_parts
     assert english_slots == dutch_slots
     assert not set(english_texts) & set(dutch_texts)

@@ -538,3 +538,18 @@ def test_nothing_within_the_horizon() -> None:
     assert found == Availability(now=at("2026-03-23 13:00"))
     assert found.to_payload() == {"open_now": False}
     assert availability_text(found) == ""
+
+
+def test_an_english_conversation_reads_when_the_contact_is_reachable_in_english() -> None:
+    hours = parse_opening_hours("di 10-12 in het wijkbureau, do 14-16")
+
+    now_open = availability(hours, at("2026-03-24 11:00"))
+    later = availability(hours, at("2026-03-25 09:00"))
+    next_week = availability(
+        parse_opening_hours("elke eerste maandag van de maand 10-12"), at("2026-03-24 11:00")
+    )
+
+    assert availability_text(now_open, "en") == "Available now until 12:00 in het wijkbureau"
+    assert availability_text(later, "en") == "Next office hours: Thursday 14:00–16:00"
+    assert availability_text(later, "nl") == "Volgende spreekuur: donderdag 14:00–16:00"
+    assert availability_text(next_week, "en") == "Next office hours: Monday 6 April 10:00–12:00"

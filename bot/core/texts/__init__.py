@@ -16,10 +16,12 @@ from typing import Any
 
 import yaml
 
+from bot.core import constants
+
 TEXTS_DIR = Path(__file__).resolve().parent
-DEFAULT_LANGUAGE = "nl"
+DEFAULT_LANGUAGE = constants.DEFAULT_LANGUAGE
 # The languages a conversation can be in: every response and sentence exists in each.
-LANGUAGES = (DEFAULT_LANGUAGE, "en")
+LANGUAGES = constants.CONVERSATION_LANGUAGES
 # Languages we do not serve but answer with one fixed text in that language; any other
 # language gets the English one.
 OTHER_LANGUAGES = ("ar", "tr", "pl", "uk", "de", "fr", "es")
