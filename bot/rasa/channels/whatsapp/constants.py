@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.constants import (
     PAYLOAD_CALLBACK,
     PAYLOAD_EXPLAIN,
+    PAYLOAD_FOREIGN_LANGUAGE,
     PAYLOAD_LOCATION,
     PAYLOAD_ROUTE,
 )
@@ -46,6 +47,8 @@ MAX_SECTION_TITLE = 24
 MEDIA_TYPES = frozenset({"image", "audio", "voice", "video", "document", "sticker"})
 # Custom payloads meant for machines (tests, the web page); they have no text of their own.
 # The text beside these says it all (the callback's reference is in its text too).
-SILENT_PAYLOADS = frozenset({PAYLOAD_ROUTE, PAYLOAD_LOCATION, PAYLOAD_EXPLAIN, PAYLOAD_CALLBACK})
+SILENT_PAYLOADS = frozenset(
+    {PAYLOAD_ROUTE, PAYLOAD_LOCATION, PAYLOAD_EXPLAIN, PAYLOAD_CALLBACK, PAYLOAD_FOREIGN_LANGUAGE}
+)
 
 # Resident-facing wording: bot/core/texts, per language through texts.py.
