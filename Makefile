@@ -76,11 +76,17 @@ lint: $(VENV)/.installed ## ruff, mypy and the import direction contracts (lint-
 test-unit: $(VENV)/.installed ## Only the pytest suite (needs a trained model for the server tests)
 	$(BIN)/pytest -q
 
-# No Rasa server, browser, training or understanding gate: no trained model needed.
-FAST_LANE := not server and not browser and not training and not understanding
+# pytest-xdist workers; `auto` is one per core (2 on the project's machines).
+WORKERS ?= auto
+# No Rasa server, browser, training or understanding gate: no trained model needed, and
+# every such test is safe to run in parallel (free ports, own temp dirs and databases).
+NO_SERVER := not server and not browser and not training and not understanding
+# The fast lane also leaves out the PostgreSQL runs of the database tests (their SQLite runs
+# stay) and the few `slow` checks; README.md "Tests" lists what it leaves out.
+FAST_LANE := $(NO_SERVER) and not postgres and not slow
 
-test-fast: $(VENV)/.installed ## Quick pytest lane: no Rasa server, browser, training or gate (`make test` runs all)
-	WIJKWIJZER_TEST_LANE=fast $(BIN)/pytest -q -m "$(FAST_LANE)"
+test-fast: $(VENV)/.installed ## Quick pytest lane in parallel: no Rasa server, browser, training, gate, PostgreSQL
+	WIJKWIJZER_TEST_LANE=fast $(BIN)/pytest -q -n $(WORKERS) -m "$(FAST_LANE)"
 
 deploy-lint-deps: ## docker-compose (Debian) so tests/deploy can validate the compose file
 	@command -v docker-compose >/dev/null || (apt-get update -qq && apt-get install -y -qq docker-compose >/dev/null) \
