@@ -73,21 +73,33 @@ lint: $(VENV)/.installed ## ruff, mypy and the import direction contracts (lint-
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# pytest-xdist workers; `auto` is one per core (2 on the project's machines).
+WORKERS ?= auto
+# No Rasa server, browser, training or understanding gate: no trained model needed, and
+# every such test is safe to run in parallel (free ports, own temp dirs and databases).
+NO_SERVER := not server and not browser and not training and not understanding
+# The fast lane also leaves out the PostgreSQL runs of the database tests (their SQLite runs
+# stay) and the few `slow` checks; README.md "Tests" lists what it leaves out.
+FAST_LANE := $(NO_SERVER) and not postgres and not slow
+
+# The whole pytest suite in two runs: the tests without a server in parallel, then the ones
+# that start Rasa servers, Chromium or a training in one process. Two servers loading
+# TensorFlow at once on two cores double each other's start, and the fault and cluster
+# tests time locks and restarts; they stay one at a time (README.md "Tests").
+PYTEST_ALL = $(BIN)/pytest -q -n $(WORKERS) -m "$(NO_SERVER)" && $(BIN)/pytest -q -m "not ($(NO_SERVER))"
+
 test-unit: $(VENV)/.installed ## Only the pytest suite (needs a trained model for the server tests)
-	$(BIN)/pytest -q
+	$(PYTEST_ALL)
 
-# No Rasa server, browser, training or understanding gate: no trained model needed.
-FAST_LANE := not server and not browser and not training and not understanding
-
-test-fast: $(VENV)/.installed ## Quick pytest lane: no Rasa server, browser, training or gate (`make test` runs all)
-	WIJKWIJZER_TEST_LANE=fast $(BIN)/pytest -q -m "$(FAST_LANE)"
+test-fast: $(VENV)/.installed ## Quick pytest lane in parallel: no Rasa server, browser, training, gate, PostgreSQL
+	WIJKWIJZER_TEST_LANE=fast $(BIN)/pytest -q -n $(WORKERS) -m "$(FAST_LANE)"
 
 deploy-lint-deps: ## docker-compose (Debian) so tests/deploy can validate the compose file
 	@command -v docker-compose >/dev/null || (apt-get update -qq && apt-get install -y -qq docker-compose >/dev/null) \
 		|| echo "docker-compose not installable here: tests/deploy skips the compose check"
 
 test: install web-deps train lint test-stories deploy-lint-deps ## Everything: lint, data validation, conversation tests, pytest
-	$(BIN)/pytest -q
+	$(PYTEST_ALL)
 
 understanding: install train ## The understanding gate: public and held-out sets against the model
 	$(BIN)/pytest -q -m understanding tests/e2e/test_understanding.py

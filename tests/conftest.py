@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,17 @@ from bot.directory import ContactDirectory
 from tests.support.postgres import create_database, drop_database
 from tests.support.servers import DEMO_DIR, PROJECT_ROOT, VOORBEELD_DIR
 from tests.support.smtp import LoopbackSmtp
+
+
+@pytest.fixture(scope="session", autouse=True)
+def data_key_in_environment() -> Iterator[None]:
+    """A key for sealed callback details, so that no test writes `.wijkwijzer-data-key` into
+    the checkout (one file for every parallel worker); servers a test starts inherit it."""
+    with pytest.MonkeyPatch.context() as patch:
+        if not os.environ.get("WIJKWIJZER_DATA_KEY", "").strip():
+            patch.setenv("WIJKWIJZER_DATA_KEY", f"tests-{secrets.token_urlsafe(24)}")
+        yield
+
 
 # =============================================================================================
 # Neighbourhood database (bot/db, bot/directory)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
@@ -17,6 +17,7 @@ from bot.handover.settings import (
     mail_status_line,
     smtp_settings,
 )
+from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -37,19 +38,20 @@ class CallbackService:
     def from_environment(
         cls,
         session_factory: Callable[[], Session] | None = None,
-        env: Mapping[str, str] | None = None,
+        config: Settings | None = None,
     ) -> CallbackService:
-        """From the mail settings and the data key; logs where requests go."""
+        """From the mail settings and the data key (`config`, by default the environment's);
+        logs where requests go."""
         if session_factory is None:
             from bot.db.session import make_session_factory
 
             session_factory = make_session_factory()
         try:
-            mail = smtp_settings(env)
+            mail = smtp_settings(config)
         except MailSettingsError:
             mail = None
-        log.info(mail_status_line(env))
-        sealer = Sealer(data_key(env))
+        log.info(mail_status_line(config))
+        sealer = Sealer(data_key(config))
         return cls(CallbackStore(session_factory, sealer), sealer, mail)
 
     def request(self, draft: CallbackDraft) -> str:

@@ -1,11 +1,10 @@
-"""Mail settings from WIJKWIJZER_SMTP_URL and WIJKWIJZER_MAIL_FROM, and the key for sealed data."""
+"""Mail settings and the key for sealed data, from the one settings object (bot/settings.py)."""
 
 from __future__ import annotations
 
 import os
 import secrets
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -13,6 +12,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 
+from bot.settings import Settings
 from bot.settings import settings as app_settings
 
 ENV_SMTP_URL: Final = "WIJKWIJZER_SMTP_URL"
@@ -89,11 +89,13 @@ def parse_smtp_url(url: str, sender: str) -> SmtpSettings:
     )
 
 
-def smtp_settings(env: Mapping[str, str] | None = None) -> SmtpSettings | None:
-    """The configured mail server; None when mail is off (requests reach the workspace only)."""
-    config = app_settings()
-    url = (config.smtp_url if env is None else env.get(ENV_SMTP_URL, "")).strip()
-    sender = (config.mail_from if env is None else env.get(ENV_MAIL_FROM, "")).strip()
+def smtp_settings(config: Settings | None = None) -> SmtpSettings | None:
+    """The configured mail server; None when mail is off (requests reach the workspace only).
+
+    `config` is the settings object, by default the one read from the environment."""
+    config = config or app_settings()
+    url = config.smtp_url.strip()
+    sender = config.mail_from.strip()
     if not url and not sender:
         return None
     if not url or not sender:
@@ -102,10 +104,10 @@ def smtp_settings(env: Mapping[str, str] | None = None) -> SmtpSettings | None:
     return parse_smtp_url(url, sender)
 
 
-def mail_status_line(env: Mapping[str, str] | None = None) -> str:
+def mail_status_line(config: Settings | None = None) -> str:
     """One Dutch line for the start-up log: where callback requests go."""
     try:
-        settings = smtp_settings(env)
+        settings = smtp_settings(config)
     except MailSettingsError as error:
         return f"Terugbelverzoeken: alleen in de werkplek; mail staat uit ({error})"
     if settings is None:
@@ -116,13 +118,13 @@ def mail_status_line(env: Mapping[str, str] | None = None) -> str:
     return f"Terugbelverzoeken: werkplek en mail via {settings.describe()}."
 
 
-def data_key(env: Mapping[str, str] | None = None, key_file: Path = DEFAULT_KEY_FILE) -> str:
+def data_key(config: Settings | None = None, key_file: Path = DEFAULT_KEY_FILE) -> str:
     """The key material for sealed personal data: WIJKWIJZER_DATA_KEY, else the key file.
 
     The file is made on first use (readable by its owner only). Losing it makes stored
     callback details unreadable, which is also how they are meant to end.
     """
-    configured = (app_settings().data_key if env is None else env.get(ENV_DATA_KEY, "")).strip()
+    configured = (config or app_settings()).data_key.strip()
     if configured:
         return configured
     material = secrets.token_urlsafe(32)

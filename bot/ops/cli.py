@@ -333,7 +333,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     if missing:
         print(f"WhatsApp-kanaal staat uit: niet ingesteld: {', '.join(missing)}")
     # Where callback requests go: the workspace, and mail when WIJKWIJZER_SMTP_URL is set.
-    print(mail_status_line(env))
+    print(mail_status_line())
     for name in WHATSAPP_VARIABLES:
         env.setdefault(name, "")
     actions_command = [

@@ -2,9 +2,9 @@
 
     python -m bot.ops.demo_server --host 127.0.0.1 --port 8080 --bot-url http://127.0.0.1:5005
 
-Pages come from bot/ops/demo/ (Jinja2 templates: `{{ bot_url }}`), the widget bundle from
-web/dist/ (``npm --prefix web run build``). aiohttp, as the staff workspace. Blocking; stops
-cleanly on SIGTERM and SIGINT.
+Pages come from bot/ops/demo/ (Jinja2 templates that extend one layout, `_base.html`, and
+take `{{ bot_url }}`), the widget bundle from web/dist/ (``npm --prefix web run build``).
+aiohttp, as the staff workspace. Blocking; stops cleanly on SIGTERM and SIGINT.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ DEMO_DIR = Path(__file__).resolve().parent / "demo"
 WIDGET_DIR = PROJECT_ROOT / "web" / "dist"
 WIDGET_PREFIX = "/widget/"
 ALLOWED_METHODS: Final = ("GET", "HEAD")
+# Templates the pages extend (bot/ops/demo/_base.html): not pages themselves.
+LAYOUT_PREFIX: Final = "_"
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -105,13 +107,16 @@ def _inside(root: Path, relative: str) -> Path | None:
 def create_app(config: SiteConfig) -> web.Application:
     app = web.Application()
     app[CONFIG] = config
-    # Pages are templates for the bot URL only; autoescape keeps a quote in it harmless.
-    # The loader checks modification times, so an edited page shows on the next reload.
+    # Pages extend one layout (_base.html) and take the bot URL; autoescape keeps a quote in
+    # it harmless. The loader checks modification times, so an edited page shows on the next
+    # reload. A line that holds only a tag leaves nothing in the page.
     app[PAGES] = jinja2.Environment(
         loader=jinja2.FileSystemLoader(config.demo_dir),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
     headers = security_headers(config.bot_url)
 
@@ -149,7 +154,7 @@ async def serve_file(request: web.Request) -> web.StreamResponse:
         return _plain(405, "Method not allowed\n", Allow=", ".join(ALLOWED_METHODS))
     config = request.app[CONFIG]
     file = _resolve(config, request.raw_path)
-    if file is None or file.suffix not in CONTENT_TYPES:
+    if file is None or file.suffix not in CONTENT_TYPES or file.name.startswith(LAYOUT_PREFIX):
         return _plain(404, "Niet gevonden\n")
     if file.suffix == ".html":
         page = file.relative_to(config.demo_dir.resolve()).as_posix()

@@ -7,6 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# Loads Rasa and reads all training data in a subprocess: too long for `make test-fast`.
+pytestmark = pytest.mark.slow
+
 PROJECT_ROOT = Path(__file__).parents[2]
 
 # Responses Rasa's validator cannot see being used: a form asks with utter_ask_<slot>,

@@ -360,6 +360,10 @@ REFUSALS = {
         "Ontbreekt: gebied",
     ),
     "not utf-8": (_latin1_contact, "UTF-8"),
+    "nul byte in the header": (
+        _write("contacten.csv", b"naam,rol\x00,organisatie,telefoon,email,spreekuur,gebied\n", 1),
+        "geen geldige CSV",
+    ),
     "empty file": (_write("buurten.csv", b"", 1), "leeg"),
     "only a header": (
         _write(

@@ -7,6 +7,7 @@ import asyncio
 import shutil
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
+from bot.staff import auth, users
 from bot.staff.app import StaffSettings, create_app
 from bot.staff.nlu_files import NluData
 from bot.staff.users import add_or_update_user
@@ -30,6 +32,15 @@ from tests.support.staff import (
     save_conversations,
     sign_in,
 )
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Accounts made by these tests get scrypt at n=2**10 instead of 2**15: at the real cost a
+    hash takes a tenth of a second, twice per signed-in test, about half the workspace tests'
+    CPU. Checking reads the cost from the hash, so sign-in works as in production;
+    test_auth.py checks the production cost itself."""
+    monkeypatch.setattr(users, "hash_password", partial(auth.hash_password, n=2**10))
 
 
 @pytest.fixture

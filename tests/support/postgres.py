@@ -11,6 +11,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from tests.support.servers import refuse_in_fast_lane
+
 # The server's maintenance database; the tests create their databases next to it.
 POSTGRES_SERVER_URL = os.environ.get(
     "WIJKWIJZER_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
@@ -28,6 +30,7 @@ def _server_engine() -> Any:
 
 def create_database(label: str) -> str:
     """A fresh database on the local PostgreSQL; skips the test when none is reachable."""
+    refuse_in_fast_lane("a PostgreSQL database", "postgres")
     server = _server_engine()
     try:
         with server.connect() as connection:

@@ -14,6 +14,7 @@ import pytest
 
 from bot.ops.demo_server import (
     DEMO_DIR,
+    LAYOUT_PREFIX,
     BackgroundSite,
     SiteConfig,
     content_security_policy,
@@ -156,13 +157,40 @@ def test_demo_pages_give_the_general_number_the_bot_gives(demo_directory) -> Non
     assert gemeente is not None and gemeente.phone
     assert f"op {gemeente.phone}" in general_contact_text(gemeente)
     digits = re.sub(r"\D", "", gemeente.phone)
-    pages = sorted((ROOT / "bot" / "ops" / "demo").glob("*.html"))
-    assert pages, "no demo pages found"
-    for page in pages:
-        html = page.read_text(encoding="utf-8")
-        numbers = re.findall(r"Bel (?:<a [^>]*>)?(14 ?\d+)", html)
-        assert numbers == [gemeente.phone], page.name
-        assert f'href="tel:{digits}"' in html, page.name
+    pages = [page.name for page in sorted(DEMO_DIR.glob("*.html"))]
+    assert "index.html" in pages, "no demo pages found"
+    server = BackgroundSite(SiteConfig(bot_url=BOT_URL)).start()
+    try:
+        for page in pages:
+            response = fetch(("127.0.0.1", server.port), "/" + page)
+            if page.startswith(LAYOUT_PREFIX):
+                assert response.status == 404, page
+                continue
+            html = response.body.decode("utf-8")
+            numbers = re.findall(r"Bel (?:<a [^>]*>)?(14 ?\d+)", html)
+            assert numbers == [gemeente.phone], page
+            assert f'href="tel:{digits}"' in html, page
+    finally:
+        server.stop()
+
+
+def test_demo_pages_share_one_layout_and_mark_their_own_menu_link() -> None:
+    """Each page extends _base.html, which is not served itself; the menu marks the page."""
+    server = BackgroundSite(SiteConfig(bot_url=BOT_URL)).start()
+    try:
+        site = ("127.0.0.1", server.port)
+        assert fetch(site, "/_base.html").status == 404
+        for path, link in [
+            ("/", "/"),
+            ("/wonen.html", "/wonen.html"),
+            ("/privacy.html", "/privacy.html"),
+        ]:
+            html = fetch(site, path).body.decode("utf-8")
+            assert re.findall(r'<a href="([^"]+)" aria-current="page">', html) == [link], path
+            assert html.count('class="site-footer"') == 1 and "{%" not in html, path
+            assert f'data-bot-url="{BOT_URL}"' in html, path
+    finally:
+        server.stop()
 
 
 def test_every_page_and_file_of_the_real_demo_site_carries_the_headers() -> None:

@@ -82,7 +82,12 @@ def read_records(
             return
         if delimiter is None:
             delimiter = ";" if first.count(";") > first.count(",") else ","
-        header = [canonical(column) for column in next(csv.reader([first], delimiter=delimiter))]
+        try:
+            fields = next(csv.reader([first], delimiter=delimiter))
+        except csv.Error as error:  # a NUL byte, for one: Python 3.10's csv refuses it
+            problems.add(name, 1, f"de kopregel is geen geldige CSV: {error}.")
+            return
+        header = [canonical(column) for column in fields]
         missing = [column for column in columns if column not in header]
         doubled = sorted({column for column in header if header.count(column) > 1})
         if missing or doubled:
