@@ -52,8 +52,8 @@ def test_english_then_the_location_form_then_dutch_on_request(bot):
     third = say(bot, sender, "Kunnen we verder in het Nederlands?")
     assert custom(third, "route") == []
     assert _dutchish(text_of(third)), text_of(third)
-    fourth = say(bot, sender, "bedankt")
-    assert not any(m.get("lang") == "en" for m in fourth)
+    assert {m.get("lang") for m in first + second} == {"en"}
+    assert {m.get("lang") for m in third} == {"nl"}
 
 
 def test_page_language_starts_the_conversation_in_english(bot):
