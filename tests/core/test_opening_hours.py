@@ -544,7 +544,7 @@ def test_an_english_conversation_reads_when_the_contact_is_reachable_in_english(
     hours = parse_opening_hours("di 10-12 in het wijkbureau, do 14-16")
 
     now_open = availability(hours, at("2026-03-24 11:00"))
-    later = availability(hours, at("2026-03-25 09:00"))
+    later = availability(hours, at("2026-03-24 13:00"))
     next_week = availability(
         parse_opening_hours("elke eerste maandag van de maand 10-12"), at("2026-03-24 11:00")
     )
