@@ -552,4 +552,5 @@ def test_an_english_conversation_reads_when_the_contact_is_reachable_in_english(
     assert availability_text(now_open, "en") == "Available now until 12:00 in het wijkbureau"
     assert availability_text(later, "en") == "Next office hours: Thursday 14:00–16:00"
     assert availability_text(later, "nl") == "Volgende spreekuur: donderdag 14:00–16:00"
-    assert availability_text(next_week, "en") == "Next office hours: Monday 6 April 10:00–12:00"
+    # Monday 6 April 2026 is Easter Monday: the first Monday after it with a session is 4 May.
+    assert availability_text(next_week, "en") == "Next office hours: Monday 4 May 10:00–12:00"
