@@ -10,6 +10,8 @@ from bot.core.emergency import Level, assess
 from bot.core.emergency.english import normalise_english
 
 ACUTE = [
+    "a toddler is walking alone along the canal, no parents anywhere",
+    "there's a little boy on his own standing on the roof edge of the shed",
     "there is a fire in the flat next door",
     "FIRE!!",
     "our shed is on fire",
@@ -44,6 +46,8 @@ ACUTE = [
 
 # Past, prevention, hypotheticals, questions about the services, and other meanings of the words.
 NOT_ACUTE = [
+    "kids play alone near the water every day, can the municipality put up a fence",
+    "my 4 year old likes to play in the playground by the pond",
     "the fire station plans to close",
     "I smelled gas last week and it was fixed",
     "how can I prevent a fire in my kitchen",

@@ -54,6 +54,21 @@ _PERSON: Final = (
     r"|son|daughter|child|baby|grandmother|grandfather|neighbour|neighbor|friend)"
     r"|he|she|they|the (?:\w+ )?(?:man|woman|boy|girl|child|neighbour|neighbor))"
 )
+_YOUNG_CHILD_EN: Final = (
+    r"\b(?:child|small child|little child|kid|little kid|toddler|baby|little (?:boy|girl)"
+    r"|(?:two|three|four|2|3|4) year old|preschooler|young child|children|kids)\b"
+)
+_UNWATCHED_EN: Final = (
+    r"\b(?:alone|on (?:his|her|their) own|by (?:himself|herself|themselves)|without"
+    r" (?:parents?|an adult|adults|supervision)|no (?:parents?|adults?) (?:around|in sight"
+    r"|anywhere)|unsupervised|unattended|nobody (?:is )?(?:watching|with))\b"
+)
+# Where an unwatched small child can fall, drown or be hit.
+_CHILD_DANGER_SPOTS_EN: Final = (
+    r"\b(?:balcony|window|windowsill|railing|roof|edge|ice|water|waterside|canal|ditch|pond"
+    r"|river|harbou?r|quay|quayside|jetty|road|busy street|motorway|highway|railway|tracks"
+    r"|crossing|roundabout)\b"
+)
 _SMOKING: Final = (
     r"\b(?:cigarettes?|cigars?|smoking weed|weed|joints?|barbecues?|bbq|wood ?stoves?"
     r"|fireplaces?|wood burners?|chimneys?|smokes? (?:on|in) (?:the|his|her|their) (?:balcony"
@@ -200,6 +215,14 @@ DANGERS_EN: Final[tuple[Danger, ...]] = (
         present=True,
         unless=r"\b(?:dog|cat|duck|swan|bird|animal|bike|bicycle|car|phone|keys)s? "
         r"(?:\w+ ){0,3}(?:in|into) the\b",
+    ),
+    _danger(
+        "child.unwatched",
+        # A small child alone near water, traffic or a height (the Dutch table's kind):
+        # child, alone and the dangerous place anywhere in the message, in any order.
+        rf"^(?=.*{_YOUNG_CHILD_EN})(?=.*{_UNWATCHED_EN})(?=.*{_CHILD_DANGER_SPOTS_EN})",
+        present=True,
+        unless=r"\bplayground\b|\bschoolyard\b|\bswimming (?:lesson|class)\w*",
     ),
     _danger(
         "self_harm",
