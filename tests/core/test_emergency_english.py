@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.core.emergency import Level, assess
 from bot.core.emergency.english import normalise_english
@@ -46,6 +48,12 @@ ACUTE = [
 
 # Past, prevention, hypotheticals, questions about the services, and other meanings of the words.
 NOT_ACUTE = [
+    "i'm drowning in debt and letters, who can help me sort it out",
+    "a man with a knife was seen near the school, he's not there now but people are worried",
+    "someone was stabbed outside the snackbar last weekend, it's quiet now",
+    "second bike stolen from our shed this month!!",
+    "the swing has a loose bolt, children could hurt themselves on it",
+    "a lamp post got hit by a van and is now leaning over the pavement",
     "kids play alone near the water every day, can the municipality put up a fence",
     "my 4 year old likes to play in the playground by the pond",
     "the fire station plans to close",
@@ -126,3 +134,19 @@ def test_fast_enough() -> None:
             assess(f"{text} {i}", "en")
         per_message.append((time.perf_counter() - start) / len(texts))
     assert min(per_message) < 0.002
+
+
+def test_no_english_training_example_of_another_intent_is_taken_for_an_emergency() -> None:
+    """The English examples of every other intent are what residents write without acute
+    danger: none may trip the safety net (it would answer 112 instead of routing)."""
+    root = Path(__file__).resolve().parents[2] / "data" / "nlu" / "en"
+    alarms = []
+    for path in sorted(root.glob("*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            if block.get("intent") in (None, "emergency"):
+                continue
+            for line in block["examples"].splitlines():
+                text = line.strip()[2:]
+                if text and assess(text, language="en").level is Level.ACUTE:
+                    alarms.append((block["intent"], text))
+    assert alarms == []

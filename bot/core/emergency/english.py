@@ -200,7 +200,11 @@ DANGERS_EN: Final[tuple[Danger, ...]] = (
         r"|\b(?:lots|a lot|pool) of blood\b|\b(?:hit|knocked down|run over) by a (?:car|bus"
         r"|truck|van|tram|scooter)\b",
         present=True,
-        unless=r"\bbatter(?:y|ies)\b|\bphone\b(?=.*\bdead\b)",
+        unless=r"\bbatter(?:y|ies)\b|\bphone\b(?=.*\bdead\b)"
+        # a thing hit by a vehicle is a defect to report, not a casualty
+        r"|\b(?:lamp ?posts?|street ?lights?|poles?|signs?|fences?|bollards?|walls?|trees?"
+        r"|bins?|containers?|benches?|railings?|bus stops?) (?:\w+ ){0,2}(?:got |was |has been )?"
+        r"(?:hit|knocked down|run over)\b",
     ),
     _danger(
         "medical.word",
@@ -213,7 +217,8 @@ DANGERS_EN: Final[tuple[Danger, ...]] = (
         r"|canal|river|pond|lake|sea|harbour|harbor|ditch)\b|\b(?:child|kid|someone|somebody"
         r"|person|man|woman) in the (?:water|canal|river|pond)\b",
         present=True,
-        unless=r"\b(?:dog|cat|duck|swan|bird|animal|bike|bicycle|car|phone|keys)s? "
+        unless=r"\bdrowning in (?:debts?|work|bills|paperwork|letters|paper|admin|stress|forms)\b"
+        r"|\b(?:dog|cat|duck|swan|bird|animal|bike|bicycle|car|phone|keys)s? "
         r"(?:\w+ ){0,3}(?:in|into) the\b",
     ),
     _danger(
@@ -229,6 +234,9 @@ DANGERS_EN: Final[tuple[Danger, ...]] = (
         r"\b(?:kill|hurt|harm) (?:my ?self|himself|herself|themselves)\b"
         r"|\b(?:end|take) (?:my|his|her) (?:own )?life\b|\bsuicid\w*",
         present=True,
+        # an injury risk of a thing ("kids can hurt themselves on it") is no self-harm
+        unless=r"\bhurt (?:himself|herself|themselves|yourself|myself) (?:on|with) (?:it|that|this"
+        r"|the|those|these)\b",
     ),
 )
 
@@ -283,6 +291,13 @@ CONTEXTS_EN: Final[tuple[Context, ...]] = (
         r"\bbefore (?:something|someone|a fire|an accident)\b",
     ),
     _context(
+        "calm_now",
+        Level.NOT_ACUTE,
+        r"\b(?:not|isnt|arent|wasnt|no longer) (?:\w+ ){0,2}(?:there|here|around|happening"
+        r"|going on) (?:any ?more|now)\b|\bnot (?:right )?now\b|\b(?:gone|over) now\b",
+        r"\b(?:its|it is|all|everything is|everything s) (?:\w+ )?(?:quiet|calm|over|fine) now\b",
+    ),
+    _context(
         "happening_now",
         Level.ACUTE,
         rf"\bnow\b(?<!\buntil now)(?<!\bby now)(?=.*{_PRESENT})",
@@ -303,6 +318,8 @@ CONTEXTS_EN: Final[tuple[Context, ...]] = (
         r"\bafter (?:the|a|that)\b|\bsince the\b|\binsurance\b|\b(?:police )?report\b",
         r"\bevery (?:day|night|week|weekend|evening|morning)\b|\boften\b|\bregularly\b",
         r"\bkeeps happening\b|\bagain and again\b|\bfor (?:weeks|months|years)\b",
+        r"\bthis (?:week|month|year)\b|\b(?:several|many|a few|three|four) times\b"
+        r"|\bkeep hearing\b|\bhear(?:ing)? (?:a lot )?about\b",
         r"\b(?:a lot of|many|lots of|more) (?:burglaries|break ins|fires|robberies)\b",
     ),
     _context(
