@@ -226,6 +226,13 @@ _NOT_ENGLISH: Final = (
 )
 # A switch request is a short message: a long one is about something else.
 _MAX_SWITCH_WORDS: Final = 14
+# Asking for a translation, a course or a document in a language is a question about that
+# language, not a request to talk in it ("kun je een brief in het Engels vertalen").
+_ABOUT_A_LANGUAGE: Final = re.compile(
+    r"\b(?:vertal\w*|translat\w*|taalles\w*|cursus\w*|courses?|lessons?|les|leren|learn\w*"
+    r"|tolk\w*|interpret\w*|brief|letter|formulier\w*|forms?|document\w*)\b",
+    re.IGNORECASE,
+)
 
 
 def _compile(patterns: tuple[str, ...], lang: str = "") -> re.Pattern[str]:
@@ -247,6 +254,8 @@ def switch_request(text: object) -> str | None:
     no_dutch = bool(_NO_DUTCH.search(folded))
     if no_dutch != bool(_NO_ENGLISH.search(folded)):
         return ENGLISH if no_dutch else DUTCH
+    if _ABOUT_A_LANGUAGE.search(folded):
+        return None
     to_english = bool(_TO_ENGLISH.search(folded))
     if to_english == bool(_TO_DUTCH.search(folded)):
         # Neither, or both ("English or Dutch?"): no request for one of them.

@@ -195,6 +195,8 @@ def test_switch_requests(text: str, target: str) -> None:
         "English or Dutch?",
         "Who is my wijkagent?",
         "the Dutch government sent me a letter about my rent and I do not understand",
+        "kun je een brief in het Engels vertalen",
+        "is er een cursus Nederlands in de buurt",
         "",
     ],
 )
