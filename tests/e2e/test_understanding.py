@@ -39,7 +39,7 @@ class Gate:
     minimum: float
     # Share of emergencies that must be right (question sets only; score.py's rule).
     emergencies: float = 0.0
-    # What issue 10 asks for, shown next to the result.
+    # What the issue asks for (issue 10 for Dutch, issue 14 for English), shown next to the result.
     target: str = ""
 
 
@@ -232,7 +232,8 @@ def summary(outcome: Outcome) -> str:
     gate = outcome.gate
     lines = [
         f"\n[understanding] {gate.name}: {outcome.passed}/{outcome.total} = {outcome.share:.3f}"
-        f" (gate >= {gate.minimum:.2f}; issue 10: {gate.target})"
+        f" (gate >= {gate.minimum:.2f}; issue {14 if 'english' in gate.name else 10}:"
+        f" {gate.target})"
     ]
     if outcome.emergencies:
         lines.append(f"  emergencies right: {outcome.emergencies_ok}/{outcome.emergencies}")
