@@ -24,10 +24,6 @@ from bot.core.location_mentions import find_mentions
 from bot.core.roles import role_spans
 from bot.core.text import fold
 
-DUTCH: Final = LANGUAGE_NL
-ENGLISH: Final = LANGUAGE_EN
-# The languages a conversation is held in (the `language` slot's values).
-SERVED_LANGUAGES: Final = CONVERSATION_LANGUAGES
 # Languages answered with one fixed text ("I can help in Dutch or English"), as ISO 639-1.
 # German, French and Spanish cost no time but about 130 MB of models (docs/nlu.md); without
 # them their messages would be undecided or, for German, Dutch. A Dutch message taken for
@@ -63,7 +59,7 @@ _SCRIPTS: Final = {"ar": re.compile(r"[\u0600-\u06ff]"), "uk": re.compile(r"[\u0
 _WORD_RE: Final = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _LANGUAGES: Final = tuple(
     Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper()))
-    for code in (*SERVED_LANGUAGES, *OTHER_LANGUAGES)
+    for code in (*CONVERSATION_LANGUAGES, *OTHER_LANGUAGES)
 )
 
 # Dutch words residents use inside English sentences, besides role names and places with a
@@ -108,11 +104,11 @@ class Detection:
 
     @property
     def served(self) -> bool:
-        return self.language in SERVED_LANGUAGES
+        return self.language in CONVERSATION_LANGUAGES
 
     @property
     def other(self) -> bool:
-        return self.language is not None and self.language not in SERVED_LANGUAGES
+        return self.language is not None and self.language not in CONVERSATION_LANGUAGES
 
 
 @lru_cache(maxsize=1)
@@ -154,8 +150,8 @@ def detect_language(text: object) -> Detection:
     script = _SCRIPTS.get(code)
     if script is not None and script.search(masked) and confidence >= MIN_CONFIDENCE_SCRIPT:
         return Detection(code, confidence, "own script")
-    if code not in SERVED_LANGUAGES:
-        served = values[DUTCH] + values[ENGLISH]
+    if code not in CONVERSATION_LANGUAGES:
+        served = values[LANGUAGE_NL] + values[LANGUAGE_EN]
         if served > MAX_SERVED_FOR_OTHER or confidence < MIN_CONFIDENCE_OTHER:
             return Detection(None, confidence, f"perhaps {code}: not sure enough")
         if words >= MIN_WORDS_OTHER or (words == 2 and confidence >= MIN_CONFIDENCE_OTHER_SHORT):
@@ -163,20 +159,20 @@ def detect_language(text: object) -> Detection:
         return Detection(None, confidence, f"perhaps {code}: too short to tell")
     if words < MIN_WORDS_SERVED:
         return Detection(None, confidence, f"{words} word(s): too short to tell")
-    english = _share(values, ENGLISH)
-    if code == ENGLISH and english >= MIN_SHARE_ENGLISH:
-        return Detection(ENGLISH, english, "lingua, Dutch names masked")
+    english = _share(values, LANGUAGE_EN)
+    if code == LANGUAGE_EN and english >= MIN_SHARE_ENGLISH:
+        return Detection(LANGUAGE_EN, english, "lingua, Dutch names masked")
     dutch = 1.0 - english
     if english < MAX_SHARE_ENGLISH_FOR_PLACES:
-        dutch = max(dutch, _share(_confidences(text), DUTCH))
+        dutch = max(dutch, _share(_confidences(text), LANGUAGE_NL))
     if dutch >= MIN_SHARE_DUTCH:
-        return Detection(DUTCH, dutch, "lingua")
+        return Detection(LANGUAGE_NL, dutch, "lingua")
     return Detection(None, max(english, dutch), "Dutch or English: lingua unsure")
 
 
 def _confidences(text: str) -> dict[str, float]:
     """lingua's confidence per language (ISO 639-1), summing to 1 over the restricted set."""
-    values = {code: 0.0 for code in (*SERVED_LANGUAGES, *OTHER_LANGUAGES)}
+    values = {code: 0.0 for code in (*CONVERSATION_LANGUAGES, *OTHER_LANGUAGES)}
     for value in detector().compute_language_confidence_values(text):
         values[value.language.iso_code_639_1.name.lower()] = float(value.value)
     return values
@@ -184,7 +180,7 @@ def _confidences(text: str) -> dict[str, float]:
 
 def _share(values: dict[str, float], code: str) -> float:
     """`code`'s part of Dutch and English together."""
-    both = values[DUTCH] + values[ENGLISH]
+    both = values[LANGUAGE_NL] + values[LANGUAGE_EN]
     return values[code] / both if both > 0 else 0.0
 
 
@@ -253,21 +249,18 @@ def switch_request(text: object) -> str | None:
     folded = fold(text)
     no_dutch = bool(_NO_DUTCH.search(folded))
     if no_dutch != bool(_NO_ENGLISH.search(folded)):
-        return ENGLISH if no_dutch else DUTCH
+        return LANGUAGE_EN if no_dutch else LANGUAGE_NL
     if _ABOUT_A_LANGUAGE.search(folded):
         return None
     to_english = bool(_TO_ENGLISH.search(folded))
     if to_english == bool(_TO_DUTCH.search(folded)):
         # Neither, or both ("English or Dutch?"): no request for one of them.
         return None
-    return ENGLISH if to_english else DUTCH
+    return LANGUAGE_EN if to_english else LANGUAGE_NL
 
 
 __all__ = [
-    "DUTCH",
-    "ENGLISH",
     "OTHER_LANGUAGES",
-    "SERVED_LANGUAGES",
     "Detection",
     "detect_language",
     "detector",

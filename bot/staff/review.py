@@ -49,9 +49,6 @@ PERSONAL_PLACEHOLDER: Final = "[gegevens voor een terugbelverzoek, niet getoond]
 
 # Languages (issue 14): the bot speaks Dutch and English; a message in another language
 # gets one fixed answer and cannot become a training example.
-LANGUAGE_DUTCH: Final = LANGUAGE_NL
-LANGUAGE_ENGLISH: Final = LANGUAGE_EN
-TRAINABLE_LANGUAGES: Final = CONVERSATION_LANGUAGES
 
 REASON_FALLBACK: Final = "fallback"
 REASON_LOW_CONFIDENCE: Final = "low_confidence"
@@ -96,7 +93,7 @@ class InboxItem:
     from_resident: bool = True
     context: list[Turn] = field(default_factory=list)
     # "nl", "en" or the ISO 639-1 code of another language (see message_language).
-    language: str = LANGUAGE_DUTCH
+    language: str = LANGUAGE_NL
 
     @property
     def lang_attribute(self) -> str | None:
@@ -106,7 +103,7 @@ class InboxItem:
     @property
     def trainable(self) -> bool:
         """Whether staff can add this message to the training data under a topic."""
-        return self.from_resident and self.language in TRAINABLE_LANGUAGES
+        return self.from_resident and self.language in CONVERSATION_LANGUAGES
 
     @property
     def when(self) -> datetime:
@@ -121,8 +118,8 @@ class InboxItem:
 OTHER_LANGUAGES: Final = "other"
 # How the inbox filter and the statistics group languages: key, Dutch label.
 LANGUAGE_GROUPS: Final = (
-    (LANGUAGE_DUTCH, language_label(LANGUAGE_DUTCH)),
-    (LANGUAGE_ENGLISH, language_label(LANGUAGE_ENGLISH)),
+    (LANGUAGE_NL, language_label(LANGUAGE_NL)),
+    (LANGUAGE_EN, language_label(LANGUAGE_EN)),
     (OTHER_LANGUAGES, OTHER_LANGUAGES_LABEL),
 )
 
@@ -313,25 +310,25 @@ def message_language(events: list[ConversationEvent], index: int) -> str:
     if intent == INTENT_OTHER_LANGUAGE:
         return _entity(parse_data, ENTITY_FOREIGN_LANGUAGE) or OTHER_LANGUAGES
     decided = _entity(parse_data, ENTITY_LANGUAGE)
-    if decided in TRAINABLE_LANGUAGES:
+    if decided in CONVERSATION_LANGUAGES:
         return decided
     for event in reversed(events[:index]):
         if event.type_name == "slot" and event.data.get("name") == SLOT_LANGUAGE:
             value = event.data.get("value")
-            return value if value in TRAINABLE_LANGUAGES else LANGUAGE_DUTCH
-    return LANGUAGE_DUTCH
+            return value if value in CONVERSATION_LANGUAGES else LANGUAGE_NL
+    return LANGUAGE_NL
 
 
 def _lang_attribute(language: str) -> str | None:
     """An ISO 639-1 code other than Dutch, fit for an HTML `lang` attribute; else None."""
-    if language == LANGUAGE_DUTCH or len(language) != 2 or not language.isalpha():
+    if language == LANGUAGE_NL or len(language) != 2 or not language.isalpha():
         return None
     return language
 
 
 def language_group(language: str) -> str:
     """ "nl", "en" or OTHER_LANGUAGES: how the inbox filter and the statistics group them."""
-    return language if language in TRAINABLE_LANGUAGES else OTHER_LANGUAGES
+    return language if language in CONVERSATION_LANGUAGES else OTHER_LANGUAGES
 
 
 def _offered_payloads(events: list[ConversationEvent]) -> set[str]:
@@ -592,7 +589,7 @@ def decide(
         raise NotResidentText(event_id)
     if intent is None:
         outcome, written = "no_topic", ""
-    elif item.language not in TRAINABLE_LANGUAGES:
+    elif item.language not in CONVERSATION_LANGUAGES:
         raise NotTrainableLanguage(item.language)
     else:
         result = nlu.in_language(item.language).add_example(intent, original)

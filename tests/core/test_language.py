@@ -10,9 +10,8 @@ import time
 
 import pytest
 
+from bot.core.constants import LANGUAGE_EN, LANGUAGE_NL
 from bot.core.language import (
-    DUTCH,
-    ENGLISH,
     detect_language,
     detector,
     masked_for_detection,
@@ -119,12 +118,12 @@ OTHER = [
 
 @pytest.mark.parametrize("text", ENGLISH_SENTENCES)
 def test_english_with_dutch_names_is_english(text: str) -> None:
-    assert detect_language(text).language == ENGLISH
+    assert detect_language(text).language == LANGUAGE_EN
 
 
 @pytest.mark.parametrize("text", DUTCH_SENTENCES)
 def test_dutch_also_with_english_words_is_dutch(text: str) -> None:
-    assert detect_language(text).language == DUTCH
+    assert detect_language(text).language == LANGUAGE_NL
 
 
 @pytest.mark.parametrize("text", UNDECIDED)
@@ -142,7 +141,7 @@ def test_other_languages_by_their_code(text: str, code: str) -> None:
 def test_a_message_in_a_german_shape_but_dutch_words_is_not_german() -> None:
     # Dutch must never get the fixed "other language" text.
     for text in ("ik wil graag iemand spreken", "wie woont er naast mij", "ik heb hulp nodig"):
-        assert detect_language(text).language == DUTCH
+        assert detect_language(text).language == LANGUAGE_NL
 
 
 def test_dutch_names_places_and_institutions_are_masked() -> None:
@@ -163,24 +162,24 @@ def test_role_spans_cover_compound_and_inflected_names() -> None:
 @pytest.mark.parametrize(
     ("text", "target"),
     [
-        ("can we speak English?", ENGLISH),
-        ("English please", ENGLISH),
-        ("in English", ENGLISH),
-        ("English?", ENGLISH),
-        ("kan het in het engels", ENGLISH),
-        ("spreek je Engels?", ENGLISH),
-        ("do you speak english", ENGLISH),
-        ("sorry, I don't speak Dutch", ENGLISH),
-        ("ik spreek geen Nederlands", ENGLISH),
-        ("switch to english please", ENGLISH),
-        ("could we continue in English", ENGLISH),
-        ("I prefer English", ENGLISH),
-        ("Nederlands graag", DUTCH),
-        ("kan het in het Nederlands?", DUTCH),
-        ("in het Nederlands aub", DUTCH),
-        ("back to Dutch please", DUTCH),
-        ("can you speak Dutch to me", DUTCH),
-        ("ik spreek geen Engels", DUTCH),
+        ("can we speak English?", LANGUAGE_EN),
+        ("English please", LANGUAGE_EN),
+        ("in English", LANGUAGE_EN),
+        ("English?", LANGUAGE_EN),
+        ("kan het in het engels", LANGUAGE_EN),
+        ("spreek je Engels?", LANGUAGE_EN),
+        ("do you speak english", LANGUAGE_EN),
+        ("sorry, I don't speak Dutch", LANGUAGE_EN),
+        ("ik spreek geen Nederlands", LANGUAGE_EN),
+        ("switch to english please", LANGUAGE_EN),
+        ("could we continue in English", LANGUAGE_EN),
+        ("I prefer English", LANGUAGE_EN),
+        ("Nederlands graag", LANGUAGE_NL),
+        ("kan het in het Nederlands?", LANGUAGE_NL),
+        ("in het Nederlands aub", LANGUAGE_NL),
+        ("back to Dutch please", LANGUAGE_NL),
+        ("can you speak Dutch to me", LANGUAGE_NL),
+        ("ik spreek geen Engels", LANGUAGE_NL),
     ],
 )
 def test_switch_requests(text: str, target: str) -> None:

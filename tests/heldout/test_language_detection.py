@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.core.language import SERVED_LANGUAGES, detect_language
+from bot.core.constants import CONVERSATION_LANGUAGES
+from bot.core.language import detect_language
 
 LANGUAGE_DETECTION = Path(__file__).parent / "language_detection.yml"
 UNDECIDED = "none"
@@ -52,7 +53,7 @@ def test_other_languages_are_named_and_never_served(confusion: Counter[tuple[str
     named = sum(n for (want, got), n in other.items() if got == want)
     assert named / sum(other.values()) >= MIN_OTHER_NAMED
     # Never answered as a Dutch or English conversation.
-    assert not [key for key in other if key[1] in SERVED_LANGUAGES]
+    assert not [key for key in other if key[1] in CONVERSATION_LANGUAGES]
 
 
 def test_dutch_is_hardly_ever_switched(confusion: Counter[tuple[str, str]]) -> None:
@@ -60,4 +61,4 @@ def test_dutch_is_hardly_ever_switched(confusion: Counter[tuple[str, str]]) -> N
     # A Dutch or English message never gets the fixed other-language answer, nor does a place.
     for want in ACCEPTED:
         wrong = {got for (w, got), n in confusion.items() if w == want and n}
-        assert wrong <= {*SERVED_LANGUAGES, UNDECIDED}, want
+        assert wrong <= {*CONVERSATION_LANGUAGES, UNDECIDED}, want
